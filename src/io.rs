@@ -1,0 +1,267 @@
+//! Streaming JSON Lines: read vacancies and seekers, write results.
+//!
+//! Readers hold one line at a time, so a file of millions of records is read
+//! in constant memory. Every error names the 1-based line number and the
+//! field (a JSON path such as `mobility.max_km` or `skills[2]`). A bad line
+//! never costs its neighbours: the reader yields an error for that line and
+//! carries on, so the caller chooses to stop at the first error or to skip
+//! and report.
+//!
+//! ```
+//! use jobmatch::io::JsonLines;
+//! use jobmatch::Vacancy;
+//! let input = r#"{"id":"v1","title":"焊工","skills":["电焊"],"region":"500107"}
+//! {"id":"v2","title":"普工","skills":[],"region":"999999"}
+//! "#;
+//! let mut errors = Vec::new();
+//! let good: Vec<Vacancy> = JsonLines::new(input.as_bytes())
+//!     .skip_bad(|e| errors.push(e.to_string()))
+//!     .collect();
+//! assert_eq!(good.len(), 1);
+//! assert_eq!(errors, ["line 2: region: unknown region code `999999`"]);
+//! ```
+
+use std::io::{BufRead, Read, Write};
+use std::marker::PhantomData;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+use crate::model::{Seeker, SeekerRecord, Vacancy, VacancyRecord};
+
+/// Longest accepted line, in bytes, unless configured otherwise.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
+
+/// A record type that can be read from JSON Lines with field-precise errors.
+pub trait Record: Sized {
+    /// Parses one line's bytes. On failure returns the field at fault (a JSON
+    /// path, or `(line)` for a line that is not JSON) and the reason.
+    fn from_json(bytes: &[u8]) -> std::result::Result<Self, (String, String)>;
+}
+
+/// Parses a line into a wire type, then validates it into the domain type.
+fn parse_validated<W, T>(bytes: &[u8]) -> std::result::Result<T, (String, String)>
+where
+    W: DeserializeOwned,
+    T: TryFrom<W, Error = Error>,
+{
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let wire: W = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e))?;
+    de.end().map_err(|e| ("(line)".to_owned(), clean(&e)))?;
+    T::try_from(wire).map_err(|e| match e {
+        Error::Invalid { field, reason } => (field, reason),
+        other => ("(record)".to_owned(), other.to_string()),
+    })
+}
+
+/// Field and reason of a serde error.
+fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
+    let inner = e.inner();
+    let reason = clean(inner);
+    let path = e.path().to_string();
+    if path != "." {
+        return (path, reason);
+    }
+    // serde reports a missing field at the record level; name the field.
+    if let Some(name) = reason
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        return (name.to_owned(), "is required".to_owned());
+    }
+    ("(line)".to_owned(), reason)
+}
+
+/// serde_json's message without its position: the line is ours, and a
+/// column within one JSON line is kept as `column N`.
+fn clean(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    match msg.rfind(" at line ") {
+        Some(at) if e.column() > 0 => format!("{} (column {})", &msg[..at], e.column()),
+        Some(at) => msg[..at].to_owned(),
+        None => msg,
+    }
+}
+
+impl Record for Vacancy {
+    fn from_json(bytes: &[u8]) -> std::result::Result<Self, (String, String)> {
+        parse_validated::<VacancyRecord, _>(bytes)
+    }
+}
+
+impl Record for Seeker {
+    fn from_json(bytes: &[u8]) -> std::result::Result<Self, (String, String)> {
+        parse_validated::<SeekerRecord, _>(bytes)
+    }
+}
+
+/// An iterator over the records of a JSON Lines stream.
+///
+/// Blank lines are skipped (but counted, so line numbers stay true).
+pub struct JsonLines<R, T> {
+    reader: R,
+    line: u64,
+    buf: Vec<u8>,
+    max_line_bytes: usize,
+    done: bool,
+    _record: PhantomData<fn() -> T>,
+}
+
+impl<R: BufRead, T: Record> JsonLines<R, T> {
+    /// Reads records from a buffered reader.
+    pub fn new(reader: R) -> Self {
+        JsonLines {
+            reader,
+            line: 0,
+            buf: Vec::new(),
+            max_line_bytes: DEFAULT_MAX_LINE_BYTES,
+            done: false,
+            _record: PhantomData,
+        }
+    }
+
+    /// Sets the longest accepted line in bytes; a longer line is an error
+    /// for that line (and is skipped without being held in memory).
+    pub fn max_line_bytes(mut self, limit: usize) -> Self {
+        self.max_line_bytes = limit;
+        self
+    }
+
+    /// Number of the last line read (1-based; 0 before the first).
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Yields the good records and hands every error to `on_error`. Errors
+    /// of a line are skipped over; a read failure ends the iteration.
+    pub fn skip_bad<F: FnMut(Error)>(self, on_error: F) -> SkipBad<R, T, F> {
+        SkipBad {
+            inner: self,
+            on_error,
+        }
+    }
+
+    fn read_line(&mut self) -> std::io::Result<Option<bool>> {
+        self.buf.clear();
+        let limit = self.max_line_bytes as u64 + 1;
+        let n = (&mut self.reader).take(limit).read_until(b'\n', &mut self.buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        if self.buf.len() as u64 == limit && !self.buf.ends_with(b"\n") {
+            // Too long: drop the rest of the line without buffering it.
+            loop {
+                self.buf.clear();
+                let n = (&mut self.reader).take(64 * 1024).read_until(b'\n', &mut self.buf)?;
+                if n == 0 || self.buf.ends_with(b"\n") {
+                    break;
+                }
+            }
+            return Ok(Some(false));
+        }
+        Ok(Some(true))
+    }
+}
+
+impl<R: BufRead, T: Record> Iterator for JsonLines<R, T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        if self.done {
+            return None;
+        }
+        loop {
+            let fits = match self.read_line() {
+                Ok(None) => return None,
+                Ok(Some(fits)) => fits,
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(Error::Parse {
+                        line: self.line + 1,
+                        field: "(line)".into(),
+                        reason: format!("read failed: {e}"),
+                    }));
+                }
+            };
+            let line = self.line;
+            if !fits {
+                return Some(Err(Error::Parse {
+                    line,
+                    field: "(line)".into(),
+                    reason: format!("longer than the limit of {} bytes", self.max_line_bytes),
+                }));
+            }
+            let text = self.buf.trim_ascii();
+            if text.is_empty() {
+                continue;
+            }
+            if std::str::from_utf8(text).is_err() {
+                return Some(Err(Error::Parse {
+                    line,
+                    field: "(line)".into(),
+                    reason: "not valid UTF-8".into(),
+                }));
+            }
+            return Some(T::from_json(text).map_err(|(field, reason)| Error::Parse {
+                line,
+                field,
+                reason,
+            }));
+        }
+    }
+}
+
+/// See [`JsonLines::skip_bad`].
+pub struct SkipBad<R, T, F> {
+    inner: JsonLines<R, T>,
+    on_error: F,
+}
+
+impl<R: BufRead, T: Record, F: FnMut(Error)> Iterator for SkipBad<R, T, F> {
+    type Item = T;
+    fn next(&mut self) -> Option<T> {
+        loop {
+            match self.inner.next()? {
+                Ok(r) => return Some(r),
+                Err(e) => (self.on_error)(e),
+            }
+        }
+    }
+}
+
+/// Writes values as JSON Lines, one per line.
+pub struct JsonLinesWriter<W: Write> {
+    out: W,
+}
+
+impl<W: Write> JsonLinesWriter<W> {
+    /// Writes to `out` (wrap files in a `BufWriter`).
+    pub fn new(out: W) -> Self {
+        JsonLinesWriter { out }
+    }
+
+    /// Writes one value and a newline.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when writing fails.
+    pub fn write<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        serde_json::to_writer(&mut self.out, value).map_err(|e| Error::Io {
+            path: "(output)".into(),
+            source: e.into(),
+        })?;
+        self.out
+            .write_all(b"\n")
+            .map_err(|e| Error::io("(output)", e))
+    }
+
+    /// Flushes and returns the inner writer.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when flushing fails.
+    pub fn finish(mut self) -> Result<W> {
+        self.out.flush().map_err(|e| Error::io("(output)", e))?;
+        Ok(self.out)
+    }
+}

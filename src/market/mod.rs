@@ -1,0 +1,698 @@
+//! Synthetic markets calibrated to the published figures of the
+//! Sichuan–Chongqing platform.
+//!
+//! A [`Market`] is a pure function of its [`MarketConfig`]: vacancy `i` and
+//! seeker `j` are each generated from their own random stream (ChaCha8
+//! seeded from the market seed and the record's number), so any record can be
+//! regenerated on its own, the output does not depend on the number of
+//! threads, and generation parallelises without coordination.
+//!
+//! Every seeker is *planted*: derived from one vacancy (its profile with
+//! noise: skills dropped and added, a home within or just beyond the commute
+//! radius), so ranking quality can be measured by where that vacancy lands
+//! ([`Market::planted_vacancy`]).
+//!
+//! ```
+//! use jobmatch::market::{Market, MarketConfig};
+//! let market = Market::new(MarketConfig { vacancies: 1_000, seekers: 10, seed: 7, ..Default::default() });
+//! let v = market.vacancy(0);
+//! assert!(v.validate().is_ok());
+//! assert_eq!(market.vacancy(0), v, "deterministic");
+//! let s = market.seeker(3);
+//! assert!(s.validate().is_ok());
+//! ```
+
+pub mod calibration;
+
+use std::io::Write;
+use std::num::NonZeroU32;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::model::{Cny, Date, Education, Industry, Mobility, PriorityGroup, Seeker, Vacancy};
+use crate::region::{Coordinates, Level, RegionCode, RegionPrefix, gazetteer};
+use crate::taxonomy::{OccupationCode, skills, taxonomy};
+use calibration as cal;
+
+/// The size, seed and date of a synthetic market.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MarketConfig {
+    /// Number of vacancies (the platform published about 1.88 million).
+    pub vacancies: u64,
+    /// Number of seekers.
+    pub seekers: u64,
+    /// Random seed: the same seed gives the same market.
+    pub seed: u64,
+    /// The market's "today": postings are dated in the 60 days before it,
+    /// and some have expired by it.
+    pub today: Date,
+}
+
+/// The platform's published number of vacancies.
+pub const PLATFORM_VACANCIES: u64 = 1_880_000;
+
+impl Default for MarketConfig {
+    fn default() -> Self {
+        MarketConfig {
+            vacancies: PLATFORM_VACANCIES,
+            seekers: 10_000,
+            seed: 2021,
+            // The joint figures were published in March 2021.
+            today: Date::new(2021, 3, 31).unwrap_or_else(|_| unreachable!("a valid date")),
+        }
+    }
+}
+
+/// A weighted choice among items, sampled by binary search over the
+/// cumulative weights.
+#[derive(Debug, Clone)]
+struct Weighted<T> {
+    items: Vec<T>,
+    cumulative: Vec<f64>,
+}
+
+impl<T: Copy> Weighted<T> {
+    fn new(pairs: impl IntoIterator<Item = (T, f64)>) -> Self {
+        let mut items = Vec::new();
+        let mut cumulative = Vec::new();
+        let mut total = 0.0;
+        for (item, w) in pairs {
+            if w > 0.0 {
+                total += w;
+                items.push(item);
+                cumulative.push(total);
+            }
+        }
+        Weighted { items, cumulative }
+    }
+
+    fn total(&self) -> f64 {
+        self.cumulative.last().copied().unwrap_or(0.0)
+    }
+
+    fn sample(&self, rng: &mut ChaCha8Rng) -> T {
+        let u = rng.random::<f64>() * self.total();
+        let i = self.cumulative.partition_point(|&c| c <= u);
+        self.items[i.min(self.items.len() - 1)]
+    }
+}
+
+/// What a workplace region looks like to the generator.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    code: RegionCode,
+    class: usize,
+}
+
+/// A generator of vacancies and seekers.
+#[derive(Debug)]
+pub struct Market {
+    config: MarketConfig,
+    industries: Weighted<Industry>,
+    occupations_by_industry: Vec<Weighted<OccupationCode>>,
+    places: Weighted<Place>,
+    counties: Vec<(RegionCode, Coordinates)>,
+}
+
+const STREAM_VACANCY: u64 = 1;
+const STREAM_SEEKER: u64 = 2;
+
+/// SplitMix64 finaliser: spreads (seed, stream, index) over the seed space.
+fn mix(seed: u64, stream: u64, index: u64) -> u64 {
+    let mut z = seed
+        .wrapping_add(stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+        .wrapping_add(index.wrapping_mul(0xBF58_476D_1CE4_E5B9));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+fn region_class(code: RegionCode) -> usize {
+    let r = code.region();
+    let n = code.get();
+    let is_district = r.name.ends_with('区');
+    if cal::CHONGQING_CORE.contains(&n) || (n / 100 == 5101 && is_district && n <= 510117) {
+        0
+    } else if n / 100 == 5101 || n / 100 == 5001 {
+        1
+    } else if is_district {
+        2
+    } else {
+        3
+    }
+}
+
+impl Market {
+    /// Prepares the generator's tables (cheap: milliseconds).
+    pub fn new(config: MarketConfig) -> Market {
+        let industries = Weighted::new(
+            Industry::all().map(|i| (i, cal::INDUSTRY_SHARES[i.index()])),
+        );
+        let vocab = skills();
+        let occupations_by_industry = cal::INDUSTRY_OCCUPATIONS
+            .iter()
+            .map(|groups| {
+                Weighted::new(groups.iter().flat_map(|&(prefix, w)| {
+                    let members: Vec<_> = taxonomy()
+                        .occupations()
+                        .filter(|o| o.code.to_string().starts_with(prefix))
+                        .filter(|o| !vocab.profile(o.code).is_empty())
+                        .map(|o| (o.code, if o.aliases.is_empty() { 1.0 } else { 3.0 }))
+                        .collect();
+                    let sum: f64 = members.iter().map(|m| m.1).sum();
+                    members.into_iter().map(move |(c, mw)| (c, w * mw / sum))
+                }))
+            })
+            .collect();
+        let places = Weighted::new(
+            gazetteer()
+                .all()
+                .iter()
+                .filter(|r| r.level == Level::County)
+                .map(|r| {
+                    let class = region_class(r.code);
+                    (Place { code: r.code, class }, cal::REGION_CLASS_WEIGHT[class])
+                }),
+        );
+        let counties = gazetteer()
+            .all()
+            .iter()
+            .filter(|r| r.level == Level::County)
+            .map(|r| (r.code, r.centroid))
+            .collect();
+        Market {
+            config,
+            industries,
+            occupations_by_industry,
+            places,
+            counties,
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &MarketConfig {
+        &self.config
+    }
+
+    fn rng(&self, stream: u64, index: u64) -> ChaCha8Rng {
+        ChaCha8Rng::seed_from_u64(mix(self.config.seed, stream, index))
+    }
+
+    /// Vacancy number `i` (ids are `v{i}`).
+    pub fn vacancy(&self, i: u64) -> Vacancy {
+        let mut rng = self.rng(STREAM_VACANCY, i);
+        let industry = self.industries.sample(&mut rng);
+        let occupation = self.occupations_by_industry[industry.index()].sample(&mut rng);
+        let place = self.places.sample(&mut rng);
+        let occ = occupation.occupation();
+        let major = occupation.parts()[0] as usize;
+
+        let title = self.title(&mut rng, occ.name.as_str(), &occ.aliases, place.code);
+        let skill_list = vacancy_skills(&mut rng, occupation);
+        let education = if rng.random_bool(0.9) {
+            let w = cal::EDUCATION_BY_MAJOR[major.clamp(1, 8) - 1];
+            Some(Weighted::new(Education::ALL.into_iter().zip(w)).sample(&mut rng))
+        } else {
+            None
+        };
+        let experience = [0u8, 0, 0, 0, 1, 1, 2, 2, 3, 3, 3, 5, 5, 8][rng.random_range(0..14)];
+        let (salary_min, salary_max) = if rng.random_bool(0.92) {
+            let median = cal::MEDIAN_SALARY[industry.index()]
+                * cal::SALARY_BY_REGION_CLASS[place.class]
+                * cal::salary_factor(education)
+                * (1.0 + 0.04 * f64::from(experience));
+            // Log-normal spread around the median, σ = 0.25.
+            let base = median * (0.25 * normal(&mut rng)).exp();
+            let lo = round_to(base * 0.85, 100.0).max(1_000.0);
+            let hi = round_to(lo * rng.random_range(1.15..1.8), 100.0);
+            (Cny::new(lo as i64).ok(), Cny::new(hi as i64).ok())
+        } else {
+            (None, None) // 面议: negotiable
+        };
+        let headcount = {
+            let p = if major == 6 { 0.25 } else { 0.45 };
+            let mut n = 1u32;
+            while n < 50 && !rng.random_bool(p) {
+                n += 1;
+            }
+            NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
+        };
+        let today = self.config.today;
+        let posted = today.plus_days(-rng.random_range(0..60));
+        let expires = posted.and_then(|p| p.plus_days(rng.random_range(20..120)));
+        let remote = if occ.digital { rng.random_bool(0.15) } else { rng.random_bool(0.003) };
+        let centre = place.code.region().centroid;
+        let coordinates = rng
+            .random_bool(0.8)
+            .then(|| jitter(&mut rng, centre, if place.class == 0 { 3.0 } else { 8.0 }));
+        let employer = self.employer(&mut rng, industry, place.code);
+        let description = description(&mut rng, &occ.name, &skill_list, education, experience, place.code);
+        Vacancy {
+            id: format!("v{i}"),
+            title,
+            description: Some(description),
+            employer: Some(employer),
+            industry: Some(industry),
+            occupation: rng.random_bool(0.5).then_some(occupation),
+            skills: skill_list,
+            region: place.code,
+            coordinates,
+            salary_min,
+            salary_max,
+            education,
+            experience_years: Some(experience),
+            headcount,
+            remote,
+            posted,
+            expires,
+        }
+    }
+
+    /// The true occupation of vacancy `i`, whether or not the vacancy
+    /// record carries it (half of them leave it to be coded from the title).
+    pub fn true_occupation(&self, i: u64) -> OccupationCode {
+        let mut rng = self.rng(STREAM_VACANCY, i);
+        let industry = self.industries.sample(&mut rng);
+        self.occupations_by_industry[industry.index()].sample(&mut rng)
+    }
+
+    /// The vacancy seeker `j` was derived from.
+    pub fn planted_vacancy(&self, j: u64) -> u64 {
+        mix(self.config.seed, STREAM_SEEKER ^ 0xA5A5, j) % self.config.vacancies.max(1)
+    }
+
+    /// Seeker number `j` (ids are `s{j}`), derived from vacancy
+    /// [`Market::planted_vacancy`]`(j)`.
+    pub fn seeker(&self, j: u64) -> Seeker {
+        let mut rng = self.rng(STREAM_SEEKER, j);
+        let planted = self.vacancy(self.planted_vacancy(j));
+        let occupation = planted
+            .occupation
+            .unwrap_or_else(|| self.true_occupation(self.planted_vacancy(j)));
+
+        // Skills: the vacancy's, some dropped, a few of the occupation's
+        // others or popular ones added.
+        let mut skill_list: Vec<String> = planted
+            .skills
+            .iter()
+            .filter(|_| rng.random_bool(0.8))
+            .cloned()
+            .collect();
+        let profile = skills().profile(occupation);
+        for _ in 0..rng.random_range(0..3) {
+            let extra = if !profile.is_empty() && rng.random_bool(0.6) {
+                skills().get(profile[rng.random_range(0..profile.len())]).name.clone()
+            } else {
+                POPULAR[rng.random_range(0..POPULAR.len())].to_owned()
+            };
+            if !skill_list.contains(&extra) {
+                skill_list.push(extra);
+            }
+        }
+
+        // Groups.
+        let mut groups = Vec::new();
+        for (g, share) in cal::GROUP_SHARES {
+            let excluded = g == PriorityGroup::MigrantWorker && groups.contains(&PriorityGroup::Graduate);
+            if !excluded && rng.random_bool(share) {
+                groups.push(g);
+            }
+        }
+        let graduate = groups.contains(&PriorityGroup::Graduate);
+
+        // Home: within or just beyond the commute radius of the vacancy.
+        let commute_km = Weighted::new(cal::COMMUTE_KM).sample(&mut rng);
+        let away = commute_km * rng.random_range(0.0..1.1);
+        let bearing = rng.random_range(0.0..std::f64::consts::TAU);
+        let home = offset(planted.position(), away, bearing);
+        let region = self.nearest_county(home);
+
+        let mobility = self.mobility(&mut rng, region, graduate);
+        let education = planted.education.map(|e| {
+            let shift: i16 = rng.random_range(-1..=2);
+            let floor = if graduate { Education::Associate.rank() } else { 0 };
+            let rank = (i16::from(e.rank()) + shift).clamp(i16::from(floor), 7) as u8;
+            Education::from_rank(rank).unwrap_or(e)
+        });
+        let experience_years = if graduate {
+            Some(0)
+        } else {
+            planted
+                .experience_years
+                .map(|y| (i16::from(y) + rng.random_range(-1..=4)).clamp(0, 40) as u8)
+        };
+        let salary_min = planted
+            .salary_min
+            .filter(|_| rng.random_bool(0.6))
+            .and_then(|s| Cny::new(round_to(f64::from(s.yuan()) * rng.random_range(0.8..1.05), 100.0) as i64).ok());
+        let occ = occupation.occupation();
+        let title = if !occ.aliases.is_empty() && rng.random_bool(0.4) {
+            occ.aliases[rng.random_range(0..occ.aliases.len())].clone()
+        } else {
+            occ.name.clone()
+        };
+        Seeker {
+            id: format!("s{j}"),
+            skills: skill_list,
+            titles: vec![title],
+            occupations: if rng.random_bool(0.6) { vec![occupation] } else { Vec::new() },
+            region,
+            coordinates: Some(home),
+            commute_km,
+            mobility,
+            salary_min,
+            education,
+            experience_years,
+            industries: planted.industry.filter(|_| rng.random_bool(0.4)).into_iter().collect(),
+            groups,
+        }
+    }
+
+    fn mobility(&self, rng: &mut ChaCha8Rng, home: RegionCode, graduate: bool) -> Mobility {
+        let province = home.get() / 10_000;
+        let scale = if graduate { 1.0 } else { cal::NON_GRADUATE_MOBILITY };
+        let rate = |table: &[(u32, f64); 2]| {
+            table
+                .iter()
+                .find(|(p, _)| *p == province)
+                .map_or(0.0, |(_, r)| r * scale)
+        };
+        let to_other = rate(&cal::GRADUATES_TO_OTHER_REGION);
+        let leave = rate(&cal::GRADUATES_LEAVING_PROVINCE);
+        let mut m = Mobility::default();
+        let u: f64 = rng.random();
+        if u < to_other {
+            let other = if province == 51 { "50" } else { "51" };
+            m.regions.extend(other.parse::<RegionPrefix>().ok());
+        } else if u < leave {
+            m.relocate = true;
+            if rng.random_bool(0.5) {
+                m.max_km = Some([100.0, 200.0, 300.0, 500.0][rng.random_range(0..4)]);
+            }
+        }
+        if rng.random_bool(cal::MOVE_TO_CAPITAL) {
+            let capital = if province == 51 { "5101" } else { "5001" };
+            if let Ok(p) = capital.parse::<RegionPrefix>()
+                && !home.is_in(p)
+            {
+                m.regions.push(p);
+            }
+        }
+        m
+    }
+
+    fn nearest_county(&self, at: Coordinates) -> RegionCode {
+        self.counties
+            .iter()
+            .min_by(|a, b| at.distance_km(a.1).total_cmp(&at.distance_km(b.1)))
+            .map(|c| c.0)
+            .unwrap_or_else(|| unreachable!("the gazetteer has counties"))
+    }
+
+    fn title(&self, rng: &mut ChaCha8Rng, name: &str, aliases: &[String], region: RegionCode) -> String {
+        let core = if !aliases.is_empty() && rng.random_bool(0.6) {
+            aliases[rng.random_range(0..aliases.len())].as_str()
+        } else {
+            name
+        };
+        let mut t = String::with_capacity(core.len() + 24);
+        if rng.random_bool(0.12) {
+            t.push_str(["急招", "高薪诚聘", "招聘"][rng.random_range(0..3)]);
+        }
+        if rng.random_bool(0.08) {
+            let r = region.region();
+            t.push_str(r.name.trim_end_matches(['区', '县', '市']));
+        }
+        t.push_str(core);
+        if rng.random_bool(0.2) {
+            t.push_str(
+                ["（五险一金）", "（包吃住）", "（双休）", "+年终奖", "（长白班）", "（可实习）"]
+                    [rng.random_range(0..6)],
+            );
+        }
+        t
+    }
+
+    fn employer(&self, rng: &mut ChaCha8Rng, industry: Industry, region: RegionCode) -> String {
+        // Employers of a (section, region) cell: as many as its expected
+        // vacancies divided by the published vacancies per employer.
+        let share = cal::INDUSTRY_SHARES[industry.index()] / 100.0;
+        let place_w = cal::REGION_CLASS_WEIGHT[region_class(region)] / self.places.total();
+        let expected = self.config.vacancies as f64 * share * place_w;
+        let cell_employers = (expected / cal::VACANCIES_PER_EMPLOYER).ceil().max(1.0) as u64;
+        let e = rng.random_range(0..cell_employers);
+        let h = mix(self.config.seed, u64::from(region.get()) * 32 + industry.index() as u64, e);
+        let town = region.region().name.trim_end_matches(['区', '县', '市']).to_owned();
+        let word = EMPLOYER_WORDS[(h % EMPLOYER_WORDS.len() as u64) as usize];
+        let word2 = EMPLOYER_WORDS[((h >> 20) % EMPLOYER_WORDS.len() as u64) as usize];
+        let kind = INDUSTRY_WORDS[industry.index()];
+        format!("{town}{word}{word2}{kind}有限公司")
+    }
+
+    /// Writes vacancies `0..config.vacancies` as JSON Lines, generating in
+    /// parallel on the current rayon pool; `progress` is called with the
+    /// number written so far.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when writing fails.
+    pub fn write_vacancies<W: Write>(&self, out: W, progress: impl FnMut(u64)) -> Result<u64> {
+        self.write_records(out, self.config.vacancies, progress, |i, buf| {
+            serde_json::to_writer(&mut *buf, &self.vacancy(i))
+        })
+    }
+
+    /// Writes seekers `0..config.seekers` as JSON Lines (see
+    /// [`Market::write_vacancies`]).
+    ///
+    /// # Errors
+    /// [`Error::Io`] when writing fails.
+    pub fn write_seekers<W: Write>(&self, out: W, progress: impl FnMut(u64)) -> Result<u64> {
+        self.write_records(out, self.config.seekers, progress, |j, buf| {
+            serde_json::to_writer(&mut *buf, &self.seeker(j))
+        })
+    }
+
+    fn write_records<W: Write>(
+        &self,
+        mut out: W,
+        count: u64,
+        mut progress: impl FnMut(u64),
+        one: impl Fn(u64, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
+    ) -> Result<u64> {
+        const CHUNK: u64 = 4_096;
+        const BATCH: u64 = CHUNK * 32;
+        let mut written = 0;
+        while written < count {
+            let end = (written + BATCH).min(count);
+            let chunks: Vec<(u64, u64)> = (written..end)
+                .step_by(CHUNK as usize)
+                .map(|s| (s, (s + CHUNK).min(end)))
+                .collect();
+            let buffers = chunks
+                .par_iter()
+                .map(|&(s, e)| {
+                    let mut buf = Vec::with_capacity((e - s) as usize * 700);
+                    for i in s..e {
+                        one(i, &mut buf)?;
+                        buf.push(b'\n');
+                    }
+                    Ok(buf)
+                })
+                .collect::<serde_json::Result<Vec<Vec<u8>>>>()
+                .map_err(|e| Error::io("(output)", e.into()))?;
+            for b in &buffers {
+                out.write_all(b).map_err(|e| Error::io("(output)", e))?;
+            }
+            written = end;
+            progress(written);
+        }
+        out.flush().map_err(|e| Error::io("(output)", e))?;
+        Ok(written)
+    }
+}
+
+/// Skills employers ask for across occupations (assumption): soft skills,
+/// office software, a driving licence.
+const POPULAR: [&str; 8] = ["沟通能力", "团队合作", "办公软件", "Excel", "驾驶", "吃苦耐劳", "责任心", "英语"];
+
+const EMPLOYER_WORDS: [&str; 32] = [
+    "华", "鑫", "诚", "信", "达", "通", "盛", "恒", "宏", "泰", "瑞", "安", "新", "天", "顺", "德",
+    "源", "升", "博", "川", "渝", "嘉", "锦", "蓉", "巴", "蜀", "兴", "隆", "合", "众", "和", "远",
+];
+
+const INDUSTRY_WORDS: [&str; 20] = [
+    "农业", "矿业", "制造", "能源", "建设", "商贸", "物流", "餐饮", "科技", "金融", "置业", "商务",
+    "技术", "环境", "服务", "教育", "医疗", "文化", "公共服务", "国际",
+];
+
+/// A vacancy's skills: most of its occupation's profile (the first ones most
+/// often), a popular skill now and then, and a share written as an alias or
+/// in full-width characters, as job boards do.
+fn vacancy_skills(rng: &mut ChaCha8Rng, occupation: OccupationCode) -> Vec<String> {
+    let vocab = skills();
+    let profile = vocab.profile(occupation);
+    let mut out: Vec<String> = Vec::with_capacity(8);
+    for (rank, &id) in profile.iter().enumerate() {
+        let p = (0.85 - 0.07 * rank as f64).max(0.25);
+        if rng.random_bool(p) {
+            let skill = vocab.get(id);
+            let written = if !skill.aliases.is_empty() && rng.random_bool(0.3) {
+                skill.aliases[rng.random_range(0..skill.aliases.len())].clone()
+            } else {
+                skill.name.clone()
+            };
+            out.push(written);
+        }
+    }
+    if out.is_empty()
+        && let Some(&id) = profile.first()
+    {
+        out.push(vocab.get(id).name.clone());
+    }
+    if rng.random_bool(0.35) {
+        let p = POPULAR[rng.random_range(0..POPULAR.len())];
+        if !out.iter().any(|s| s == p) {
+            out.push(p.to_owned());
+        }
+    }
+    if rng.random_bool(0.05)
+        && let Some(s) = out.iter_mut().find(|s| s.is_ascii())
+    {
+        *s = s.chars().map(|c| if c.is_ascii_graphic() { char::from_u32(c as u32 + 0xFEE0).unwrap_or(c) } else { c }).collect();
+    }
+    out
+}
+
+fn description(
+    rng: &mut ChaCha8Rng,
+    occupation: &str,
+    skills: &[String],
+    education: Option<Education>,
+    years: u8,
+    region: RegionCode,
+) -> String {
+    let edu = match education {
+        None | Some(Education::None) => "学历不限",
+        Some(Education::JuniorHigh) => "初中及以上学历",
+        Some(Education::HighSchool) => "高中及以上学历",
+        Some(Education::Vocational) => "中专及以上学历",
+        Some(Education::Associate) => "大专及以上学历",
+        Some(Education::Bachelor) => "本科及以上学历",
+        Some(Education::Master) => "硕士及以上学历",
+        Some(Education::Doctorate) => "博士学历",
+    };
+    let main = skills.first().map_or("相关", String::as_str);
+    let other = skills.get(1).map_or("岗位", String::as_str);
+    let exp = if years == 0 { "经验不限，可接受应届生".to_owned() } else { format!("{years}年以上相关工作经验") };
+    let perk = ["五险一金，节假日福利", "包吃包住，月休四天", "周末双休，带薪年假", "绩效奖金，定期培训"]
+        [rng.random_range(0..4)];
+    format!(
+        "岗位职责：从事{occupation}工作，负责{main}及{other}相关事务。任职要求：{edu}，{exp}，熟悉{main}。福利待遇：{perk}。工作地点：{}。",
+        region.region().name
+    )
+}
+
+/// A standard normal draw (Box–Muller).
+fn normal(rng: &mut ChaCha8Rng) -> f64 {
+    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
+    let u2: f64 = rng.random();
+    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
+}
+
+fn round_to(x: f64, step: f64) -> f64 {
+    (x / step).round() * step
+}
+
+/// A point `km` away from `from` in a random direction with a normal spread.
+fn jitter(rng: &mut ChaCha8Rng, from: Coordinates, sigma_km: f64) -> Coordinates {
+    let km = (sigma_km * normal(rng)).abs();
+    offset(from, km, rng.random_range(0.0..std::f64::consts::TAU))
+}
+
+/// The point `km` from `from` along `bearing` (radians), on a sphere.
+fn offset(from: Coordinates, km: f64, bearing: f64) -> Coordinates {
+    let d = km / 6371.0088;
+    let (lat1, lon1) = (from.lat().to_radians(), from.lon().to_radians());
+    let lat2 = (lat1.sin() * d.cos() + lat1.cos() * d.sin() * bearing.cos()).asin();
+    let lon2 = lon1 + (bearing.sin() * d.sin() * lat1.cos()).atan2(d.cos() - lat1.sin() * lat2.sin());
+    // Six decimals (~0.1 m) keep files small and round-trip exactly.
+    let r6 = |x: f64| (x * 1e6).round() / 1e6;
+    Coordinates::new(r6(lat2.to_degrees()), r6(lon2.to_degrees())).unwrap_or(from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn market(n: u64) -> Market {
+        Market::new(MarketConfig {
+            vacancies: n,
+            seekers: 2_000,
+            seed: 11,
+            ..Default::default()
+        })
+    }
+
+    #[test]
+    fn records_are_valid_and_deterministic() {
+        let m = market(5_000);
+        for i in 0..500 {
+            let v = m.vacancy(i);
+            v.validate().unwrap();
+            assert_eq!(v, m.vacancy(i));
+        }
+        for j in 0..200 {
+            let s = m.seeker(j);
+            s.validate().unwrap();
+            assert_eq!(s, m.seeker(j));
+        }
+    }
+
+    #[test]
+    fn seekers_live_near_their_planted_vacancy() {
+        let m = market(5_000);
+        for j in 0..300 {
+            let s = m.seeker(j);
+            let v = m.vacancy(m.planted_vacancy(j));
+            let km = s.position().distance_km(v.position());
+            assert!(km <= s.commute_km * 1.1 + 0.01, "{km} > {}", s.commute_km);
+        }
+    }
+
+    #[test]
+    fn graduate_flows_follow_the_published_rates() {
+        // Of graduates, the share willing to move to the other region should
+        // be the published share employed there (3.12% / 8.06%).
+        let m = market(20_000);
+        let (mut n, mut other) = ([0u32; 2], [0u32; 2]);
+        for j in 0..40_000 {
+            let mut rng = m.rng(99, j);
+            let home = if j % 2 == 0 { "510104" } else { "500103" };
+            let home: RegionCode = home.parse().unwrap();
+            let mob = m.mobility(&mut rng, home, true);
+            let k = (j % 2) as usize;
+            n[k] += 1;
+            let other_prefix = if k == 0 { "50" } else { "51" };
+            if mob.regions.iter().any(|p| p.to_string() == other_prefix) {
+                other[k] += 1;
+            }
+        }
+        let rate = |k: usize| f64::from(other[k]) / f64::from(n[k]);
+        assert!((rate(0) - 0.0312).abs() < 0.005, "Sichuan → Chongqing {}", rate(0));
+        assert!((rate(1) - 0.0806).abs() < 0.008, "Chongqing → Sichuan {}", rate(1));
+    }
+
+    #[test]
+    fn write_is_the_same_as_one_by_one() {
+        let m = market(300);
+        let mut out = Vec::new();
+        assert_eq!(m.write_vacancies(&mut out, |_| {}).unwrap(), 300);
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 300);
+        assert_eq!(lines[123], serde_json::to_string(&m.vacancy(123)).unwrap());
+    }
+}

@@ -1,0 +1,13 @@
+//! The national occupational classification (CSCO 2022, 《中华人民共和国职业
+//! 分类大典（2022年版）》) and the skill vocabulary, inside the engine.
+//!
+//! - [`occupation`]: codes, the four-level hierarchy, names and job-board
+//!   aliases, lookups and relatedness.
+//! - [`skill`]: canonical skills with Chinese and English names and aliases,
+//!   folding free skill strings to one form, and each occupation's profile.
+
+pub mod occupation;
+pub mod skill;
+
+pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, taxonomy};
+pub use skill::{SkillId, SkillVocabulary, skills};

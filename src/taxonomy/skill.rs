@@ -1,0 +1,241 @@
+//! The skill vocabulary: canonical skills, their aliases, and occupations'
+//! skill profiles.
+//!
+//! Vacancies and seekers list skills as free strings. [`SkillVocabulary::canonical`]
+//! folds a string (width, case, spaces) and maps a known alias to its
+//! canonical skill (`CNC` and `数控编程` → `数控`; `Java开发` → `Java`), so
+//! that both sides of a match speak the same terms. Strings the vocabulary
+//! does not know stay as their folded form: they still match each other.
+//!
+//! The vocabulary ships in `data/skills.csv`: about 65 cross-cutting skills
+//! written by hand with English names and aliases, and a few thousand
+//! keywords extracted from the CSCO 2022 task descriptions (see
+//! `data/tools/extract_skills.py`).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::taxonomy::occupation::{OccupationCode, taxonomy};
+use crate::text::fold;
+
+/// Position of a canonical skill in the vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SkillId(pub u32);
+
+impl fmt::Display for SkillId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&skills().get(*self).name)
+    }
+}
+
+/// A canonical skill.
+#[derive(Debug, Clone)]
+pub struct Skill {
+    /// Its id.
+    pub id: SkillId,
+    /// Canonical (Chinese, or the usual Latin) name.
+    pub name: String,
+    /// English name, when the vocabulary has one.
+    pub name_en: Option<String>,
+    /// Other names job boards use for it.
+    pub aliases: Vec<String>,
+}
+
+/// Canonical skills with alias lookups and occupation profiles.
+#[derive(Debug)]
+pub struct SkillVocabulary {
+    skills: Vec<Skill>,
+    by_folded: HashMap<String, SkillId>,
+    profiles: HashMap<u32, Vec<SkillId>>,
+}
+
+/// Suffixes that job boards add to a skill without changing it
+/// (`Java开发`, `焊工证`, `沟通能力`): tried when a string is not known as is.
+const NOISE_SUFFIXES: [&str; 9] = [
+    "开发", "编程", "技术", "能力", "经验", "证书", "证", "操作", "技能",
+];
+
+/// The vocabulary shipped with the crate (parsed once, on first use).
+pub fn skills() -> &'static SkillVocabulary {
+    static SKILLS: OnceLock<SkillVocabulary> = OnceLock::new();
+    SKILLS.get_or_init(|| {
+        SkillVocabulary::from_csv(
+            include_str!("../../data/skills.csv"),
+            include_str!("../../data/occupation_skills.csv"),
+        )
+        .expect("the shipped skill data is valid (checked by tests)")
+    })
+}
+
+impl SkillVocabulary {
+    fn from_csv(skills_csv: &str, profiles_csv: &str) -> Result<SkillVocabulary> {
+        #[derive(Deserialize)]
+        struct SkillRow {
+            name: String,
+            name_en: String,
+            aliases: String,
+        }
+        #[derive(Deserialize)]
+        struct ProfileRow {
+            code: String,
+            skills: String,
+        }
+        let corrupt = |file: &str, e: &dyn fmt::Display| Error::Corrupt {
+            reason: format!("{file}: {e}"),
+        };
+        let mut skills = Vec::new();
+        let mut by_folded = HashMap::new();
+        for row in csv::Reader::from_reader(skills_csv.as_bytes()).deserialize::<SkillRow>() {
+            let row = row.map_err(|e| corrupt("data/skills.csv", &e))?;
+            let id = SkillId(skills.len() as u32);
+            let aliases: Vec<String> = row
+                .aliases
+                .split('|')
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
+            // The canonical name wins over an alias of another skill.
+            by_folded.insert(fold(&row.name), id);
+            for a in aliases.iter().chain(std::iter::once(&row.name_en)) {
+                if !a.is_empty() {
+                    by_folded.entry(fold(a)).or_insert(id);
+                }
+            }
+            skills.push(Skill {
+                id,
+                name: row.name,
+                name_en: (!row.name_en.is_empty()).then_some(row.name_en),
+                aliases,
+            });
+        }
+        let mut vocab = SkillVocabulary {
+            skills,
+            by_folded,
+            profiles: HashMap::new(),
+        };
+        for row in csv::Reader::from_reader(profiles_csv.as_bytes()).deserialize::<ProfileRow>() {
+            let row = row.map_err(|e| corrupt("data/occupation_skills.csv", &e))?;
+            let code: OccupationCode = row
+                .code
+                .parse()
+                .map_err(|e| corrupt("data/occupation_skills.csv", &e))?;
+            let ids = row
+                .skills
+                .split('|')
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    vocab
+                        .lookup(s)
+                        .ok_or_else(|| corrupt("data/occupation_skills.csv", &format!("unknown skill `{s}`")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            vocab.profiles.insert(code.packed(), ids);
+        }
+        Ok(vocab)
+    }
+
+    /// Number of canonical skills.
+    pub fn len(&self) -> usize {
+        self.skills.len()
+    }
+
+    /// Whether the vocabulary is empty (never, for the shipped one).
+    pub fn is_empty(&self) -> bool {
+        self.skills.is_empty()
+    }
+
+    /// Every canonical skill.
+    pub fn all(&self) -> &[Skill] {
+        &self.skills
+    }
+
+    /// The skill with this id.
+    ///
+    /// # Panics
+    /// If the id did not come from this vocabulary.
+    pub fn get(&self, id: SkillId) -> &Skill {
+        &self.skills[id.0 as usize]
+    }
+
+    /// The canonical skill a free string names, if the vocabulary knows it
+    /// (by canonical name, English name or alias, width and case folded, or
+    /// after dropping a suffix such as `开发` or `证`).
+    pub fn lookup(&self, s: &str) -> Option<SkillId> {
+        let folded = fold(s);
+        if let Some(&id) = self.by_folded.get(&folded) {
+            return Some(id);
+        }
+        NOISE_SUFFIXES.iter().find_map(|suffix| {
+            folded
+                .strip_suffix(suffix)
+                .filter(|stem| !stem.is_empty())
+                .and_then(|stem| self.by_folded.get(stem.trim_end()).copied())
+        })
+    }
+
+    /// The term a skill string is indexed and matched under: the canonical
+    /// name (folded) when the vocabulary knows it, else the folded string.
+    ///
+    /// ```
+    /// use jobmatch::taxonomy::skills;
+    /// assert_eq!(skills().canonical("ＣＮＣ"), skills().canonical("数控"));
+    /// assert_eq!(skills().canonical("Java开发"), "java");
+    /// assert_eq!(skills().canonical(" 某种新技能 "), "某种新技能");
+    /// ```
+    pub fn canonical(&self, s: &str) -> String {
+        match self.lookup(s) {
+            Some(id) => fold(&self.get(id).name),
+            None => fold(s),
+        }
+    }
+
+    /// The skills typical of an occupation, most characteristic first
+    /// (empty for group codes and occupations without a profile).
+    pub fn profile(&self, code: OccupationCode) -> &[SkillId] {
+        self.profiles
+            .get(&code.packed())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Occupations that have a skill profile.
+    pub fn profiled_occupations(&self) -> impl Iterator<Item = OccupationCode> + '_ {
+        taxonomy()
+            .occupations()
+            .map(|o| o.code)
+            .filter(|c| self.profiles.contains_key(&c.packed()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_few_thousand_skills_and_a_profile_per_occupation() {
+        let v = skills();
+        assert!((2_000..20_000).contains(&v.len()), "{}", v.len());
+        assert_eq!(v.profiled_occupations().count(), taxonomy().occupations().count());
+        let welder: OccupationCode = "6-18-02-04".parse().unwrap();
+        let names: Vec<&str> = v.profile(welder).iter().map(|&id| v.get(id).name.as_str()).collect();
+        assert!(names.contains(&"焊接"), "{names:?}");
+    }
+
+    #[test]
+    fn aliases_fold_to_one_skill() {
+        let v = skills();
+        let cnc = v.lookup("数控").unwrap();
+        assert_eq!(v.lookup("CNC"), Some(cnc));
+        assert_eq!(v.lookup("ｃｎｃ"), Some(cnc));
+        assert_eq!(v.lookup("数控编程"), Some(cnc));
+        assert_eq!(v.get(cnc).name_en.as_deref(), Some("CNC"));
+        assert_eq!(v.lookup("Java开发"), v.lookup("java"));
+        assert_eq!(v.lookup("电焊"), v.lookup("焊接"));
+        assert_eq!(v.lookup("叉车证"), v.lookup("叉车"));
+        assert_eq!(v.lookup("no such skill at all"), None);
+    }
+}
