@@ -214,8 +214,7 @@ impl RegionPrefix {
 
     /// Whether this prefix covers all of `other`.
     pub fn covers(self, other: RegionPrefix) -> bool {
-        other.len >= self.len
-            && other.digits / 10u32.pow(u32::from(other.len - self.len)) == self.digits
+        other.len >= self.len && other.digits / 10u32.pow(u32::from(other.len - self.len)) == self.digits
     }
 }
 
@@ -353,11 +352,7 @@ impl Gazetteer {
                 dense: i as u16,
             });
         }
-        let by_code = regions
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.code.0, i))
-            .collect();
+        let by_code = regions.iter().enumerate().map(|(i, r)| (r.code.0, i)).collect();
         let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, r) in regions.iter().enumerate() {
             by_name.entry(r.name.clone()).or_default().push(i);
@@ -488,7 +483,10 @@ mod tests {
     #[test]
     fn bad_codes_are_rejected() {
         for bad in ["", "51010", "5101044", "51010a", "110101", "510199", " 510104"] {
-            assert!(matches!(bad.parse::<RegionCode>(), Err(Error::UnknownRegion { .. })), "{bad}");
+            assert!(
+                matches!(bad.parse::<RegionCode>(), Err(Error::UnknownRegion { .. })),
+                "{bad}"
+            );
         }
         for bad in ["5", "511", "11", "5199", "110101"] {
             assert!(bad.parse::<RegionPrefix>().is_err(), "{bad}");

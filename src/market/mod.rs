@@ -148,9 +148,7 @@ fn region_class(code: RegionCode) -> usize {
 impl Market {
     /// Prepares the generator's tables (cheap: milliseconds).
     pub fn new(config: MarketConfig) -> Market {
-        let industries = Weighted::new(
-            Industry::all().map(|i| (i, cal::INDUSTRY_SHARES[i.index()])),
-        );
+        let industries = Weighted::new(Industry::all().map(|i| (i, cal::INDUSTRY_SHARES[i.index()])));
         let vocab = skills();
         let occupations_by_industry = cal::INDUSTRY_OCCUPATIONS
             .iter()
@@ -243,13 +241,24 @@ impl Market {
         let today = self.config.today;
         let posted = today.plus_days(-rng.random_range(0..60));
         let expires = posted.and_then(|p| p.plus_days(rng.random_range(20..120)));
-        let remote = if occ.digital { rng.random_bool(0.15) } else { rng.random_bool(0.003) };
+        let remote = if occ.digital {
+            rng.random_bool(0.15)
+        } else {
+            rng.random_bool(0.003)
+        };
         let centre = place.code.region().centroid;
         let coordinates = rng
             .random_bool(0.8)
             .then(|| jitter(&mut rng, centre, if place.class == 0 { 3.0 } else { 8.0 }));
         let employer = self.employer(&mut rng, industry, place.code);
-        let description = description(&mut rng, &occ.name, &skill_list, education, experience, place.code);
+        let description = description(
+            &mut rng,
+            &occ.name,
+            &skill_list,
+            education,
+            experience,
+            place.code,
+        );
         Vacancy {
             id: format!("v{i}"),
             title,
@@ -304,7 +313,10 @@ impl Market {
         let profile = skills().profile(occupation);
         for _ in 0..rng.random_range(0..3) {
             let extra = if !profile.is_empty() && rng.random_bool(0.6) {
-                skills().get(profile[rng.random_range(0..profile.len())]).name.clone()
+                skills()
+                    .get(profile[rng.random_range(0..profile.len())])
+                    .name
+                    .clone()
             } else {
                 POPULAR[rng.random_range(0..POPULAR.len())].to_owned()
             };
@@ -344,10 +356,9 @@ impl Market {
                 .experience_years
                 .map(|y| (i16::from(y) + rng.random_range(-1..=4)).clamp(0, 40) as u8)
         };
-        let salary_min = planted
-            .salary_min
-            .filter(|_| rng.random_bool(0.6))
-            .and_then(|s| Cny::new(round_to(f64::from(s.yuan()) * rng.random_range(0.8..1.05), 100.0) as i64).ok());
+        let salary_min = planted.salary_min.filter(|_| rng.random_bool(0.6)).and_then(|s| {
+            Cny::new(round_to(f64::from(s.yuan()) * rng.random_range(0.8..1.05), 100.0) as i64).ok()
+        });
         let occ = occupation.occupation();
         let title = if !occ.aliases.is_empty() && rng.random_bool(0.4) {
             occ.aliases[rng.random_range(0..occ.aliases.len())].clone()
@@ -358,7 +369,11 @@ impl Market {
             id: format!("s{j}"),
             skills: skill_list,
             titles: vec![title],
-            occupations: if rng.random_bool(0.6) { vec![occupation] } else { Vec::new() },
+            occupations: if rng.random_bool(0.6) {
+                vec![occupation]
+            } else {
+                Vec::new()
+            },
             region,
             coordinates: Some(home),
             commute_km,
@@ -366,7 +381,11 @@ impl Market {
             salary_min,
             education,
             experience_years,
-            industries: planted.industry.filter(|_| rng.random_bool(0.4)).into_iter().collect(),
+            industries: planted
+                .industry
+                .filter(|_| rng.random_bool(0.4))
+                .into_iter()
+                .collect(),
             groups,
         }
     }
@@ -429,8 +448,14 @@ impl Market {
         t.push_str(core);
         if rng.random_bool(0.2) {
             t.push_str(
-                ["（五险一金）", "（包吃住）", "（双休）", "+年终奖", "（长白班）", "（可实习）"]
-                    [rng.random_range(0..6)],
+                [
+                    "（五险一金）",
+                    "（包吃住）",
+                    "（双休）",
+                    "+年终奖",
+                    "（长白班）",
+                    "（可实习）",
+                ][rng.random_range(0..6)],
             );
         }
         t
@@ -444,8 +469,16 @@ impl Market {
         let expected = self.config.vacancies as f64 * share * place_w;
         let cell_employers = (expected / cal::VACANCIES_PER_EMPLOYER).ceil().max(1.0) as u64;
         let e = rng.random_range(0..cell_employers);
-        let h = mix(self.config.seed, u64::from(region.get()) * 32 + industry.index() as u64, e);
-        let town = region.region().name.trim_end_matches(['区', '县', '市']).to_owned();
+        let h = mix(
+            self.config.seed,
+            u64::from(region.get()) * 32 + industry.index() as u64,
+            e,
+        );
+        let town = region
+            .region()
+            .name
+            .trim_end_matches(['区', '县', '市'])
+            .to_owned();
         let word = EMPLOYER_WORDS[(h % EMPLOYER_WORDS.len() as u64) as usize];
         let word2 = EMPLOYER_WORDS[((h >> 20) % EMPLOYER_WORDS.len() as u64) as usize];
         let kind = INDUSTRY_WORDS[industry.index()];
@@ -516,16 +549,43 @@ impl Market {
 
 /// Skills employers ask for across occupations (assumption): soft skills,
 /// office software, a driving licence.
-const POPULAR: [&str; 8] = ["沟通能力", "团队合作", "办公软件", "Excel", "驾驶", "吃苦耐劳", "责任心", "英语"];
+const POPULAR: [&str; 8] = [
+    "沟通能力",
+    "团队合作",
+    "办公软件",
+    "Excel",
+    "驾驶",
+    "吃苦耐劳",
+    "责任心",
+    "英语",
+];
 
 const EMPLOYER_WORDS: [&str; 32] = [
-    "华", "鑫", "诚", "信", "达", "通", "盛", "恒", "宏", "泰", "瑞", "安", "新", "天", "顺", "德",
-    "源", "升", "博", "川", "渝", "嘉", "锦", "蓉", "巴", "蜀", "兴", "隆", "合", "众", "和", "远",
+    "华", "鑫", "诚", "信", "达", "通", "盛", "恒", "宏", "泰", "瑞", "安", "新", "天", "顺", "德", "源",
+    "升", "博", "川", "渝", "嘉", "锦", "蓉", "巴", "蜀", "兴", "隆", "合", "众", "和", "远",
 ];
 
 const INDUSTRY_WORDS: [&str; 20] = [
-    "农业", "矿业", "制造", "能源", "建设", "商贸", "物流", "餐饮", "科技", "金融", "置业", "商务",
-    "技术", "环境", "服务", "教育", "医疗", "文化", "公共服务", "国际",
+    "农业",
+    "矿业",
+    "制造",
+    "能源",
+    "建设",
+    "商贸",
+    "物流",
+    "餐饮",
+    "科技",
+    "金融",
+    "置业",
+    "商务",
+    "技术",
+    "环境",
+    "服务",
+    "教育",
+    "医疗",
+    "文化",
+    "公共服务",
+    "国际",
 ];
 
 /// A vacancy's skills: most of its occupation's profile (the first ones most
@@ -561,7 +621,16 @@ fn vacancy_skills(rng: &mut ChaCha8Rng, occupation: OccupationCode) -> Vec<Strin
     if rng.random_bool(0.05)
         && let Some(s) = out.iter_mut().find(|s| s.is_ascii())
     {
-        *s = s.chars().map(|c| if c.is_ascii_graphic() { char::from_u32(c as u32 + 0xFEE0).unwrap_or(c) } else { c }).collect();
+        *s = s
+            .chars()
+            .map(|c| {
+                if c.is_ascii_graphic() {
+                    char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect();
     }
     out
 }
@@ -586,9 +655,17 @@ fn description(
     };
     let main = skills.first().map_or("相关", String::as_str);
     let other = skills.get(1).map_or("岗位", String::as_str);
-    let exp = if years == 0 { "经验不限，可接受应届生".to_owned() } else { format!("{years}年以上相关工作经验") };
-    let perk = ["五险一金，节假日福利", "包吃包住，月休四天", "周末双休，带薪年假", "绩效奖金，定期培训"]
-        [rng.random_range(0..4)];
+    let exp = if years == 0 {
+        "经验不限，可接受应届生".to_owned()
+    } else {
+        format!("{years}年以上相关工作经验")
+    };
+    let perk = [
+        "五险一金，节假日福利",
+        "包吃包住，月休四天",
+        "周末双休，带薪年假",
+        "绩效奖金，定期培训",
+    ][rng.random_range(0..4)];
     format!(
         "岗位职责：从事{occupation}工作，负责{main}及{other}相关事务。任职要求：{edu}，{exp}，熟悉{main}。福利待遇：{perk}。工作地点：{}。",
         region.region().name
@@ -681,8 +758,16 @@ mod tests {
             }
         }
         let rate = |k: usize| f64::from(other[k]) / f64::from(n[k]);
-        assert!((rate(0) - 0.0312).abs() < 0.005, "Sichuan → Chongqing {}", rate(0));
-        assert!((rate(1) - 0.0806).abs() < 0.008, "Chongqing → Sichuan {}", rate(1));
+        assert!(
+            (rate(0) - 0.0312).abs() < 0.005,
+            "Sichuan → Chongqing {}",
+            rate(0)
+        );
+        assert!(
+            (rate(1) - 0.0806).abs() < 0.008,
+            "Chongqing → Sichuan {}",
+            rate(1)
+        );
     }
 
     #[test]

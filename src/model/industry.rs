@@ -16,25 +16,46 @@ pub struct Industry(u8);
 /// and their English names as published in the NBS English edition of the
 /// classification.
 const SECTIONS: [(&str, &str); 20] = [
-    ("农、林、牧、渔业", "Agriculture, forestry, animal husbandry and fishery"),
+    (
+        "农、林、牧、渔业",
+        "Agriculture, forestry, animal husbandry and fishery",
+    ),
     ("采矿业", "Mining"),
     ("制造业", "Manufacturing"),
-    ("电力、热力、燃气及水生产和供应业", "Electricity, heat, gas and water production and supply"),
+    (
+        "电力、热力、燃气及水生产和供应业",
+        "Electricity, heat, gas and water production and supply",
+    ),
     ("建筑业", "Construction"),
     ("批发和零售业", "Wholesale and retail trade"),
     ("交通运输、仓储和邮政业", "Transport, storage and postal services"),
     ("住宿和餐饮业", "Accommodation and catering"),
-    ("信息传输、软件和信息技术服务业", "Information transmission, software and information technology services"),
+    (
+        "信息传输、软件和信息技术服务业",
+        "Information transmission, software and information technology services",
+    ),
     ("金融业", "Finance"),
     ("房地产业", "Real estate"),
     ("租赁和商务服务业", "Leasing and business services"),
-    ("科学研究和技术服务业", "Scientific research and technical services"),
-    ("水利、环境和公共设施管理业", "Water conservancy, environment and public facilities management"),
-    ("居民服务、修理和其他服务业", "Resident services, repair and other services"),
+    (
+        "科学研究和技术服务业",
+        "Scientific research and technical services",
+    ),
+    (
+        "水利、环境和公共设施管理业",
+        "Water conservancy, environment and public facilities management",
+    ),
+    (
+        "居民服务、修理和其他服务业",
+        "Resident services, repair and other services",
+    ),
     ("教育", "Education"),
     ("卫生和社会工作", "Health and social work"),
     ("文化、体育和娱乐业", "Culture, sports and entertainment"),
-    ("公共管理、社会保障和社会组织", "Public administration, social security and social organisations"),
+    (
+        "公共管理、社会保障和社会组织",
+        "Public administration, social security and social organisations",
+    ),
     ("国际组织", "International organisations"),
 ];
 

@@ -17,9 +17,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 
 pub use industry::Industry;
+pub(crate) use seeker::SeekerRecord;
 pub use seeker::{DEFAULT_COMMUTE_KM, Mobility, Seeker};
 pub use vacancy::Vacancy;
-pub(crate) use seeker::SeekerRecord;
 pub(crate) use vacancy::VacancyRecord;
 
 /// Largest number of skills, titles or other list entries one record may
@@ -299,7 +299,10 @@ pub(crate) fn check_list(field: &str, values: &[String]) -> Result<()> {
     if values.len() > MAX_LIST_LEN {
         return Err(Error::invalid(
             field,
-            format!("has {} entries, more than the limit of {MAX_LIST_LEN}", values.len()),
+            format!(
+                "has {} entries, more than the limit of {MAX_LIST_LEN}",
+                values.len()
+            ),
         ));
     }
     for (i, v) in values.iter().enumerate() {
@@ -313,7 +316,10 @@ pub(crate) fn check_count<T>(field: &str, values: &[T]) -> Result<()> {
     if values.len() > MAX_LIST_LEN {
         return Err(Error::invalid(
             field,
-            format!("has {} entries, more than the limit of {MAX_LIST_LEN}", values.len()),
+            format!(
+                "has {} entries, more than the limit of {MAX_LIST_LEN}",
+                values.len()
+            ),
         ));
     }
     Ok(())
@@ -334,10 +340,7 @@ pub(crate) fn check_years(field: &str, years: Option<u8>) -> Result<()> {
 }
 
 /// Coordinates from optional `lat` and `lon`: both or neither.
-pub(crate) fn coordinates(
-    lat: Option<f64>,
-    lon: Option<f64>,
-) -> Result<Option<crate::region::Coordinates>> {
+pub(crate) fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<Option<crate::region::Coordinates>> {
     match (lat, lon) {
         (None, None) => Ok(None),
         (Some(lat), Some(lon)) => crate::region::Coordinates::new(lat, lon).map(Some),

@@ -78,7 +78,10 @@ fn check_km(field: &str, km: f64) -> Result<()> {
     if km.is_finite() && (0.0..=MAX_KM).contains(&km) {
         Ok(())
     } else {
-        Err(Error::invalid(field, format!("{km} is not a distance in 0..={MAX_KM} km")))
+        Err(Error::invalid(
+            field,
+            format!("{km} is not a distance in 0..={MAX_KM} km"),
+        ))
     }
 }
 
@@ -142,8 +145,7 @@ impl Seeker {
 
     /// Where the seeker lives: the coordinates, or the region's centroid.
     pub fn position(&self) -> Coordinates {
-        self.coordinates
-            .unwrap_or_else(|| self.region.region().centroid)
+        self.coordinates.unwrap_or_else(|| self.region.region().centroid)
     }
 
     /// Checks every rule of the interchange format.

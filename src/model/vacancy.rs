@@ -5,8 +5,8 @@ use std::num::NonZeroU32;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{
-    Cny, Date, Education, Industry, MAX_DESCRIPTION_BYTES, MAX_TEXT_BYTES, check_len, check_list,
-    check_text, check_years, coordinates,
+    Cny, Date, Education, Industry, MAX_DESCRIPTION_BYTES, MAX_TEXT_BYTES, check_len, check_list, check_text,
+    check_years, coordinates,
 };
 use crate::error::{Error, Result};
 use crate::region::{Coordinates, RegionCode};
@@ -86,8 +86,7 @@ impl Vacancy {
 
     /// Where the job is: its coordinates, or its region's centroid.
     pub fn position(&self) -> Coordinates {
-        self.coordinates
-            .unwrap_or_else(|| self.region.region().centroid)
+        self.coordinates.unwrap_or_else(|| self.region.region().centroid)
     }
 
     /// Whether the vacancy is past its `expires` date on `today`.

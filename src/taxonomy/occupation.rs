@@ -80,11 +80,7 @@ impl FromStr for OccupationCode {
             return Err(bad("is not a CSCO code of the form 6-18-02-04"));
         }
         let d = |i: usize| u32::from(b[i] - b'0');
-        let n = d(0) * 1_000_000
-            + (d(2) * 10 + d(3)) * 10_000
-            + (d(5) * 10 + d(6)) * 100
-            + d(8) * 10
-            + d(9);
+        let n = d(0) * 1_000_000 + (d(2) * 10 + d(3)) * 10_000 + (d(5) * 10 + d(6)) * 100 + d(8) * 10 + d(9);
         if taxonomy().by_code.contains_key(&n) {
             Ok(OccupationCode(n))
         } else {
@@ -348,7 +344,14 @@ mod tests {
 
     #[test]
     fn bad_codes() {
-        for bad in ["", "6180204", "6-18-02-4", "6-18-02-99", "x-18-02-04", "6-18-02-04 "] {
+        for bad in [
+            "",
+            "6180204",
+            "6-18-02-4",
+            "6-18-02-99",
+            "x-18-02-04",
+            "6-18-02-04 ",
+        ] {
             assert!(bad.parse::<OccupationCode>().is_err(), "{bad}");
         }
     }

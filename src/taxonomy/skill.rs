@@ -221,7 +221,11 @@ mod tests {
         assert!((2_000..20_000).contains(&v.len()), "{}", v.len());
         assert_eq!(v.profiled_occupations().count(), taxonomy().occupations().count());
         let welder: OccupationCode = "6-18-02-04".parse().unwrap();
-        let names: Vec<&str> = v.profile(welder).iter().map(|&id| v.get(id).name.as_str()).collect();
+        let names: Vec<&str> = v
+            .profile(welder)
+            .iter()
+            .map(|&id| v.get(id).name.as_str())
+            .collect();
         assert!(names.contains(&"焊接"), "{names:?}");
     }
 

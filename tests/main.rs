@@ -1,0 +1,7 @@
+//! Integration tests: one binary (it links once, which matters on 2 cores),
+//! one module per area.
+
+mod arb;
+mod fuzz_corpus;
+mod io_input;
+mod market;
