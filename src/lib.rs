@@ -7,10 +7,14 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod index;
 pub mod io;
 pub mod market;
+pub mod matcher;
 pub mod model;
+pub mod rank;
 pub mod region;
+pub mod retrieve;
 pub mod taxonomy;
 pub mod text;
 

@@ -389,6 +389,11 @@ impl Gazetteer {
         &self.regions[self.by_code[&code.0]]
     }
 
+    /// The unit with this numeric code, if the gazetteer has it.
+    pub fn lookup(&self, code: u32) -> Option<&Region> {
+        self.by_code.get(&code).map(|&i| &self.regions[i])
+    }
+
     /// The unit at a dense position (see [`Region::dense`]).
     pub fn by_dense(&self, dense: u16) -> Option<&Region> {
         self.regions.get(usize::from(dense))

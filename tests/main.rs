@@ -5,3 +5,4 @@ mod arb;
 mod fuzz_corpus;
 mod io_input;
 mod market;
+mod ranking;

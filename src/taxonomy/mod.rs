@@ -9,5 +9,5 @@
 pub mod occupation;
 pub mod skill;
 
-pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, taxonomy};
+pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, relatedness_packed, taxonomy};
 pub use skill::{SkillId, SkillVocabulary, skills};

@@ -283,17 +283,26 @@ impl Taxonomy {
     /// occupation (or when one is a group containing the other), 0.6 in the
     /// same minor group, 0.3 in the same middle group, 0.1 in the same major
     /// group, 0 otherwise.
-    pub fn relatedness(&self, a: OccupationCode, b: OccupationCode) -> f32 {
-        const BY_SHARED_PARTS: [f32; 5] = [0.0, 0.1, 0.3, 0.6, 1.0];
-        let (pa, pb) = (a.parts(), b.parts());
-        let shared = pa.iter().zip(&pb).take_while(|(x, y)| x == y).count();
-        let shallower = a.depth().min(b.depth());
-        if shared >= shallower {
-            // One code is a group that contains the other (or they are equal).
-            return 1.0;
-        }
-        BY_SHARED_PARTS[shared]
+    pub fn relatedness(&self, a: OccupationCode, b: OccupationCode) -> f64 {
+        // One code being a group that contains the other counts as equal.
+        relatedness_packed(a.packed(), b.packed())
     }
+}
+
+/// [`Taxonomy::relatedness`] on packed codes (see [`OccupationCode::packed`]),
+/// for the ranker's hot loop; 0 when either code is 0 (unknown).
+pub fn relatedness_packed(a: u32, b: u32) -> f64 {
+    const BY_SHARED_PARTS: [f64; 5] = [0.0, 0.1, 0.3, 0.6, 1.0];
+    if a == 0 || b == 0 {
+        return 0.0;
+    }
+    let (ca, cb) = (OccupationCode(a), OccupationCode(b));
+    let (pa, pb) = (ca.parts(), cb.parts());
+    let shared = pa.iter().zip(&pb).take_while(|(x, y)| x == y).count();
+    if shared >= ca.depth().min(cb.depth()) {
+        return 1.0;
+    }
+    BY_SHARED_PARTS[shared]
 }
 
 #[cfg(test)]

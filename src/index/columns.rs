@@ -1,0 +1,193 @@
+//! The ranker's view of a segment: its fast fields read once into plain
+//! arrays.
+//!
+//! tantivy's columns are compressed and read through dynamic dispatch; the
+//! ranker touches a dozen values per candidate, so each segment's columns
+//! are decoded once into `Vec`s (about 45 bytes a vacancy) when a snapshot
+//! first sees the segment. Segments never change, so the view is cached by
+//! segment id and shared by every later snapshot: a commit only pays for the
+//! segments it created.
+
+use std::ops::Range;
+
+use tantivy::columnar::StrColumn;
+use tantivy::{DocId, SegmentReader};
+
+use super::schema::NONE_U64;
+use crate::error::{Error, Result};
+use crate::retrieve::Point;
+
+/// Sentinel for "absent" in the u8 columns.
+pub const NONE_U8: u8 = u8::MAX;
+/// Sentinel for "absent" in the salary columns.
+pub const NONE_U32: u32 = u32::MAX;
+
+/// One segment's fast fields as plain arrays, indexed by doc id.
+pub struct SegmentColumns {
+    /// Number of doc ids in the segment (alive or not).
+    pub max_doc: u32,
+    /// Latitude, degrees.
+    pub lat: Vec<f32>,
+    /// Longitude, degrees.
+    pub lon: Vec<f32>,
+    /// Dense region position (see [`crate::region::Region::dense`]).
+    pub region: Vec<u16>,
+    /// Lowest salary, CNY, or [`NONE_U32`].
+    pub salary_min: Vec<u32>,
+    /// Highest salary, CNY, or [`NONE_U32`].
+    pub salary_max: Vec<u32>,
+    /// Education rank, or [`NONE_U8`].
+    pub education: Vec<u8>,
+    /// Years of experience, or [`NONE_U8`].
+    pub experience: Vec<u8>,
+    /// Industry index, or [`NONE_U8`].
+    pub industry: Vec<u8>,
+    /// Packed occupation code, 0 when unknown.
+    pub occupation: Vec<u32>,
+    /// Posted, days since epoch (`i32::MIN` when absent).
+    pub posted: Vec<i32>,
+    /// Expires, days since epoch (`i32::MAX` when absent).
+    pub expires: Vec<i32>,
+    /// Openings.
+    pub headcount: Vec<u32>,
+    /// Employer key (0 when unknown).
+    pub employer: Vec<u64>,
+    /// Doc ids `0..remote_end` are the remote vacancies (the sort key puts
+    /// them first).
+    pub remote_end: u32,
+    /// For each dense region, its doc-id range (empty when absent).
+    pub region_ranges: Vec<Range<u32>>,
+    /// For each dense region, the largest distance (km) from the region's
+    /// gazetteer centroid to any vacancy of the region in this segment: with
+    /// the triangle inequality it bounds every vacancy's distance from a
+    /// seeker from below, so whole regions can be skipped safely.
+    pub region_radius_km: Vec<f64>,
+    /// The id column: term ordinals sort like the ids, within the segment.
+    pub ids: StrColumn,
+}
+
+impl SegmentColumns {
+    /// Decodes a segment's fast fields.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when a field is missing or the sort order is broken.
+    pub fn load(seg: &SegmentReader) -> Result<SegmentColumns> {
+        let ff = seg.fast_fields();
+        let max_doc = seg.max_doc();
+        let corrupt = |what: &str| Error::Corrupt {
+            reason: format!("segment {}: {what}", seg.segment_id().short_uuid_string()),
+        };
+        let u64col = |name: &str| ff.u64(name).map_err(|e| corrupt(&format!("{name}: {e}")));
+        let read_u64 = |name: &str| -> Result<Vec<u64>> {
+            let col = u64col(name)?;
+            Ok((0..max_doc).map(|d| col.first(d).unwrap_or(NONE_U64)).collect())
+        };
+        let lat_col = ff.f64("lat").map_err(|e| corrupt(&format!("lat: {e}")))?;
+        let lon_col = ff.f64("lon").map_err(|e| corrupt(&format!("lon: {e}")))?;
+        let posted_col = ff.i64("posted").map_err(|e| corrupt(&format!("posted: {e}")))?;
+        let expires_col = ff.i64("expires").map_err(|e| corrupt(&format!("expires: {e}")))?;
+        let narrow_u8 = |v: Vec<u64>| -> Vec<u8> {
+            v.into_iter()
+                .map(|x| u8::try_from(x).unwrap_or(NONE_U8))
+                .collect()
+        };
+        let narrow_u32 = |v: Vec<u64>| -> Vec<u32> {
+            v.into_iter()
+                .map(|x| u32::try_from(x).unwrap_or(NONE_U32))
+                .collect()
+        };
+        let gaz = crate::region::gazetteer();
+        let region_codes = read_u64("region_code")?;
+        let mut region = Vec::with_capacity(max_doc as usize);
+        for &code in &region_codes {
+            let dense = u32::try_from(code)
+                .ok()
+                .and_then(|c| gaz.lookup(c))
+                .map(|r| r.dense)
+                .ok_or_else(|| corrupt(&format!("unknown region code {code}")))?;
+            region.push(dense);
+        }
+        let sort_key = read_u64(super::schema::SORT_KEY)?;
+        if sort_key.windows(2).any(|w| w[0] > w[1]) {
+            return Err(corrupt("documents are not sorted by region"));
+        }
+        let remote_end = sort_key.partition_point(|&k| k == 0) as u32;
+        let mut region_ranges = vec![0..0; gaz.len()];
+        let mut start = remote_end as usize;
+        while start < sort_key.len() {
+            let code = sort_key[start];
+            let end = start + sort_key[start..].partition_point(|&k| k == code);
+            region_ranges[usize::from(region[start])] = start as u32..end as u32;
+            start = end;
+        }
+        let lat: Vec<f32> = (0..max_doc)
+            .map(|d| lat_col.first(d).unwrap_or(0.0) as f32)
+            .collect();
+        let lon: Vec<f32> = (0..max_doc)
+            .map(|d| lon_col.first(d).unwrap_or(0.0) as f32)
+            .collect();
+        let mut region_radius_km = vec![0.0; gaz.len()];
+        for (dense, range) in region_ranges.iter().enumerate() {
+            if let Some(r) = gaz.by_dense(dense as u16) {
+                let c = Point::new(r.centroid.lat(), r.centroid.lon());
+                region_radius_km[dense] = range
+                    .clone()
+                    .map(|d| c.distance_km(lat[d as usize], lon[d as usize]))
+                    .fold(0.0, f64::max);
+            }
+        }
+        let ids = ff
+            .str("id")
+            .map_err(|e| corrupt(&format!("id: {e}")))?
+            .ok_or_else(|| corrupt("id column missing"))?;
+        Ok(SegmentColumns {
+            max_doc,
+            lat,
+            lon,
+            region,
+            salary_min: narrow_u32(read_u64("salary_min")?),
+            salary_max: narrow_u32(read_u64("salary_max")?),
+            education: narrow_u8(read_u64("education")?),
+            experience: narrow_u8(read_u64("experience")?),
+            industry: narrow_u8(read_u64("industry")?),
+            occupation: narrow_u32(read_u64("occupation")?),
+            posted: (0..max_doc)
+                .map(|d| {
+                    posted_col.first(d).map_or(i32::MIN, |x| {
+                        x.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+                    })
+                })
+                .collect(),
+            expires: (0..max_doc)
+                .map(|d| {
+                    expires_col.first(d).map_or(i32::MAX, |x| {
+                        x.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+                    })
+                })
+                .collect(),
+            headcount: narrow_u32(read_u64("headcount")?),
+            employer: read_u64("employer_key")?,
+            remote_end,
+            region_ranges,
+            region_radius_km,
+            ids,
+        })
+    }
+
+    /// The id term ordinal of a doc (ordinals sort like ids within the segment).
+    pub fn id_ord(&self, doc: DocId) -> u64 {
+        self.ids.term_ords(doc).next().unwrap_or(u64::MAX)
+    }
+
+    /// The vacancy id of a doc.
+    pub fn id(&self, doc: DocId) -> String {
+        let mut s = String::new();
+        let _ = self.ids.ord_to_str(self.id_ord(doc), &mut s);
+        s
+    }
+
+    /// Approximate heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.max_doc as usize * (4 + 4 + 2 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 8)
+    }
+}

@@ -1,0 +1,191 @@
+//! The index schema: what is indexed, what is a fast field, what is stored.
+//!
+//! Designed for matching, not generic search:
+//! - `title`, `description`: segmented Chinese text (term frequencies only,
+//!   no positions: matching never asks for phrases);
+//! - `skills`: canonical skill terms, exact (see [`crate::taxonomy::skill`]);
+//! - `region`: one term per prefix (`51`, `5101`, `510104`), so any prefix
+//!   is one term lookup;
+//! - fast fields: everything the ranker reads per candidate;
+//! - stored: only id, title, employer and region, what a result shows.
+//!
+//! Every segment is sorted by [`SORT_KEY`]: remote vacancies first, then by
+//! region code, so that each region is one contiguous range of doc ids.
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use super::analyzer::ZH;
+use crate::model::Vacancy;
+use crate::taxonomy::{OccupationCode, skills};
+
+/// Version of the on-disk layout; bump on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Fast field the segments are sorted by.
+pub const SORT_KEY: &str = "sort_key";
+
+/// Sentinel for an absent numeric value in u64 fast fields.
+pub const NONE_U64: u64 = u64::MAX;
+
+/// The schema's fields.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// Vacancy id: exact term (for upserts and deletes), stored, fast (for
+    /// tie-breaks and output).
+    pub id: Field,
+    /// Segmented title, stored.
+    pub title: Field,
+    /// Segmented description.
+    pub description: Field,
+    /// Employer name, stored.
+    pub employer: Field,
+    /// Canonical skill terms.
+    pub skills: Field,
+    /// Region prefix terms.
+    pub region: Field,
+    /// Region code, stored for display.
+    pub region_code: Field,
+    /// Sort key: 0 for remote vacancies, else the region code.
+    pub sort_key: Field,
+    /// Latitude.
+    pub lat: Field,
+    /// Longitude.
+    pub lon: Field,
+    /// Salary min (CNY), `NONE_U64` when absent.
+    pub salary_min: Field,
+    /// Salary max (CNY), `NONE_U64` when absent.
+    pub salary_max: Field,
+    /// Education rank, `NONE_U64` when absent.
+    pub education: Field,
+    /// Years of experience, `NONE_U64` when absent.
+    pub experience: Field,
+    /// Openings.
+    pub headcount: Field,
+    /// Industry index 0..20, `NONE_U64` when absent.
+    pub industry: Field,
+    /// Packed occupation code (given or coded), 0 when unknown.
+    pub occupation: Field,
+    /// Confidence of the occupation code ×1000 (1000 when given).
+    pub occupation_confidence: Field,
+    /// Posted date, days since epoch.
+    pub posted: Field,
+    /// Expiry date, days since epoch; indexed so expiry is a range delete.
+    pub expires: Field,
+    /// 1 when remote.
+    pub remote: Field,
+    /// Hash of the employer name (for per-employer caps).
+    pub employer_key: Field,
+}
+
+impl Fields {
+    /// Builds the schema and its field handles.
+    pub fn build() -> (Schema, Fields) {
+        let mut b = Schema::builder();
+        let text = |stored: bool| {
+            let o = TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ZH)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            );
+            if stored { o.set_stored() } else { o }
+        };
+        let fields = Fields {
+            id: b.add_text_field("id", (STRING | STORED).set_fast("raw")),
+            title: b.add_text_field("title", text(true)),
+            description: b.add_text_field("description", text(false)),
+            employer: b.add_text_field("employer", STORED),
+            skills: b.add_text_field("skills", STRING),
+            region: b.add_text_field("region", STRING),
+            region_code: b.add_u64_field("region_code", FAST | STORED),
+            sort_key: b.add_u64_field(SORT_KEY, FAST),
+            lat: b.add_f64_field("lat", FAST),
+            lon: b.add_f64_field("lon", FAST),
+            salary_min: b.add_u64_field("salary_min", FAST),
+            salary_max: b.add_u64_field("salary_max", FAST),
+            education: b.add_u64_field("education", FAST),
+            experience: b.add_u64_field("experience", FAST),
+            headcount: b.add_u64_field("headcount", FAST),
+            industry: b.add_u64_field("industry", FAST),
+            occupation: b.add_u64_field("occupation", FAST),
+            occupation_confidence: b.add_u64_field("occupation_confidence", FAST),
+            posted: b.add_i64_field("posted", FAST),
+            expires: b.add_i64_field("expires", FAST | INDEXED),
+            remote: b.add_u64_field("remote", FAST),
+            employer_key: b.add_u64_field("employer_key", FAST),
+        };
+        (b.build(), fields)
+    }
+
+    /// The tantivy document for a vacancy. `coded` is the occupation coded
+    /// from the title when the vacancy carries none.
+    pub fn document(&self, v: &Vacancy, coded: Option<(OccupationCode, f32)>) -> TantivyDocument {
+        let mut d = TantivyDocument::default();
+        d.add_text(self.id, &v.id);
+        d.add_text(self.title, &v.title);
+        if let Some(desc) = &v.description {
+            d.add_text(self.description, desc);
+        }
+        if let Some(e) = &v.employer {
+            d.add_text(self.employer, e);
+        }
+        let vocab = skills();
+        let mut seen: Vec<String> = Vec::with_capacity(v.skills.len());
+        for s in &v.skills {
+            let term = vocab.canonical(s);
+            if !term.is_empty() && !seen.contains(&term) {
+                d.add_text(self.skills, &term);
+                seen.push(term);
+            }
+        }
+        let code = v.region.to_string();
+        for len in [2, 4, 6] {
+            d.add_text(self.region, &code[..len]);
+        }
+        d.add_u64(self.region_code, u64::from(v.region.get()));
+        d.add_u64(
+            self.sort_key,
+            if v.remote { 0 } else { u64::from(v.region.get()) },
+        );
+        let pos = v.position();
+        d.add_f64(self.lat, pos.lat());
+        d.add_f64(self.lon, pos.lon());
+        let opt = |x: Option<u64>| x.unwrap_or(NONE_U64);
+        d.add_u64(self.salary_min, opt(v.salary_min.map(|c| u64::from(c.yuan()))));
+        d.add_u64(self.salary_max, opt(v.salary_max.map(|c| u64::from(c.yuan()))));
+        d.add_u64(self.education, opt(v.education.map(|e| u64::from(e.rank()))));
+        d.add_u64(self.experience, opt(v.experience_years.map(u64::from)));
+        d.add_u64(self.headcount, u64::from(v.headcount.get()));
+        d.add_u64(self.industry, opt(v.industry.map(|i| i.index() as u64)));
+        let (occ, conf) = match (v.occupation, coded) {
+            (Some(c), _) => (u64::from(c.packed()), 1000),
+            (None, Some((c, conf))) => (u64::from(c.packed()), (conf.clamp(0.0, 1.0) * 1000.0) as u64),
+            (None, None) => (0, 0),
+        };
+        d.add_u64(self.occupation, occ);
+        d.add_u64(self.occupation_confidence, conf);
+        d.add_i64(
+            self.posted,
+            v.posted.map_or(i64::MIN, |p| i64::from(p.days_since_epoch())),
+        );
+        d.add_i64(
+            self.expires,
+            v.expires.map_or(i64::MAX, |e| i64::from(e.days_since_epoch())),
+        );
+        d.add_u64(self.remote, u64::from(v.remote));
+        d.add_u64(self.employer_key, v.employer.as_deref().map_or(0, employer_key));
+        d
+    }
+}
+
+/// A stable 64-bit key of an employer name (FNV-1a over the folded name).
+pub fn employer_key(name: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in crate::text::fold(name).bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h.max(1)
+}

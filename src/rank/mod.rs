@@ -1,0 +1,29 @@
+//! Ranking: every signal in [0, 1], combined by weights, exact top k.
+//!
+//! - [`config`]: weights, shapes and limits ([`RankingConfig`]);
+//! - `query`: a seeker prepared for one snapshot (terms with global IDF,
+//!   reach, seeker-side values);
+//! - `signal`: the scoring function, the one place a score is computed;
+//! - `search`: the pruned top-k search and the exhaustive scan, both over
+//!   the same scoring function;
+//! - `topk`: total order by score, then vacancy id.
+//!
+//! The score of a vacancy is `Σ wᵢ·sᵢ / Σ wᵢ` over the signals `sᵢ`:
+//! skills (IDF-weighted share of the seeker's skills the vacancy asks for),
+//! occupation (closeness in the CSCO hierarchy), title (IDF-weighted share
+//! of the seeker's title terms in the vacancy title), location (full within
+//! `full_credit_km`, falling linearly to 0 at the commute radius; remote
+//! counts as close), mobility (beyond the commute radius, the prior of a
+//! move between the two provinces when the seeker would move there),
+//! salary, education, experience (meeting the requirement is full credit,
+//! a miss is graded), industry preference, freshness (halving every
+//! `freshness_half_life_days`), and an optional priority-group boost.
+
+pub mod config;
+pub(crate) mod query;
+pub(crate) mod search;
+pub(crate) mod signal;
+pub(crate) mod topk;
+
+pub use config::{MobilityPrior, NUM_SIGNALS, RankingConfig, SIGNALS, Weights};
+pub(crate) use query::query_terms;

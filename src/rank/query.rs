@@ -1,0 +1,233 @@
+//! A seeker prepared for ranking against one snapshot.
+
+use tantivy::Term;
+
+use super::config::{NUM_SIGNALS, RankingConfig, signal};
+use crate::error::{Error, Result};
+use crate::index::Snapshot;
+use crate::index::analyzer;
+use crate::model::{Education, PriorityGroup, Seeker};
+use crate::region::{RegionPrefix, gazetteer};
+use crate::retrieve::Reach;
+use crate::taxonomy::skills;
+
+/// Most distinct terms one query may hold (a bit each in a `u128`).
+pub(crate) const MAX_TERMS: usize = 128;
+
+/// One distinct term of the query.
+#[derive(Debug, Clone)]
+pub(crate) struct QTerm {
+    pub term: Term,
+    pub text: String,
+    /// Most this term can add to the score (weighted, normalised).
+    pub ub: f64,
+}
+
+/// One seeker skill or title term: credited once, at the best of its options.
+#[derive(Debug, Clone)]
+pub(crate) struct Clause {
+    /// [`signal::SKILLS`] or [`signal::TITLE`].
+    pub signal: usize,
+    /// Share of the signal (IDF over the signal's total).
+    pub share: f64,
+    /// What the seeker wrote (for explanations).
+    pub label: String,
+    /// Terms that satisfy the clause, with their credit (1 for the term
+    /// itself, less for a related skill).
+    pub options: Vec<(usize, f64)>,
+}
+
+/// A seeker prepared for one snapshot and config.
+pub(crate) struct Query {
+    pub terms: Vec<QTerm>,
+    pub clauses: Vec<Clause>,
+    /// Normalised weights (sum to 1).
+    pub weights: [f64; NUM_SIGNALS],
+    pub reach: Reach,
+    /// Per dense region: the mobility prior of a move there.
+    pub prior: Vec<f64>,
+    pub salary_min: Option<u32>,
+    pub education: Option<u8>,
+    pub experience: Option<u8>,
+    /// Bit i = industry index i preferred; 0 = no preference.
+    pub industries: u32,
+    pub groups: Vec<PriorityGroup>,
+    pub occupations: Vec<u32>,
+    pub today: i32,
+    pub full_credit_km: f64,
+    pub half_life: f64,
+    pub education_step: f64,
+    pub salary_tolerance: f64,
+    pub salary_unknown: f64,
+    pub require_salary: bool,
+}
+
+/// BM25's IDF: `ln(1 + (N − df + ½) / (df + ½))`, from the whole snapshot.
+pub(crate) fn idf(n: u64, df: u64) -> f64 {
+    let n = n.max(df) as f64;
+    let df = df as f64;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+/// Total doc ids of a snapshot, deleted included, to match `doc_freq`.
+fn total_docs(snapshot: &Snapshot) -> u64 {
+    snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum()
+}
+
+/// The seeker's distinct skill terms (canonical) and title terms (segmented).
+pub(crate) fn query_terms(snapshot: &Snapshot, seeker: &Seeker) -> Vec<(Term, String)> {
+    let f = snapshot.fields();
+    let mut out: Vec<(Term, String)> = Vec::new();
+    let mut push = |term: Term, text: String| {
+        if !out.iter().any(|(t, _)| *t == term) {
+            out.push((term, text));
+        }
+    };
+    for s in &seeker.skills {
+        let c = skills().canonical(s);
+        if !c.is_empty() {
+            push(Term::from_field_text(f.skills, &c), c);
+        }
+    }
+    for title in &seeker.titles {
+        for t in analyzer::terms(title) {
+            push(Term::from_field_text(f.title, &t), t);
+        }
+    }
+    out
+}
+
+impl Query {
+    /// Prepares a seeker. `commute_km` and `extra_moves` widen reach when
+    /// broadening.
+    pub fn new(
+        snapshot: &Snapshot,
+        seeker: &Seeker,
+        config: &RankingConfig,
+        today: i32,
+        commute_km: f64,
+        extra_moves: &[RegionPrefix],
+    ) -> Result<Query> {
+        let f = snapshot.fields();
+        let n = total_docs(snapshot);
+        let raw = config.weights.as_array();
+        let total: f64 = raw.iter().sum();
+        let weights = raw.map(|w| w / total);
+
+        let mut terms: Vec<QTerm> = Vec::new();
+        let mut clauses: Vec<Clause> = Vec::new();
+        let term_index = |term: Term, text: &str, terms: &mut Vec<QTerm>| -> Result<usize> {
+            if let Some(i) = terms.iter().position(|t| t.term == term) {
+                return Ok(i);
+            }
+            if terms.len() >= MAX_TERMS {
+                return Err(Error::TooLarge {
+                    what: "distinct skill and title terms in one query",
+                    limit: MAX_TERMS,
+                    actual: terms.len() + 1,
+                });
+            }
+            terms.push(QTerm {
+                term,
+                text: text.to_owned(),
+                ub: 0.0,
+            });
+            Ok(terms.len() - 1)
+        };
+
+        // Skills: one clause per distinct canonical skill.
+        let mut skill_clauses: Vec<(String, String, f64)> = Vec::new();
+        for s in &seeker.skills {
+            let c = skills().canonical(s);
+            if c.is_empty() || skill_clauses.iter().any(|(_, x, _)| *x == c) {
+                continue;
+            }
+            let df = snapshot.doc_freq(&Term::from_field_text(f.skills, &c))?;
+            skill_clauses.push((s.clone(), c, idf(n, df)));
+        }
+        if skill_clauses.len() > config.max_skills_per_seeker {
+            return Err(Error::TooLarge {
+                what: "skills per seeker",
+                limit: config.max_skills_per_seeker,
+                actual: skill_clauses.len(),
+            });
+        }
+        let skill_total: f64 = skill_clauses.iter().map(|c| c.2).sum();
+        for (label, canonical, w) in skill_clauses {
+            let i = term_index(
+                Term::from_field_text(f.skills, &canonical),
+                &canonical,
+                &mut terms,
+            )?;
+            clauses.push(Clause {
+                signal: signal::SKILLS,
+                share: if skill_total > 0.0 { w / skill_total } else { 0.0 },
+                label,
+                options: vec![(i, 1.0)],
+            });
+        }
+
+        // Title terms: one clause per distinct term of the desired titles.
+        let mut title_terms: Vec<(String, f64)> = Vec::new();
+        for title in &seeker.titles {
+            for t in analyzer::terms(title) {
+                if !title_terms.iter().any(|(x, _)| *x == t) {
+                    let df = snapshot.doc_freq(&Term::from_field_text(f.title, &t))?;
+                    title_terms.push((t, idf(n, df)));
+                }
+            }
+        }
+        if title_terms.len() > config.max_title_terms {
+            return Err(Error::TooLarge {
+                what: "title terms per seeker",
+                limit: config.max_title_terms,
+                actual: title_terms.len(),
+            });
+        }
+        let title_total: f64 = title_terms.iter().map(|t| t.1).sum();
+        for (t, w) in title_terms {
+            let i = term_index(Term::from_field_text(f.title, &t), &t, &mut terms)?;
+            clauses.push(Clause {
+                signal: signal::TITLE,
+                share: if title_total > 0.0 { w / title_total } else { 0.0 },
+                label: t,
+                options: vec![(i, 1.0)],
+            });
+        }
+
+        // A term's bound: everything it can add through every clause it serves.
+        for c in &clauses {
+            for &(i, credit) in &c.options {
+                terms[i].ub += weights[c.signal] * c.share * credit;
+            }
+        }
+
+        let reach = Reach::new(seeker, commute_km, extra_moves);
+        let home = reach.home_province();
+        let prior = gazetteer()
+            .all()
+            .iter()
+            .map(|r| config.mobility_prior.between(home, r.code.get() / 10_000))
+            .collect();
+        Ok(Query {
+            terms,
+            clauses,
+            weights,
+            reach,
+            prior,
+            salary_min: seeker.salary_min.map(|c| c.yuan()),
+            education: seeker.education.map(Education::rank),
+            experience: seeker.experience_years,
+            industries: seeker.industries.iter().fold(0, |m, i| m | 1 << i.index()),
+            groups: seeker.groups.clone(),
+            occupations: seeker.occupations.iter().map(|c| c.packed()).collect(),
+            today,
+            full_credit_km: config.full_credit_km,
+            half_life: config.freshness_half_life_days,
+            education_step: config.education_step,
+            salary_tolerance: config.salary_tolerance,
+            salary_unknown: config.salary_unknown,
+            require_salary: config.require_salary,
+        })
+    }
+}

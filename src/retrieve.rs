@@ -1,0 +1,248 @@
+//! Retrieval: which vacancies a seeker can reach, and which share a term.
+//!
+//! Reach is a hard constraint: a vacancy is in reach when it is remote, within
+//! the seeker's commute radius, or in a region the seeker would move to
+//! (within `max_km`), or anywhere within `max_km` for a seeker who relocates.
+//! Segments are sorted by region (remote first), so [`Reach::ranges`] turns
+//! reach into a few doc-id ranges per segment; a region is skipped only when
+//! a proven lower bound on its vacancies' distance rules it out.
+
+use std::ops::Range;
+
+use serde::Serialize;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, TERMINATED};
+
+use crate::error::{Error, Result};
+use crate::index::{SegmentColumns, Snapshot};
+use crate::model::Seeker;
+use crate::region::{RegionPrefix, gazetteer};
+
+/// Mean Earth radius in km, as in [`crate::region::Coordinates::distance_km`].
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// A point prepared for fast great-circle distances to column coordinates.
+#[derive(Debug, Clone, Copy)]
+pub struct Point {
+    lat: f64,
+    lon: f64,
+    cos_lat: f64,
+}
+
+impl Point {
+    /// A point at `lat`, `lon` degrees.
+    pub fn new(lat: f64, lon: f64) -> Point {
+        let lat = lat.to_radians();
+        Point {
+            lat,
+            lon: lon.to_radians(),
+            cos_lat: lat.cos(),
+        }
+    }
+
+    /// Haversine distance in km to a column position.
+    #[inline]
+    pub fn distance_km(&self, lat: f32, lon: f32) -> f64 {
+        let (lat2, lon2) = (f64::from(lat).to_radians(), f64::from(lon).to_radians());
+        let s1 = ((lat2 - self.lat) * 0.5).sin();
+        let s2 = ((lon2 - self.lon) * 0.5).sin();
+        let a = s1 * s1 + self.cos_lat * lat2.cos() * s2 * s2;
+        2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+    }
+}
+
+/// A seeker's reach, prepared once per query.
+#[derive(Debug, Clone)]
+pub struct Reach {
+    home: Point,
+    commute_km: f64,
+    max_move_km: f64,
+    /// Per dense region: would the seeker move there.
+    moves_to: Vec<bool>,
+    home_province: u32,
+}
+
+/// A doc-id range to visit, with what reach says about its vacancies.
+#[derive(Debug, Clone)]
+pub struct ReachRange {
+    /// Doc ids.
+    pub docs: Range<u32>,
+    /// Lower bound on the distance of its vacancies (0 for remote ones).
+    pub min_km: f64,
+    /// The seeker would move to its region (false for the remote range).
+    pub moves_to: bool,
+    /// Province (2 digits) of its region; 0 for the remote range.
+    pub province: u32,
+    /// The remote vacancies' range.
+    pub remote: bool,
+    /// Dense region of the range (0 for the remote range).
+    pub region: u16,
+}
+
+impl Reach {
+    /// The reach of a seeker (optionally with a widened commute radius or
+    /// extra prefixes the seeker would move to).
+    pub fn new(seeker: &Seeker, commute_km: f64, extra_moves: &[RegionPrefix]) -> Reach {
+        let pos = seeker.position();
+        let m = &seeker.mobility;
+        let moves_to = gazetteer()
+            .all()
+            .iter()
+            .map(|r| m.relocate || m.regions.iter().chain(extra_moves).any(|&p| r.code.is_in(p)))
+            .collect();
+        Reach {
+            home: Point::new(pos.lat(), pos.lon()),
+            commute_km,
+            max_move_km: m.max_km.unwrap_or(f64::INFINITY),
+            moves_to,
+            home_province: seeker.region.get() / 10_000,
+        }
+    }
+
+    /// The seeker's province (2 digits).
+    pub fn home_province(&self) -> u32 {
+        self.home_province
+    }
+
+    /// The commute radius in km.
+    pub fn commute_km(&self) -> f64 {
+        self.commute_km
+    }
+
+    /// Distance from home to a doc.
+    #[inline]
+    pub fn distance_km(&self, cols: &SegmentColumns, doc: u32) -> f64 {
+        self.home
+            .distance_km(cols.lat[doc as usize], cols.lon[doc as usize])
+    }
+
+    /// Whether a doc at `km` in dense region `region` is in reach (remote
+    /// docs always are).
+    #[inline]
+    pub fn admits(&self, remote: bool, region: u16, km: f64) -> bool {
+        remote || km <= self.commute_km || (km <= self.max_move_km && self.moves_to[usize::from(region)])
+    }
+
+    /// Whether the seeker would move to a dense region (ignoring `max_km`).
+    pub fn moves_to(&self, region: u16) -> bool {
+        self.moves_to[usize::from(region)]
+    }
+
+    /// The doc ranges of a segment that may hold vacancies in reach, in doc
+    /// order. A region is left out only when the lower bound on its
+    /// vacancies' distance (centroid distance minus the region's radius in
+    /// the segment) exceeds both the commute radius and the move limit.
+    pub fn ranges(&self, cols: &SegmentColumns) -> Vec<ReachRange> {
+        let gaz = gazetteer();
+        let mut out = Vec::new();
+        if cols.remote_end > 0 {
+            out.push(ReachRange {
+                docs: 0..cols.remote_end,
+                min_km: 0.0,
+                moves_to: false,
+                province: 0,
+                remote: true,
+                region: 0,
+            });
+        }
+        for (dense, docs) in cols.region_ranges.iter().enumerate() {
+            if docs.is_empty() {
+                continue;
+            }
+            let Some(region) = gaz.by_dense(dense as u16) else {
+                continue;
+            };
+            let c = region.centroid;
+            let centre_km = self.home.distance_km(c.lat() as f32, c.lon() as f32);
+            // The centroid went through f32 like the columns; allow a metre
+            // for rounding in the bound.
+            let min_km = (centre_km - cols.region_radius_km[dense] - 1e-3).max(0.0);
+            let moves_to = self.moves_to[dense] && min_km <= self.max_move_km;
+            if min_km <= self.commute_km || moves_to {
+                out.push(ReachRange {
+                    docs: docs.clone(),
+                    min_km,
+                    moves_to,
+                    province: region.code.get() / 10_000,
+                    remote: false,
+                    region: dense as u16,
+                });
+            }
+        }
+        out.sort_by_key(|r| r.docs.start);
+        out
+    }
+}
+
+/// Moves postings to the first doc ≥ `target` (never backwards: tantivy's
+/// `seek` requires a target at or after the current doc).
+#[inline]
+pub(crate) fn seek_to(postings: &mut impl DocSet, target: u32) -> u32 {
+    if postings.doc() < target {
+        postings.seek(target)
+    } else {
+        postings.doc()
+    }
+}
+
+/// A retrieved candidate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// Vacancy id.
+    pub vacancy: String,
+    /// Distance from the seeker's home, km.
+    pub distance_km: f64,
+    /// The seeker's skill and title terms the vacancy holds.
+    pub terms: Vec<String>,
+}
+
+/// Every vacancy in reach of a seeker, not expired on `today`, that shares
+/// at least one canonical skill or title term with the seeker, sorted by id:
+/// the candidate set ranking starts from (ranking also credits vacancies
+/// sharing no term, on the other signals).
+///
+/// # Errors
+/// [`Error::Index`] on a read failure.
+pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> Result<Vec<Candidate>> {
+    let terms = crate::rank::query_terms(snapshot, seeker);
+    let reach = Reach::new(seeker, seeker.commute_km, &[]);
+    let today = today.days_since_epoch();
+    let mut out = Vec::new();
+    for (seg_ord, seg) in snapshot.searcher().segment_readers().iter().enumerate() {
+        let cols = &snapshot.segments()[seg_ord];
+        let mut hits: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+        for (term, text) in &terms {
+            let inv = seg.inverted_index(term.field())?;
+            let Some(mut postings) = inv
+                .read_postings(term, IndexRecordOption::Basic)
+                .map_err(|e| Error::Index(e.to_string()))?
+            else {
+                continue;
+            };
+            for range in reach.ranges(cols) {
+                let mut doc = seek_to(&mut postings, range.docs.start);
+                while doc != TERMINATED && doc < range.docs.end {
+                    hits.entry(doc).or_default().push(text.clone());
+                    doc = postings.advance();
+                }
+            }
+        }
+        for (doc, matched) in hits {
+            let km = reach.distance_km(cols, doc);
+            let remote = doc < cols.remote_end;
+            if seg.is_deleted(doc)
+                || cols.expires[doc as usize] < today
+                || !reach.admits(remote, cols.region[doc as usize], km)
+            {
+                continue;
+            }
+            out.push(Candidate {
+                vacancy: cols.id(doc),
+                distance_km: km,
+                terms: matched,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.vacancy.cmp(&b.vacancy));
+    Ok(out)
+}
