@@ -15,6 +15,7 @@ pub mod model;
 pub mod rank;
 pub mod region;
 pub mod retrieve;
+pub mod stats;
 pub mod taxonomy;
 pub mod text;
 

@@ -333,7 +333,7 @@ impl Matcher {
         let mask = search::mask_of(&q, seg, doc)?;
         let admitted = admit(&q, cols, doc);
         let km = q.reach.distance_km(cols, doc);
-        let s = signals(&q, cols, doc, km, mask);
+        let s = signals(&q, si, cols, doc, km, mask);
         let excluded = admitted.err().map(|e| match e {
             Exclusion::Expired => "expired: its expiry date is before today".to_owned(),
             Exclusion::OutOfReach { km } => format!(

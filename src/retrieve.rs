@@ -116,6 +116,12 @@ impl Reach {
             .distance_km(cols.lat[doc as usize], cols.lon[doc as usize])
     }
 
+    /// Distance from home to a position.
+    #[inline]
+    pub fn distance_to(&self, lat: f32, lon: f32) -> f64 {
+        self.home.distance_km(lat, lon)
+    }
+
     /// Whether a doc at `km` in dense region `region` is in reach (remote
     /// docs always are).
     #[inline]

@@ -9,6 +9,7 @@
 //! segments it created.
 
 use std::ops::Range;
+use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::StrColumn;
 use tantivy::{DocId, SegmentReader};
@@ -21,6 +22,12 @@ use crate::retrieve::Point;
 pub const NONE_U8: u8 = u8::MAX;
 /// Sentinel for "absent" in the salary columns.
 pub const NONE_U32: u32 = u32::MAX;
+
+/// The freshness column for one (today, half-life bits).
+type FreshnessCache = (i32, u64, Arc<Vec<f32>>);
+
+/// Doc ids per block for block-level distance bounds.
+pub const BLOCK: usize = 128;
 
 /// One segment's fast fields as plain arrays, indexed by doc id.
 pub struct SegmentColumns {
@@ -62,8 +69,19 @@ pub struct SegmentColumns {
     /// the triangle inequality it bounds every vacancy's distance from a
     /// seeker from below, so whole regions can be skipped safely.
     pub region_radius_km: Vec<f64>,
-    /// The id column: term ordinals sort like the ids, within the segment.
-    pub ids: StrColumn,
+    /// Centre (lat, lon) of each block of [`BLOCK`] doc ids.
+    pub block_centre: Vec<(f32, f32)>,
+    /// Largest distance (km) from a block's centre to any of its vacancies.
+    pub block_radius_km: Vec<f64>,
+    /// Distinct canonical skills of each vacancy (at most 255 counted).
+    pub skill_count: Vec<u8>,
+    /// Each doc's id term ordinal (ordinals sort like the ids).
+    id_ord: Vec<u32>,
+    /// The ids by ordinal, concatenated; `id_offsets[o]..id_offsets[o + 1]`.
+    id_bytes: Vec<u8>,
+    id_offsets: Vec<u32>,
+    /// Freshness of every doc for the last (today, half-life) asked.
+    freshness: Mutex<Option<FreshnessCache>>,
 }
 
 impl SegmentColumns {
@@ -112,12 +130,17 @@ impl SegmentColumns {
             return Err(corrupt("documents are not sorted by region"));
         }
         let remote_end = sort_key.partition_point(|&k| k == 0) as u32;
+        // Each region must be one run of doc ids: the ranker skips whole runs.
         let mut region_ranges = vec![0..0; gaz.len()];
         let mut start = remote_end as usize;
-        while start < sort_key.len() {
-            let code = sort_key[start];
-            let end = start + sort_key[start..].partition_point(|&k| k == code);
-            region_ranges[usize::from(region[start])] = start as u32..end as u32;
+        while start < region.len() {
+            let dense = region[start];
+            let end = start + region[start..].partition_point(|&r| r == dense);
+            let slot = &mut region_ranges[usize::from(dense)];
+            if slot.start != slot.end {
+                return Err(corrupt("documents are not grouped by region"));
+            }
+            *slot = start as u32..end as u32;
             start = end;
         }
         let lat: Vec<f32> = (0..max_doc)
@@ -136,10 +159,43 @@ impl SegmentColumns {
                     .fold(0.0, f64::max);
             }
         }
-        let ids = ff
+        // Blocks of BLOCK docs: a centre and the largest distance from it.
+        let blocks = (max_doc as usize).div_ceil(BLOCK);
+        let mut block_centre = Vec::with_capacity(blocks);
+        let mut block_radius_km = Vec::with_capacity(blocks);
+        for b in 0..blocks {
+            let docs = b * BLOCK..((b + 1) * BLOCK).min(max_doc as usize);
+            let n = docs.len() as f64;
+            let clat = docs.clone().map(|d| f64::from(lat[d])).sum::<f64>() / n;
+            let clon = docs.clone().map(|d| f64::from(lon[d])).sum::<f64>() / n;
+            let c = Point::new(clat, clon);
+            let r = docs.map(|d| c.distance_km(lat[d], lon[d])).fold(0.0, f64::max);
+            block_centre.push((clat as f32, clon as f32));
+            block_radius_km.push(r);
+        }
+        let ids: StrColumn = ff
             .str("id")
             .map_err(|e| corrupt(&format!("id: {e}")))?
             .ok_or_else(|| corrupt("id column missing"))?;
+        // Ids are read once, in ordinal order, from the column's dictionary:
+        // looking one up later would decompress a dictionary block each time.
+        let mut id_bytes = Vec::new();
+        let mut id_offsets = vec![0u32];
+        let mut stream = ids
+            .dictionary()
+            .stream()
+            .map_err(|e| corrupt(&format!("id dictionary: {e}")))?;
+        while stream.advance() {
+            id_bytes.extend_from_slice(stream.key());
+            id_offsets.push(u32::try_from(id_bytes.len()).map_err(|_| corrupt("ids exceed 4 GiB"))?);
+        }
+        let num_ids = id_offsets.len() - 1;
+        let id_ord: Vec<u32> = (0..max_doc)
+            .map(|d| ids.term_ords(d).next().map_or(u32::MAX, |o| o as u32))
+            .collect();
+        if id_ord.iter().any(|&o| o as usize >= num_ids) {
+            return Err(corrupt("a document has no id"));
+        }
         Ok(SegmentColumns {
             max_doc,
             lat,
@@ -170,24 +226,74 @@ impl SegmentColumns {
             remote_end,
             region_ranges,
             region_radius_km,
-            ids,
+            block_centre,
+            block_radius_km,
+            skill_count: read_u64("skill_count")?
+                .into_iter()
+                .map(|c| c.min(255) as u8)
+                .collect(),
+            id_ord,
+            id_bytes,
+            id_offsets,
+            freshness: Mutex::new(None),
         })
     }
 
+    /// The freshness signal of every doc as of `today` with a half-life in
+    /// days: `2^(−age / half_life)`, 1 for a posting dated today or later,
+    /// 0.5 when undated. Computed once per (today, half-life) and shared:
+    /// it depends on no seeker.
+    pub fn freshness(&self, today: i32, half_life: f64) -> Arc<Vec<f32>> {
+        let key = (today, half_life.to_bits());
+        let mut cache = match self.freshness.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some((t, h, f)) = cache.as_ref()
+            && (*t, *h) == key
+        {
+            return f.clone();
+        }
+        let f: Arc<Vec<f32>> = Arc::new(
+            self.posted
+                .iter()
+                .map(|&p| {
+                    if p == i32::MIN {
+                        0.5
+                    } else {
+                        let age = f64::from(today.saturating_sub(p).max(0));
+                        (-age / half_life).exp2() as f32
+                    }
+                })
+                .collect(),
+        );
+        *cache = Some((key.0, key.1, f.clone()));
+        f
+    }
+
     /// The id term ordinal of a doc (ordinals sort like ids within the segment).
+    #[inline]
     pub fn id_ord(&self, doc: DocId) -> u64 {
-        self.ids.term_ords(doc).next().unwrap_or(u64::MAX)
+        u64::from(self.id_ord[doc as usize])
     }
 
     /// The vacancy id of a doc.
+    pub fn id_str(&self, doc: DocId) -> &str {
+        let o = self.id_ord[doc as usize] as usize;
+        let bytes = &self.id_bytes[self.id_offsets[o] as usize..self.id_offsets[o + 1] as usize];
+        // Ids were indexed from Rust strings, so the bytes are UTF-8.
+        std::str::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The vacancy id of a doc, owned.
     pub fn id(&self, doc: DocId) -> String {
-        let mut s = String::new();
-        let _ = self.ids.ord_to_str(self.id_ord(doc), &mut s);
-        s
+        self.id_str(doc).to_owned()
     }
 
     /// Approximate heap bytes held.
     pub fn heap_bytes(&self) -> usize {
-        self.max_doc as usize * (4 + 4 + 2 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 8)
+        self.max_doc as usize * (4 + 4 + 2 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 8 + 1 + 4)
+            + self.id_bytes.len()
+            + 4 * self.id_offsets.len()
     }
 }

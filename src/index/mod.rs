@@ -546,6 +546,18 @@ impl Snapshot {
         &self.segments
     }
 
+    /// The newest `posted` date of any vacancy: the data's own "today",
+    /// a sensible default for ranking a platform's snapshot.
+    pub fn latest_posted(&self) -> Option<Date> {
+        let newest = self
+            .segments
+            .iter()
+            .flat_map(|c| c.posted.iter().copied())
+            .filter(|&p| p != i32::MIN)
+            .max()?;
+        Date::from_days_since_epoch(newest)
+    }
+
     /// Vacancies visible in this state.
     pub fn num_vacancies(&self) -> u64 {
         self.searcher.num_docs()

@@ -78,6 +78,8 @@ pub struct Fields {
     pub remote: Field,
     /// Hash of the employer name (for per-employer caps).
     pub employer_key: Field,
+    /// Number of distinct canonical skills.
+    pub skill_count: Field,
 }
 
 impl Fields {
@@ -115,6 +117,7 @@ impl Fields {
             expires: b.add_i64_field("expires", FAST | INDEXED),
             remote: b.add_u64_field("remote", FAST),
             employer_key: b.add_u64_field("employer_key", FAST),
+            skill_count: b.add_u64_field("skill_count", FAST),
         };
         (b.build(), fields)
     }
@@ -140,16 +143,17 @@ impl Fields {
                 seen.push(term);
             }
         }
+        d.add_u64(self.skill_count, seen.len() as u64);
         let code = v.region.to_string();
         for len in [2, 4, 6] {
             d.add_text(self.region, &code[..len]);
         }
         d.add_u64(self.region_code, u64::from(v.region.get()));
+        let pos = v.position();
         d.add_u64(
             self.sort_key,
-            if v.remote { 0 } else { u64::from(v.region.get()) },
+            sort_key(v.remote, v.region.get(), pos.lat(), pos.lon()),
         );
-        let pos = v.position();
         d.add_f64(self.lat, pos.lat());
         d.add_f64(self.lon, pos.lon());
         let opt = |x: Option<u64>| x.unwrap_or(NONE_U64);
@@ -178,6 +182,28 @@ impl Fields {
         d.add_u64(self.employer_key, v.employer.as_deref().map_or(0, employer_key));
         d
     }
+}
+
+/// Bits of the Z-order code inside a region's part of the sort key.
+pub const ZORDER_BITS: u32 = 24;
+
+/// The sort key: 0 for remote vacancies; else the region code, then a
+/// Z-order (Morton) code of the position, so that each region is one doc
+/// range and consecutive docs inside it lie close together (which makes
+/// per-block distance bounds tight).
+pub fn sort_key(remote: bool, region: u32, lat: f64, lon: f64) -> u64 {
+    if remote {
+        return 0;
+    }
+    // 12 bits per axis over a box that holds Sichuan and Chongqing (26–35°N,
+    // 97–111°E); positions outside are clamped, which only affects order.
+    let q = |x: f64, lo: f64, hi: f64| (((x - lo) / (hi - lo)).clamp(0.0, 1.0) * 4095.0) as u64;
+    let (y, x) = (q(lat, 26.0, 35.0), q(lon, 97.0, 111.0));
+    let mut z = 0u64;
+    for bit in 0..12 {
+        z |= ((x >> bit) & 1) << (2 * bit) | ((y >> bit) & 1) << (2 * bit + 1);
+    }
+    (u64::from(region) << ZORDER_BITS) | z
 }
 
 /// A stable 64-bit key of an employer name (FNV-1a over the folded name).

@@ -288,19 +288,30 @@ impl Market {
         self.occupations_by_industry[industry.index()].sample(&mut rng)
     }
 
-    /// The vacancy seeker `j` was derived from.
+    /// The vacancy seeker `j` was derived from: one open on the market's
+    /// `today` (a seeker planted from an expired vacancy could never find it).
     pub fn planted_vacancy(&self, j: u64) -> u64 {
-        mix(self.config.seed, STREAM_SEEKER ^ 0xA5A5, j) % self.config.vacancies.max(1)
+        let n = self.config.vacancies.max(1);
+        let first = mix(self.config.seed, STREAM_SEEKER ^ 0xA5A5, j) % n;
+        let today = self.config.today;
+        (0..64.min(n))
+            .map(|step| (first + step) % n)
+            .find(|&i| {
+                let v = self.vacancy(i);
+                !v.is_expired(today) && v.posted.is_none_or(|p| p <= today)
+            })
+            .unwrap_or(first)
     }
 
     /// Seeker number `j` (ids are `s{j}`), derived from vacancy
     /// [`Market::planted_vacancy`]`(j)`.
     pub fn seeker(&self, j: u64) -> Seeker {
         let mut rng = self.rng(STREAM_SEEKER, j);
-        let planted = self.vacancy(self.planted_vacancy(j));
+        let planted_index = self.planted_vacancy(j);
+        let planted = self.vacancy(planted_index);
         let occupation = planted
             .occupation
-            .unwrap_or_else(|| self.true_occupation(self.planted_vacancy(j)));
+            .unwrap_or_else(|| self.true_occupation(planted_index));
 
         // Skills: the vacancy's, some dropped, a few of the occupation's
         // others or popular ones added.

@@ -54,8 +54,9 @@ pub(crate) struct Query {
     pub groups: Vec<PriorityGroup>,
     pub occupations: Vec<u32>,
     pub today: i32,
+    /// Freshness of every doc, per segment.
+    pub freshness: Vec<std::sync::Arc<Vec<f32>>>,
     pub full_credit_km: f64,
-    pub half_life: f64,
     pub education_step: f64,
     pub salary_tolerance: f64,
     pub salary_unknown: f64,
@@ -222,8 +223,12 @@ impl Query {
             groups: seeker.groups.clone(),
             occupations: seeker.occupations.iter().map(|c| c.packed()).collect(),
             today,
+            freshness: snapshot
+                .segments()
+                .iter()
+                .map(|c| c.freshness(today, config.freshness_half_life_days))
+                .collect(),
             full_credit_km: config.full_credit_km,
-            half_life: config.freshness_half_life_days,
             education_step: config.education_step,
             salary_tolerance: config.salary_tolerance,
             salary_unknown: config.salary_unknown,

@@ -2,28 +2,45 @@
 //! seeker's terms, and the exhaustive scan it must agree with.
 //!
 //! The pruned search is MaxScore (Turtle & Flood, 1995) extended with the
-//! non-term signals. Each query term has an upper bound `ub` on what it can
-//! add; every doc-id range in reach has an upper bound `rest` on all other
-//! signals (its location bound comes from the range's least possible
-//! distance). Terms sorted by `ub`, the longest prefix whose bounds sum with
-//! `rest` below the current k-th score θ is *non-essential*: a vacancy
-//! holding only those terms cannot enter the top k, so only the essential
-//! terms' postings are walked and the others are probed for the candidates
-//! found. A candidate is scored only when its bound reaches θ. Vacancies
-//! holding none of the terms can still enter on the other signals; they are
-//! scanned afterwards, and only in ranges whose `rest` bound reaches the
-//! final θ. Every skip compares a proven upper bound with θ, with a margin
-//! of 1e-9 for floating-point rounding, so nothing that could enter the
-//! top k (ties included) is skipped.
+//! signals that do not come from terms:
+//! - each query term has an upper bound `ub` on what it can add;
+//! - each doc range in reach (one region of one segment, or its remote
+//!   vacancies) has an upper bound on location and mobility, from the least
+//!   distance any of its vacancies can have; the column signals (salary,
+//!   education, …) are bounded by their weights;
+//! - ranges are visited best bound first (the seeker's own and nearby
+//!   regions), so the k-th score θ rises early, and a range whose bound is
+//!   below θ is skipped whole;
+//! - within a range, terms sorted by `ub`, the longest prefix whose bounds
+//!   sum with the range's bound below θ is *non-essential*: a vacancy
+//!   holding only those cannot enter, so only the essential terms' postings
+//!   are walked, and the others are probed for the candidates found;
+//! - a candidate's column signals are computed exactly first (array reads);
+//!   its distance and full score only when the bound still reaches θ;
+//! - vacancies holding none of the terms can enter on the other signals;
+//!   they are scanned last, only in ranges whose bound reaches the final θ.
+//!
+//! Every skip compares a proven upper bound with θ with a margin of 1e-9 for
+//! floating-point rounding, so nothing that could enter the top k (ties
+//! included, broken by id) is skipped. The values compared are computed by
+//! the same functions as the final score.
 
-use tantivy::postings::SegmentPostings;
+use std::sync::Arc;
+
+use tantivy::index::InvertedIndexReader;
+use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, SegmentReader, TERMINATED};
 
+use super::config::NUM_SIGNALS;
 use super::query::Query;
-use super::signal::{admit, rest_bound, score, signals};
+use super::signal::{
+    admit, column_bound, column_part, column_signals, place_bound, place_signals, score, signals,
+    term_signals,
+};
 use super::topk::{Entry, TopK};
 use crate::error::{Error, Result};
+use crate::index::columns::BLOCK;
 use crate::index::{SegmentColumns, Snapshot};
 use crate::retrieve::{ReachRange, seek_to};
 
@@ -39,6 +56,18 @@ pub struct SearchStats {
     pub postings: u64,
     /// Vacancies visited by the scan for vacancies holding no query term.
     pub scanned: u64,
+    /// Doc ranges skipped whole.
+    pub ranges_skipped: u64,
+    /// Doc ranges walked.
+    pub ranges_walked: u64,
+}
+
+/// A query term present in a segment.
+struct SegTerm {
+    term: usize,
+    ub: f64,
+    inverted: Arc<InvertedIndexReader>,
+    info: TermInfo,
 }
 
 struct Cursor {
@@ -47,29 +76,56 @@ struct Cursor {
     ub: f64,
 }
 
-fn open_cursors(q: &Query, seg: &SegmentReader) -> Result<Vec<Cursor>> {
+fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
     let mut out = Vec::with_capacity(q.terms.len());
     for (i, t) in q.terms.iter().enumerate() {
-        let inv = seg.inverted_index(t.term.field())?;
-        if let Some(postings) = inv
-            .read_postings(&t.term, IndexRecordOption::Basic)
+        let inverted = seg.inverted_index(t.term.field())?;
+        if let Some(info) = inverted
+            .get_term_info(&t.term)
             .map_err(|e| Error::Index(e.to_string()))?
         {
-            out.push(Cursor {
-                postings,
+            out.push(SegTerm {
                 term: i,
                 ub: t.ub,
+                inverted,
+                info,
             });
         }
     }
+    // Ascending bound: the MaxScore order.
+    out.sort_by(|a, b| a.ub.total_cmp(&b.ub).then(a.term.cmp(&b.term)));
     Ok(out)
 }
 
-/// Scores an admitted doc and offers it.
+fn open(terms: &[SegTerm], from: u32) -> Result<Vec<Cursor>> {
+    terms
+        .iter()
+        .map(|t| {
+            let mut postings = t
+                .inverted
+                .read_postings_from_terminfo(&t.info, IndexRecordOption::Basic)
+                .map_err(|e| Error::Index(e.to_string()))?;
+            seek_to(&mut postings, from);
+            Ok(Cursor {
+                postings,
+                term: t.term,
+                ub: t.ub,
+            })
+        })
+        .collect()
+}
+
+/// Offers a scored doc.
 #[inline]
-fn offer(q: &Query, cols: &SegmentColumns, seg: u32, doc: u32, km: f64, mask: u128, top: &mut TopK<'_>) {
-    let s = signals(q, cols, doc, km, mask);
-    let sc = score(q, &s);
+fn offer(
+    cols: &SegmentColumns,
+    seg: u32,
+    doc: u32,
+    km: f64,
+    sc: f64,
+    s: [f64; NUM_SIGNALS],
+    top: &mut TopK<'_>,
+) {
     if sc < top.threshold() {
         return;
     }
@@ -84,13 +140,12 @@ fn offer(q: &Query, cols: &SegmentColumns, seg: u32, doc: u32, km: f64, mask: u1
     });
 }
 
-fn range_rest(q: &Query, r: &ReachRange) -> f64 {
-    let prior = if r.remote {
-        0.0
-    } else {
-        q.prior[usize::from(r.region)]
-    };
-    rest_bound(q, r.remote, r.min_km, r.moves_to, prior)
+/// One range of one segment, with its bounds.
+struct Work {
+    segment: usize,
+    range: ReachRange,
+    /// Bound of location and mobility in the range.
+    place: f64,
 }
 
 /// The pruned search.
@@ -101,67 +156,169 @@ pub(crate) fn search(
     stats: &mut SearchStats,
 ) -> Result<()> {
     let readers = snapshot.searcher().segment_readers();
-    let mut fallback: Vec<(usize, ReachRange, f64)> = Vec::new();
-    for (si, seg) in readers.iter().enumerate() {
-        let cols = &snapshot.segments()[si];
-        let ranges = q.reach.ranges(cols);
-        if ranges.is_empty() {
+    let mut terms: Vec<Option<Vec<SegTerm>>> = (0..readers.len()).map(|_| None).collect();
+    let mut work: Vec<Work> = Vec::new();
+    for (si, cols) in snapshot.segments().iter().enumerate() {
+        for range in q.reach.ranges(cols) {
+            let prior = if range.remote {
+                0.0
+            } else {
+                q.prior[usize::from(range.region)]
+            };
+            let place = place_bound(q, range.remote, range.min_km, range.moves_to, prior);
+            work.push(Work {
+                segment: si,
+                range,
+                place,
+            });
+        }
+    }
+    // The range with the best bound first (the seeker's own region, usually)
+    // to raise θ early; then every other range in doc order, one cursor set
+    // per segment moving forward (opening postings per range costs more
+    // than skipping ahead in them).
+    work.sort_by(|a, b| {
+        a.segment
+            .cmp(&b.segment)
+            .then(a.range.docs.start.cmp(&b.range.docs.start))
+    });
+    let best = (0..work.len()).max_by(|&a, &b| work[a].place.total_cmp(&work[b].place).then(b.cmp(&a)));
+    if let Some(best) = best {
+        let w = work.remove(best);
+        work.insert(0, w);
+    }
+    let columns = column_bound(q);
+    let mut shared: Option<(usize, Vec<Cursor>)> = None;
+    for (i, w) in work.iter().enumerate() {
+        let seg_terms = match &mut terms[w.segment] {
+            Some(t) => t,
+            slot => slot.insert(segment_terms(q, &readers[w.segment])?),
+        };
+        let all_terms: f64 = seg_terms.iter().map(|t| t.ub).sum();
+        if all_terms + columns + w.place + EPS < top.threshold() {
+            stats.ranges_skipped += 1;
             continue;
         }
-        let mut cursors = open_cursors(q, seg)?;
-        cursors.sort_by(|a, b| a.ub.total_cmp(&b.ub).then(a.term.cmp(&b.term)));
-        for range in ranges {
-            let rest = range_rest(q, &range);
-            walk_range(q, seg, cols, si as u32, &range, rest, &mut cursors, top, stats);
-            fallback.push((si, range, rest));
+        stats.ranges_walked += 1;
+        let cols = &snapshot.segments()[w.segment];
+        if i == 0 {
+            let mut cursors = open(seg_terms, w.range.docs.start)?;
+            walk(q, &readers[w.segment], cols, w, columns, &mut cursors, top, stats);
+            continue;
         }
+        let cursors = match &mut shared {
+            Some((si, c)) if *si == w.segment => c,
+            slot => &mut slot.insert((w.segment, open(seg_terms, 0)?)).1,
+        };
+        for c in cursors.iter_mut() {
+            seek_to(&mut c.postings, w.range.docs.start);
+        }
+        walk(q, &readers[w.segment], cols, w, columns, cursors, top, stats);
     }
     // Vacancies holding no query term, where the other signals alone could
     // still reach the k-th score.
-    for (si, range, rest) in fallback {
-        if rest + EPS < top.threshold() {
+    for w in &work {
+        if columns + w.place + EPS < top.threshold() {
             continue;
         }
-        let seg = &readers[si];
-        let cols = &snapshot.segments()[si];
-        let mut cursors = open_cursors(q, seg)?;
-        for doc in range.docs.clone() {
-            if rest + EPS < top.threshold() {
+        let seg = &readers[w.segment];
+        let cols = &snapshot.segments()[w.segment];
+        let seg_terms = match &mut terms[w.segment] {
+            Some(t) => t,
+            slot => slot.insert(segment_terms(q, seg)?),
+        };
+        let si = w.segment;
+        let mut cursors = open(seg_terms, w.range.docs.start)?;
+        let mut blocks = BlockBounds::new(w);
+        let mut doc = w.range.docs.start;
+        while doc < w.range.docs.end {
+            let theta = top.threshold();
+            if columns + w.place + EPS < theta {
                 break;
             }
+            let place = blocks.place(q, cols, doc);
+            if columns + place + EPS < theta {
+                doc = ((doc as usize / BLOCK + 1) * BLOCK) as u32; // the whole block
+                continue;
+            }
+            let this = doc;
+            doc += 1;
+            let doc = this;
             if seg.is_deleted(doc) {
                 continue;
             }
             stats.scanned += 1;
-            let holds_term = cursors.iter_mut().any(|c| seek_to(&mut c.postings, doc) == doc);
-            if holds_term {
-                continue; // handled (scored or soundly pruned) by the walk
+            let mut s = [0.0; NUM_SIGNALS];
+            column_signals(q, si, cols, doc, &mut s);
+            if column_part(q, &s) + place + EPS < theta {
+                continue;
             }
-            if let Ok(km) = admit(q, cols, doc) {
-                stats.scored += 1;
-                offer(q, cols, si as u32, doc, km, 0, top);
+            if cursors.iter_mut().any(|c| seek_to(&mut c.postings, doc) == doc) {
+                continue; // holds a term: handled (scored or soundly pruned) by the walk
             }
+            let Ok(km) = admit(q, cols, doc) else { continue };
+            place_signals(q, cols, doc, km, &mut s);
+            term_signals(q, cols, doc, 0, &mut s);
+            stats.scored += 1;
+            offer(cols, si as u32, doc, km, score(q, &s), s, top);
         }
     }
     Ok(())
 }
 
+/// Location and mobility bounds per block of a range, computed lazily: the
+/// least distance of a block's vacancies is at least the distance to its
+/// centre minus its radius (triangle inequality), and at least the range's.
+struct BlockBounds<'w> {
+    work: &'w Work,
+    block: usize,
+    place: f64,
+}
+
+impl<'w> BlockBounds<'w> {
+    fn new(work: &'w Work) -> Self {
+        BlockBounds {
+            work,
+            block: usize::MAX,
+            place: work.place,
+        }
+    }
+
+    #[inline]
+    fn place(&mut self, q: &Query, cols: &SegmentColumns, doc: u32) -> f64 {
+        let b = doc as usize / BLOCK;
+        if b != self.block {
+            self.block = b;
+            let r = &self.work.range;
+            self.place = if r.remote {
+                self.work.place
+            } else {
+                let (lat, lon) = cols.block_centre[b];
+                let min_km = (q.reach.distance_to(lat, lon) - cols.block_radius_km[b] - 1e-3).max(r.min_km);
+                let prior = q.prior[usize::from(r.region)];
+                place_bound(q, false, min_km, r.moves_to, prior).min(self.work.place)
+            };
+        }
+        self.place
+    }
+}
+
 /// MaxScore over one doc range of one segment.
 #[allow(clippy::too_many_arguments)]
-fn walk_range(
+fn walk(
     q: &Query,
     seg: &SegmentReader,
     cols: &SegmentColumns,
-    si: u32,
-    range: &ReachRange,
-    rest: f64,
+    w: &Work,
+    columns: f64,
     cursors: &mut [Cursor],
     top: &mut TopK<'_>,
     stats: &mut SearchStats,
 ) {
-    for c in cursors.iter_mut() {
-        seek_to(&mut c.postings, range.docs.start);
-    }
+    let end = w.range.docs.end;
+    let si = w.segment;
+    let rest = columns + w.place;
+    let mut blocks = BlockBounds::new(w);
     let mut non_essential = 0;
     let mut ne_bound = 0.0;
     loop {
@@ -179,29 +336,37 @@ fn walk_range(
             .map(|c| c.postings.doc())
             .min()
             .unwrap_or(TERMINATED);
-        if doc == TERMINATED || doc >= range.docs.end {
+        if doc == TERMINATED || doc >= end {
             return;
         }
         stats.postings += 1;
-        let mut bound = ne_bound + rest;
+        let mut terms_bound = ne_bound;
         let mut mask: u128 = 0;
         for c in essential {
             if c.postings.doc() == doc {
-                bound += c.ub;
+                terms_bound += c.ub;
                 mask |= 1 << c.term;
             }
         }
-        if bound + EPS >= theta
-            && !seg.is_deleted(doc)
-            && let Ok(km) = admit(q, cols, doc)
-        {
-            for c in cursors[..non_essential].iter_mut() {
-                if seek_to(&mut c.postings, doc) == doc {
-                    mask |= 1 << c.term;
+        if terms_bound + rest + EPS >= theta && !seg.is_deleted(doc) {
+            let place = blocks.place(q, cols, doc);
+            if terms_bound + columns + place + EPS >= theta {
+                let mut s = [0.0; NUM_SIGNALS];
+                column_signals(q, si, cols, doc, &mut s);
+                if terms_bound + column_part(q, &s) + place + EPS >= theta
+                    && let Ok(km) = admit(q, cols, doc)
+                {
+                    for c in cursors[..non_essential].iter_mut() {
+                        if seek_to(&mut c.postings, doc) == doc {
+                            mask |= 1 << c.term;
+                        }
+                    }
+                    place_signals(q, cols, doc, km, &mut s);
+                    term_signals(q, cols, doc, mask, &mut s);
+                    stats.scored += 1;
+                    offer(cols, si as u32, doc, km, score(q, &s), s, top);
                 }
             }
-            stats.scored += 1;
-            offer(q, cols, si, doc, km, mask, top);
         }
         for c in cursors[non_essential..].iter_mut() {
             if c.postings.doc() == doc {
@@ -221,7 +386,7 @@ pub(crate) fn scan(
 ) -> Result<()> {
     for (si, seg) in snapshot.searcher().segment_readers().iter().enumerate() {
         let cols = &snapshot.segments()[si];
-        let mut cursors = open_cursors(q, seg)?;
+        let mut cursors = open(&segment_terms(q, seg)?, 0)?;
         for doc in 0..cols.max_doc {
             if seg.is_deleted(doc) {
                 continue;
@@ -235,7 +400,8 @@ pub(crate) fn scan(
                 }
             }
             stats.scored += 1;
-            offer(q, cols, si as u32, doc, km, mask, top);
+            let s = signals(q, si, cols, doc, km, mask);
+            offer(cols, si as u32, doc, km, score(q, &s), s, top);
         }
     }
     Ok(())
@@ -244,7 +410,7 @@ pub(crate) fn scan(
 /// The term mask of one doc (for explanations).
 pub(crate) fn mask_of(q: &Query, seg: &SegmentReader, doc: u32) -> Result<u128> {
     let mut mask = 0;
-    for mut c in open_cursors(q, seg)? {
+    for mut c in open(&segment_terms(q, seg)?, 0)? {
         if seek_to(&mut c.postings, doc) == doc {
             mask |= 1 << c.term;
         }

@@ -65,9 +65,38 @@ pub(crate) fn location(q: &Query, km: f64) -> f64 {
 /// Every signal of an admitted vacancy. `mask` has bit i set when the
 /// vacancy holds query term i.
 #[inline]
-pub(crate) fn signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, mask: u128) -> [f64; NUM_SIGNALS] {
-    let d = doc as usize;
+pub(crate) fn signals(
+    q: &Query,
+    si: usize,
+    cols: &SegmentColumns,
+    doc: u32,
+    km: f64,
+    mask: u128,
+) -> [f64; NUM_SIGNALS] {
     let mut s = [0.0; NUM_SIGNALS];
+    column_signals(q, si, cols, doc, &mut s);
+    place_signals(q, cols, doc, km, &mut s);
+    term_signals(q, cols, doc, mask, &mut s);
+    s
+}
+
+/// The signals that come from the seeker's terms: skills and title.
+///
+/// Skills is `R × (½ + ½·P)`: `R` is the IDF-weighted share of the seeker's
+/// skills the vacancy asks for, `P` the share of the vacancy's skills the
+/// seeker has (by count). A vacancy asking for much the seeker lacks fits
+/// less well; `P` only lowers the score, so `R` bounds it.
+#[inline]
+pub(crate) fn term_signals(
+    q: &Query,
+    cols: &SegmentColumns,
+    doc: u32,
+    mask: u128,
+    s: &mut [f64; NUM_SIGNALS],
+) {
+    let mut r = 0.0;
+    let mut held = 0.0;
+    let mut title = 0.0;
     for c in &q.clauses {
         let mut best: f64 = 0.0;
         for &(i, credit) in &c.options {
@@ -75,26 +104,54 @@ pub(crate) fn signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, mask:
                 best = best.max(credit);
             }
         }
-        s[c.signal] += c.share * best;
+        if c.signal == signal::SKILLS {
+            r += c.share * best;
+            held += best;
+        } else {
+            title += c.share * best;
+        }
     }
-    s[signal::SKILLS] = s[signal::SKILLS].min(1.0);
-    s[signal::TITLE] = s[signal::TITLE].min(1.0);
+    let count = f64::from(cols.skill_count[doc as usize]);
+    let p = if count == 0.0 {
+        1.0
+    } else {
+        (held / count).min(1.0)
+    };
+    s[signal::SKILLS] = (r * (0.5 + 0.5 * p)).min(1.0);
+    s[signal::TITLE] = title.min(1.0);
+}
 
-    let occ = cols.occupation[d];
-    s[signal::OCCUPATION] = q
-        .occupations
-        .iter()
-        .map(|&o| relatedness_packed(o, occ))
-        .fold(0.0, f64::max);
-
+/// The signals that come from where the vacancy is: location and mobility.
+#[inline]
+pub(crate) fn place_signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, s: &mut [f64; NUM_SIGNALS]) {
     let remote = doc < cols.remote_end;
     let within = remote || km <= q.reach.commute_km();
     s[signal::LOCATION] = if remote { 1.0 } else { location(q, km) };
     s[signal::MOBILITY] = if within {
         0.0
     } else {
-        q.prior[usize::from(cols.region[d])]
+        q.prior[usize::from(cols.region[doc as usize])]
     };
+}
+
+/// The signals read from the vacancy's columns alone (no distance, no
+/// terms): occupation, salary, education, experience, industry, freshness,
+/// priority. Cheap, so the search computes them first to prune.
+#[inline]
+pub(crate) fn column_signals(
+    q: &Query,
+    si: usize,
+    cols: &SegmentColumns,
+    doc: u32,
+    s: &mut [f64; NUM_SIGNALS],
+) {
+    let d = doc as usize;
+    let occ = cols.occupation[d];
+    s[signal::OCCUPATION] = q
+        .occupations
+        .iter()
+        .map(|&o| relatedness_packed(o, occ))
+        .fold(0.0, f64::max);
 
     let pay = pay(cols, d);
     s[signal::SALARY] = match (q.salary_min, pay) {
@@ -131,20 +188,26 @@ pub(crate) fn signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, mask:
         0.0
     };
 
-    let posted = cols.posted[d];
-    s[signal::FRESHNESS] = if posted == i32::MIN {
-        0.5
-    } else {
-        let age = f64::from(q.today.saturating_sub(posted).max(0));
-        0.5f64.powf(age / q.half_life)
-    };
+    s[signal::FRESHNESS] = f64::from(q.freshness[si][d]);
 
     s[signal::PRIORITY] = if q.groups.iter().any(|&g| suits(g, need, years)) {
         1.0
     } else {
         0.0
     };
-    s
+}
+
+/// Weighted sum of the column signals in `s` (the others still zero).
+#[inline]
+pub(crate) fn column_part(q: &Query, s: &[f64; NUM_SIGNALS]) -> f64 {
+    let w = &q.weights;
+    w[signal::OCCUPATION] * s[signal::OCCUPATION]
+        + w[signal::SALARY] * s[signal::SALARY]
+        + w[signal::EDUCATION] * s[signal::EDUCATION]
+        + w[signal::EXPERIENCE] * s[signal::EXPERIENCE]
+        + w[signal::INDUSTRY] * s[signal::INDUSTRY]
+        + w[signal::FRESHNESS] * s[signal::FRESHNESS]
+        + w[signal::PRIORITY] * s[signal::PRIORITY]
 }
 
 /// Whether a vacancy with these requirements suits a priority group: entry
@@ -176,26 +239,29 @@ pub(crate) fn score(q: &Query, s: &[f64; NUM_SIGNALS]) -> f64 {
     total
 }
 
-/// Upper bound of the signals that do not come from terms, for vacancies of
-/// a range whose distance is at least `min_km`.
-pub(crate) fn rest_bound(q: &Query, remote: bool, min_km: f64, moves_to: bool, province_prior: f64) -> f64 {
+/// Upper bound of the column signals: each at most 1 (occupation 0 for a
+/// seeker with no occupation).
+pub(crate) fn column_bound(q: &Query) -> f64 {
+    let w = &q.weights;
+    let occupation = if q.occupations.is_empty() {
+        0.0
+    } else {
+        w[signal::OCCUPATION]
+    };
+    occupation
+        + w[signal::SALARY]
+        + w[signal::EDUCATION]
+        + w[signal::EXPERIENCE]
+        + w[signal::INDUSTRY]
+        + w[signal::FRESHNESS]
+        + w[signal::PRIORITY]
+}
+
+/// Upper bound of location and mobility for vacancies of a range whose
+/// distance is at least `min_km`.
+pub(crate) fn place_bound(q: &Query, remote: bool, min_km: f64, moves_to: bool, province_prior: f64) -> f64 {
     let w = &q.weights;
     let location = if remote { 1.0 } else { location(q, min_km) };
     let mobility = if remote || !moves_to { 0.0 } else { province_prior };
-    let mut b = w[signal::LOCATION] * location + w[signal::MOBILITY] * mobility;
-    for i in [
-        signal::OCCUPATION,
-        signal::SALARY,
-        signal::EDUCATION,
-        signal::EXPERIENCE,
-        signal::INDUSTRY,
-        signal::FRESHNESS,
-        signal::PRIORITY,
-    ] {
-        b += w[i];
-    }
-    if q.occupations.is_empty() {
-        b -= w[signal::OCCUPATION];
-    }
-    b
+    w[signal::LOCATION] * location + w[signal::MOBILITY] * mobility
 }

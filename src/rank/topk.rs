@@ -55,7 +55,7 @@ impl<'a> TopK<'a> {
                 if a.segment == b.segment {
                     a.ord < b.ord
                 } else {
-                    let id = |e: &Entry| self.segments[e.segment as usize].id(e.doc);
+                    let id = |e: &Entry| self.segments[e.segment as usize].id_str(e.doc);
                     id(a) < id(b)
                 }
             }

@@ -1,0 +1,404 @@
+//! `bench`: latency, throughput, exactness against the exhaustive scan,
+//! ranking quality and market health, in one run.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use jobmatch::index::VacancyIndex;
+use jobmatch::market::{Market, MarketConfig, PLATFORM_VACANCIES};
+use jobmatch::matcher::{MatchResult, Matcher};
+use jobmatch::rank::RankingConfig;
+use jobmatch::{Error, Result, Seeker};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::commands;
+use crate::ui;
+
+/// Arguments of `bench`.
+#[derive(Args, Clone)]
+pub struct BenchArgs {
+    /// Index directory (built from a generated market when missing).
+    #[arg(long)]
+    pub index: PathBuf,
+    /// Vacancies of the generated market.
+    #[arg(long, default_value_t = PLATFORM_VACANCIES)]
+    pub vacancies: u64,
+    /// Seekers to rank.
+    #[arg(long, default_value_t = 2_000)]
+    pub seekers: u64,
+    /// Results per seeker.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Random seed of the generated market.
+    #[arg(long, default_value_t = 2021)]
+    pub seed: u64,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The market an index was built from (kept beside it so that a later
+/// bench ranks seekers of the same market).
+#[derive(Serialize, Deserialize, PartialEq)]
+struct Provenance {
+    vacancies: u64,
+    seed: u64,
+}
+
+/// What `bench` measures.
+#[derive(Serialize, Debug, Clone)]
+pub struct Report {
+    pub vacancies: u64,
+    pub seekers: u64,
+    pub top_k: usize,
+    pub threads: usize,
+    pub p_min_ms: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub p_max_ms: f64,
+    pub throughput_1t: f64,
+    pub throughput_all: f64,
+    pub parallel_speedup: f64,
+    pub scan_p50_ms: f64,
+    pub scan_throughput_all: f64,
+    pub speedup_vs_scan: f64,
+    pub topk_mismatches: u64,
+    pub recall_at_10: f64,
+    pub mrr: f64,
+    pub top1pct_share: f64,
+    pub orphan_share: f64,
+    pub cross_border_share: f64,
+    pub build_s: Option<f64>,
+    pub open_first_query_ms: f64,
+    pub index_bytes: u64,
+    pub peak_rss_bytes: u64,
+    pub cpu: String,
+    pub command: String,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i]
+}
+
+/// Peak resident memory of this process (Linux), bytes.
+pub fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Panic(e.to_string()))
+}
+
+/// Builds the index from a generated market when missing; returns the
+/// build time when it built.
+fn ensure_index(args: &BenchArgs, quiet: bool) -> Result<Option<f64>> {
+    let wanted = Provenance {
+        vacancies: args.vacancies,
+        seed: args.seed,
+    };
+    let prov_path = args.index.join("market.json");
+    if args.index.join("meta.json").exists() {
+        let found: Option<Provenance> = std::fs::read(&prov_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        if found.as_ref() == Some(&wanted) {
+            return Ok(None);
+        }
+        return Err(Error::Invalid {
+            field: "--index".into(),
+            reason: format!(
+                "{} holds an index of another market (not --vacancies {} --seed {}): give another directory",
+                args.index.display(),
+                args.vacancies,
+                args.seed
+            ),
+        });
+    }
+    let data = args.index.with_extension("market");
+    let config = MarketConfig {
+        vacancies: args.vacancies,
+        seekers: 0,
+        seed: args.seed,
+        ..Default::default()
+    };
+    if !quiet {
+        eprintln!(
+            "building the index: generating {} vacancies into {}",
+            args.vacancies,
+            data.display()
+        );
+    }
+    let (vpath, _) = commands::write_market(&config, &data, quiet)?;
+    let start = Instant::now();
+    let summary = commands::load(&vpath, &args.index, false, quiet, false)?;
+    let build = start.elapsed().as_secs_f64();
+    if !quiet {
+        eprintln!("indexed {} vacancies in {build:.1} s", summary.indexed);
+    }
+    let json = serde_json::to_vec(&wanted).map_err(|e| Error::Panic(e.to_string()))?;
+    std::fs::write(&prov_path, json).map_err(|e| Error::Io {
+        path: prov_path.clone(),
+        source: e,
+    })?;
+    let _ = std::fs::remove_file(&vpath);
+    let _ = std::fs::remove_dir_all(&data);
+    Ok(Some(build))
+}
+
+/// `bench`.
+pub fn run(args: BenchArgs, quiet: bool) -> Result<()> {
+    let report = measure(&args, quiet)?;
+    if args.json {
+        return ui::print_json(&report);
+    }
+    print(&report);
+    Ok(())
+}
+
+/// Runs every measurement.
+pub fn measure(args: &BenchArgs, quiet: bool) -> Result<Report> {
+    let build_s = ensure_index(args, quiet)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+
+    // Reopen and serve a first query, as after a restart.
+    let market = Market::new(MarketConfig {
+        vacancies: args.vacancies,
+        seekers: args.seekers,
+        seed: args.seed,
+        ..Default::default()
+    });
+    let seekers: Vec<Seeker> = (0..args.seekers).map(|j| market.seeker(j)).collect();
+    let start = Instant::now();
+    let index = VacancyIndex::open(&args.index)?;
+    let snapshot = index.snapshot()?;
+    let today = snapshot.latest_posted().unwrap_or(market.config().today);
+    let matcher = Matcher::new(snapshot, RankingConfig::default(), today)?;
+    if let Some(s) = seekers.first() {
+        matcher.match_one(s, args.top)?;
+    }
+    let open_first_query_ms = start.elapsed().as_secs_f64() * 1e3;
+
+    // Single-thread latency.
+    let bar = ui::progress(args.seekers, "latency", quiet, false);
+    let mut lat = Vec::with_capacity(seekers.len());
+    let mut results = Vec::with_capacity(seekers.len());
+    for s in &seekers {
+        let t = Instant::now();
+        let r = matcher.match_one(s, args.top)?;
+        lat.push(t.elapsed().as_secs_f64() * 1e3);
+        results.push(r);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let mut sorted = lat.clone();
+    sorted.sort_by(f64::total_cmp);
+
+    // Batch throughput on one thread and on all.
+    let throughput = |t: usize| -> Result<f64> {
+        let p = pool(t)?;
+        let start = Instant::now();
+        let rs = p.install(|| matcher.match_batch(&seekers, args.top, false));
+        let secs = start.elapsed().as_secs_f64();
+        for r in rs {
+            r?;
+        }
+        Ok(seekers.len() as f64 / secs)
+    };
+    let throughput_1t = throughput(1)?;
+    let throughput_all = throughput(threads)?;
+
+    // The exhaustive scan on the same seekers, on all cores, timing each.
+    if !quiet {
+        eprintln!(
+            "exhaustive scan of {} seekers on {threads} threads…",
+            seekers.len()
+        );
+    }
+    let p = pool(threads)?;
+    let start = Instant::now();
+    let scans: Vec<(f64, Result<MatchResult>)> = p.install(|| {
+        seekers
+            .par_iter()
+            .map(|s| {
+                let t = Instant::now();
+                let r = matcher.match_exhaustive(s, args.top);
+                (t.elapsed().as_secs_f64() * 1e3, r)
+            })
+            .collect()
+    });
+    let scan_secs = start.elapsed().as_secs_f64();
+    let mut scan_lat: Vec<f64> = scans.iter().map(|(t, _)| *t).collect();
+    scan_lat.sort_by(f64::total_cmp);
+    let mut mismatches = 0;
+    for ((_, scan), fast) in scans.into_iter().zip(&results) {
+        if &scan? != fast {
+            mismatches += 1;
+        }
+    }
+
+    // Quality: where the planted vacancy lands.
+    let mut hits = 0u64;
+    let mut rr = 0.0;
+    for (j, r) in results.iter().enumerate() {
+        let planted = format!("v{}", market.planted_vacancy(j as u64));
+        if let Some(pos) = r.matches.iter().position(|m| m.vacancy == planted) {
+            if pos < 10 {
+                hits += 1;
+            }
+            rr += 1.0 / (pos + 1) as f64;
+        }
+    }
+    let n = seekers.len().max(1) as f64;
+
+    // Market health of the recommendations.
+    let mut slots: std::collections::HashMap<&str, u64> = Default::default();
+    let mut cross = 0u64;
+    let mut total_slots = 0u64;
+    for (s, r) in seekers.iter().zip(&results) {
+        for m in &r.matches {
+            *slots.entry(m.vacancy.as_str()).or_default() += 1;
+            total_slots += 1;
+            let vid: u64 = m.vacancy.trim_start_matches('v').parse().unwrap_or(0);
+            if market.vacancy(vid).region.get() / 10_000 != s.region.get() / 10_000 {
+                cross += 1;
+            }
+        }
+    }
+    let mut counts: Vec<u64> = slots.values().copied().collect();
+    counts.sort_unstable_by(|a, b| b.cmp(a));
+    let top1 = ((args.vacancies as f64) * 0.01).ceil() as usize;
+    let top_share = counts.iter().take(top1).sum::<u64>() as f64 / total_slots.max(1) as f64;
+
+    let p50 = percentile(&sorted, 0.5);
+    let scan_p50 = percentile(&scan_lat, 0.5);
+    Ok(Report {
+        vacancies: matcher.snapshot().num_vacancies(),
+        seekers: args.seekers,
+        top_k: args.top,
+        threads,
+        p_min_ms: sorted.first().copied().unwrap_or(0.0),
+        p50_ms: p50,
+        p95_ms: percentile(&sorted, 0.95),
+        p99_ms: percentile(&sorted, 0.99),
+        p_max_ms: sorted.last().copied().unwrap_or(0.0),
+        throughput_1t,
+        throughput_all,
+        parallel_speedup: throughput_all / throughput_1t,
+        scan_p50_ms: scan_p50,
+        scan_throughput_all: seekers.len() as f64 / scan_secs,
+        speedup_vs_scan: scan_p50 / p50.max(1e-9),
+        topk_mismatches: mismatches,
+        recall_at_10: hits as f64 / n,
+        mrr: rr / n,
+        top1pct_share: top_share,
+        orphan_share: 1.0 - slots.len() as f64 / args.vacancies.max(1) as f64,
+        cross_border_share: cross as f64 / total_slots.max(1) as f64,
+        build_s,
+        open_first_query_ms,
+        index_bytes: index.size_on_disk(),
+        peak_rss_bytes: peak_rss_bytes(),
+        cpu: cpu_model(),
+        command: format!(
+            "cargo run --release --example jobmatch -- bench --index {} --vacancies {} --seekers {} --top {} --seed {}",
+            args.index.display(),
+            args.vacancies,
+            args.seekers,
+            args.top,
+            args.seed
+        ),
+    })
+}
+
+fn print(r: &Report) {
+    println!(
+        "jobmatch bench: {} vacancies, {} seekers, top {}, {} threads ({})\n",
+        r.vacancies, r.seekers, r.top_k, r.threads, r.cpu
+    );
+    let rows = vec![
+        vec![
+            "latency, 1 thread (ms)".into(),
+            format!(
+                "min {:.3}  p50 {:.3}  p95 {:.3}  p99 {:.3}  max {:.3}",
+                r.p_min_ms, r.p50_ms, r.p95_ms, r.p99_ms, r.p_max_ms
+            ),
+        ],
+        vec![
+            "throughput (seekers/s)".into(),
+            format!(
+                "1 thread {:.0}, {} threads {:.0} (×{:.2})",
+                r.throughput_1t, r.threads, r.throughput_all, r.parallel_speedup
+            ),
+        ],
+        vec![
+            "exhaustive scan".into(),
+            format!(
+                "p50 {:.1} ms, {:.0} seekers/s on {} threads",
+                r.scan_p50_ms, r.scan_throughput_all, r.threads
+            ),
+        ],
+        vec![
+            "indexed vs scan".into(),
+            format!(
+                "×{:.1} faster (p50), top-k mismatches {}",
+                r.speedup_vs_scan, r.topk_mismatches
+            ),
+        ],
+        vec![
+            "quality (planted)".into(),
+            format!("recall@10 {:.3}, MRR {:.3}", r.recall_at_10, r.mrr),
+        ],
+        vec![
+            "market health".into(),
+            format!(
+                "top 1% of vacancies take {:.1}% of slots; {:.1}% never shown; {:.2}% cross-border",
+                100.0 * r.top1pct_share,
+                100.0 * r.orphan_share,
+                100.0 * r.cross_border_share
+            ),
+        ],
+        vec![
+            "index".into(),
+            format!(
+                "{:.0} MB on disk{}; reopen + first query {:.0} ms",
+                r.index_bytes as f64 / 1e6,
+                r.build_s
+                    .map_or(String::new(), |b| format!(", built in {b:.1} s")),
+                r.open_first_query_ms
+            ),
+        ],
+        vec![
+            "peak memory".into(),
+            format!("{:.0} MB", r.peak_rss_bytes as f64 / 1e6),
+        ],
+    ];
+    ui::table(&["measure", "value"], &rows);
+    println!("\nreproduce: {}", r.command);
+}

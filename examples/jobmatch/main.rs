@@ -1,0 +1,205 @@
+//! `jobmatch`: the command-line tool around the library.
+//!
+//! ```text
+//! cargo run --release --example jobmatch -- demo
+//! cargo run --release --example jobmatch -- generate --vacancies 100000 --seekers 1000 --out market
+//! cargo run --release --example jobmatch -- index --input market/vacancies.jsonl --index idx
+//! cargo run --release --example jobmatch -- match --index idx --seekers market/seekers.jsonl --top 10
+//! ```
+//!
+//! Output on a terminal is for people (tables, progress bars); in a pipe it
+//! is JSON Lines. Exit codes: 0 on success, 2 on bad input or usage, 1 on
+//! other failures.
+
+mod bench;
+mod commands;
+mod demo;
+mod ui;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use jobmatch::market::PLATFORM_VACANCIES;
+
+#[derive(Parser)]
+#[command(
+    name = "jobmatch",
+    version,
+    about = "Match job seekers to vacancies across Sichuan and Chongqing",
+    after_help = "Start with:\n  jobmatch demo"
+)]
+struct Cli {
+    /// Print no progress bars.
+    #[arg(long, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by the commands that rank.
+#[derive(Args, Clone)]
+pub struct RankArgs {
+    /// Ranking config (JSON or TOML; unknown keys are an error).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Rank as of this date, YYYY-MM-DD (default: the newest posting in the index).
+    #[arg(long)]
+    today: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write a synthetic market (vacancies.jsonl and seekers.jsonl) calibrated to the published figures.
+    #[command(
+        after_help = "Example:\n  jobmatch generate --vacancies 100000 --seekers 2000 --seed 7 --out market/"
+    )]
+    Generate {
+        /// Number of vacancies.
+        #[arg(long, default_value_t = PLATFORM_VACANCIES)]
+        vacancies: u64,
+        /// Number of seekers.
+        #[arg(long, default_value_t = 10_000)]
+        seekers: u64,
+        /// Random seed (same seed, same market).
+        #[arg(long, default_value_t = 2021)]
+        seed: u64,
+        /// Output directory (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build or update an index from a JSON Lines file of vacancies.
+    #[command(
+        after_help = "Example:\n  jobmatch index --input market/vacancies.jsonl --index idx --skip-bad"
+    )]
+    Index {
+        /// Vacancies, JSON Lines.
+        #[arg(long)]
+        input: PathBuf,
+        /// Index directory (created if missing; existing vacancies with the same id are replaced).
+        #[arg(long)]
+        index: PathBuf,
+        /// Skip bad lines (and report them) instead of stopping at the first.
+        #[arg(long)]
+        skip_bad: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rank vacancies for seekers (a file, stdin, or one seeker given inline).
+    #[command(
+        after_help = "Examples:\n  jobmatch match --index idx --seekers market/seekers.jsonl --top 10 --output matches.jsonl\n  jobmatch match --index idx --skills 焊工,电焊 --region 500107 --commute-km 20 --move-to 51"
+    )]
+    Match(commands::MatchArgs),
+    /// Explain why a vacancy ranks where it does for a seeker.
+    #[command(
+        after_help = "Examples:\n  jobmatch explain --index idx --seekers market/seekers.jsonl --seeker s0 --vacancy v123\n  jobmatch explain --index idx --skills 焊接 --region 500107 --vacancy v123"
+    )]
+    Explain(commands::ExplainArgs),
+    /// Add or replace vacancies in an existing index (JSON Lines).
+    #[command(after_help = "Example:\n  jobmatch update --index idx --input changes.jsonl")]
+    Update {
+        /// Index directory (must exist).
+        #[arg(long)]
+        index: PathBuf,
+        /// Vacancies, JSON Lines.
+        #[arg(long)]
+        input: PathBuf,
+        /// Skip bad lines instead of stopping at the first.
+        #[arg(long)]
+        skip_bad: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete vacancies by id.
+    #[command(after_help = "Example:\n  jobmatch delete --index idx v17 v42")]
+    Delete {
+        /// Index directory.
+        #[arg(long)]
+        index: PathBuf,
+        /// Vacancy ids.
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete every vacancy that expired before a date.
+    #[command(after_help = "Example:\n  jobmatch expire --index idx --today 2021-04-15")]
+    Expire {
+        /// Index directory.
+        #[arg(long)]
+        index: PathBuf,
+        /// Expire what ended before this date (default: the newest posting in the index).
+        #[arg(long)]
+        today: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Market figures from an index: by industry, region and occupation group; supply–demand with seekers.
+    #[command(after_help = "Example:\n  jobmatch stats --index idx --seekers market/seekers.jsonl")]
+    Stats {
+        /// Index directory.
+        #[arg(long)]
+        index: PathBuf,
+        /// Seekers (JSON Lines) for supply–demand ratios per district.
+        #[arg(long)]
+        seekers: Option<PathBuf>,
+        /// Print the full figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a market, index it, match seekers and show what happened.
+    #[command(after_help = "Examples:\n  jobmatch demo\n  jobmatch demo --full --dir /tmp/jm")]
+    Demo(demo::DemoArgs),
+    /// Measure latency, throughput, exactness and quality at full scale.
+    #[command(
+        after_help = "Examples:\n  jobmatch bench --index /tmp/jm-1880k\n  jobmatch bench --index /tmp/jm-small --vacancies 100000 --seekers 500 --json"
+    )]
+    Bench(bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let quiet = cli.quiet;
+    let result = match cli.command {
+        Command::Generate {
+            vacancies,
+            seekers,
+            seed,
+            out,
+            json,
+        } => commands::generate(vacancies, seekers, seed, &out, json, quiet),
+        Command::Index {
+            input,
+            index,
+            skip_bad,
+            json,
+        } => commands::index(&input, &index, skip_bad, json, quiet, false),
+        Command::Update {
+            index,
+            input,
+            skip_bad,
+            json,
+        } => commands::index(&input, &index, skip_bad, json, quiet, true),
+        Command::Match(args) => commands::run_match(args, quiet),
+        Command::Explain(args) => commands::explain(args),
+        Command::Delete { index, ids, json } => commands::delete(&index, &ids, json),
+        Command::Expire { index, today, json } => commands::expire(&index, today.as_deref(), json),
+        Command::Stats { index, seekers, json } => commands::stats(&index, seekers.as_deref(), json),
+        Command::Demo(args) => demo::run(args, quiet),
+        Command::Bench(args) => bench::run(args, quiet),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(if e.is_user_error() { 2 } else { 1 })
+        }
+    }
+}
