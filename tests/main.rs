@@ -3,6 +3,7 @@
 
 mod arb;
 mod fuzz_corpus;
+mod index;
 mod io_input;
 mod market;
 mod ranking;
