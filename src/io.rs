@@ -46,9 +46,17 @@ where
     W: DeserializeOwned,
     T: TryFrom<W, Error = Error>,
 {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let wire: W = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e))?;
-    de.end().map_err(|e| ("(line)".to_owned(), clean(&e)))?;
+    // The fast path parses without tracking paths; only a failure is parsed
+    // again with path tracking, to name the field.
+    let wire: W = match serde_json::from_slice(bytes) {
+        Ok(w) => w,
+        Err(_) => {
+            let mut de = serde_json::Deserializer::from_slice(bytes);
+            let wire: W = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e))?;
+            de.end().map_err(|e| ("(line)".to_owned(), clean(&e)))?;
+            wire
+        }
+    };
     T::try_from(wire).map_err(|e| match e {
         Error::Invalid { field, reason } => (field, reason),
         other => ("(record)".to_owned(), other.to_string()),

@@ -34,8 +34,12 @@ fn titles_find(index: &VacancyIndex, titles: &[&str]) -> Vec<String> {
 #[test]
 fn chinese_titles_are_found_by_their_words_with_width_and_case_folded() {
     let index = VacancyIndex::create_in_ram().unwrap();
-    index.upsert(&vacancy("v1", "数控车床操作工", &[], "510104")).unwrap();
-    index.upsert(&vacancy("v2", "ＣＮＣ操机师傅", &[], "510104")).unwrap();
+    index
+        .upsert(&vacancy("v1", "数控车床操作工", &[], "510104"))
+        .unwrap();
+    index
+        .upsert(&vacancy("v2", "ＣＮＣ操机师傅", &[], "510104"))
+        .unwrap();
     index.upsert(&vacancy("v3", "会计", &[], "510104")).unwrap();
     index.commit().unwrap();
     assert_eq!(titles_find(&index, &["数控"]), ["v1"]);
@@ -47,13 +51,19 @@ fn chinese_titles_are_found_by_their_words_with_width_and_case_folded() {
 #[test]
 fn skills_are_exact_canonical_terms() {
     let index = VacancyIndex::create_in_ram().unwrap();
-    index.upsert(&vacancy("v1", "操机", &["ＣＮＣ"], "510104")).unwrap();
+    index
+        .upsert(&vacancy("v1", "操机", &["ＣＮＣ"], "510104"))
+        .unwrap();
     index.upsert(&vacancy("v2", "焊工", &["电焊"], "510104")).unwrap();
     index.commit().unwrap();
     let find = |skill: &str| {
         let mut s = Seeker::new("q", vec![skill.into()], "510104".parse().unwrap()).unwrap();
         s.commute_km = 10.0;
-        candidates(&index.snapshot().unwrap(), &s, today()).unwrap().into_iter().map(|c| c.vacancy).collect::<Vec<_>>()
+        candidates(&index.snapshot().unwrap(), &s, today())
+            .unwrap()
+            .into_iter()
+            .map(|c| c.vacancy)
+            .collect::<Vec<_>>()
     };
     assert_eq!(find("数控"), ["v1"], "CNC is an alias of 数控");
     assert_eq!(find("焊接"), ["v2"], "电焊 is an alias of 焊接");
@@ -71,7 +81,9 @@ fn upsert_replaces_delete_of_unknown_is_fine_expire_removes_past() {
     assert_eq!(index.snapshot().unwrap().num_vacancies(), 2);
 
     // Upsert of an existing id: still two, and the new title is what is stored.
-    index.upsert(&vacancy("v2", "电焊工", &["焊接"], "500107")).unwrap();
+    index
+        .upsert(&vacancy("v2", "电焊工", &["焊接"], "500107"))
+        .unwrap();
     index.commit().unwrap();
     let snap = index.snapshot().unwrap();
     assert_eq!(snap.num_vacancies(), 2);
@@ -92,7 +104,9 @@ fn upsert_replaces_delete_of_unknown_is_fine_expire_removes_past() {
 fn a_snapshot_sees_one_committed_state_while_a_commit_runs() {
     let index = VacancyIndex::create_in_ram().unwrap();
     for i in 0..200 {
-        index.upsert(&vacancy(&format!("a{i}"), "焊工", &["焊接"], "500107")).unwrap();
+        index
+            .upsert(&vacancy(&format!("a{i}"), "焊工", &["焊接"], "500107"))
+            .unwrap();
     }
     index.commit().unwrap();
     let before = index.snapshot().unwrap();
@@ -107,7 +121,9 @@ fn a_snapshot_sees_one_committed_state_while_a_commit_runs() {
         });
         for i in 0..200 {
             index.delete(&format!("a{i}")).unwrap();
-            index.upsert(&vacancy(&format!("b{i}"), "焊工", &["焊接"], "500107")).unwrap();
+            index
+                .upsert(&vacancy(&format!("b{i}"), "焊工", &["焊接"], "500107"))
+                .unwrap();
         }
         index.commit().unwrap();
         reader.join().unwrap();
@@ -126,7 +142,9 @@ fn a_persisted_index_reopens_with_exactly_what_was_committed() {
         index.upsert(&vacancy("v1", "焊工", &["焊接"], "500107")).unwrap();
         index.upsert(&vacancy("v2", "会计", &["会计"], "510104")).unwrap();
         index.commit().unwrap();
-        index.upsert(&vacancy("v3", "uncommitted", &[], "510104")).unwrap();
+        index
+            .upsert(&vacancy("v3", "uncommitted", &[], "510104"))
+            .unwrap();
         index.rollback().unwrap();
         index.close_writer().unwrap();
     }
@@ -153,7 +171,10 @@ fn a_second_writer_gets_a_clear_error() {
 #[test]
 fn missing_and_foreign_directories_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(matches!(VacancyIndex::open(dir.path().join("none")), Err(Error::IndexMissing { .. })));
+    assert!(matches!(
+        VacancyIndex::open(dir.path().join("none")),
+        Err(Error::IndexMissing { .. })
+    ));
     std::fs::write(dir.path().join("meta.json"), "{}").unwrap();
     let err = VacancyIndex::open(dir.path()).unwrap_err();
     assert!(matches!(err, Error::IndexVersion { .. }), "{err}");
@@ -163,16 +184,38 @@ fn missing_and_foreign_directories_are_clear_errors() {
 fn bulk_load_skips_and_reports_bad_lines() {
     let input = "{\"id\":\"v1\",\"title\":\"焊工\",\"skills\":[],\"region\":\"500107\"}\n{broken\n{\"id\":\"v1\",\"title\":\"焊工2\",\"skills\":[],\"region\":\"500107\"}\n";
     let index = VacancyIndex::create_in_ram().unwrap();
-    let options = LoadOptions { on_error: OnError::Skip, max_errors_kept: 10, ..Default::default() };
-    let summary = index.bulk_load(JsonLines::<_, Vacancy>::new(input.as_bytes()), options).unwrap();
-    assert_eq!((summary.read, summary.indexed, summary.rejected, summary.replaced), (3, 2, 1, 1));
+    let options = LoadOptions {
+        on_error: OnError::Skip,
+        max_errors_kept: 10,
+        ..Default::default()
+    };
+    let summary = index
+        .bulk_load(JsonLines::<_, Vacancy>::new(input.as_bytes()), options)
+        .unwrap();
+    assert_eq!(
+        (summary.read, summary.indexed, summary.rejected, summary.replaced),
+        (3, 2, 1, 1)
+    );
     assert!(summary.errors[0].starts_with("line 2:"), "{:?}", summary.errors);
-    assert_eq!(index.snapshot().unwrap().num_vacancies(), 1, "the duplicate id replaced the first");
+    assert_eq!(
+        index.snapshot().unwrap().num_vacancies(),
+        1,
+        "the duplicate id replaced the first"
+    );
 
     let index = VacancyIndex::create_in_ram().unwrap();
-    let err = index.bulk_load(JsonLines::<_, Vacancy>::new(input.as_bytes()), LoadOptions::default()).unwrap_err();
+    let err = index
+        .bulk_load(
+            JsonLines::<_, Vacancy>::new(input.as_bytes()),
+            LoadOptions::default(),
+        )
+        .unwrap_err();
     assert!(matches!(err, Error::Parse { line: 2, .. }));
-    assert_eq!(index.snapshot().unwrap().num_vacancies(), 0, "stop means nothing is committed");
+    assert_eq!(
+        index.snapshot().unwrap().num_vacancies(),
+        0,
+        "stop means nothing is committed"
+    );
 }
 
 /// The model of the index: a map from id to vacancy.

@@ -2,6 +2,7 @@
 //! one module per area.
 
 mod arb;
+mod classify;
 mod fuzz_corpus;
 mod index;
 mod io_input;

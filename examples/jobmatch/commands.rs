@@ -741,3 +741,47 @@ pub fn stats(dir: &Path, seekers: Option<&Path>, json: bool) -> Result<()> {
     ui::table(&["major", "group", ">vacancies", ">openings"], &rows);
     Ok(())
 }
+
+#[derive(Serialize)]
+struct ClassifiedTitle<'a> {
+    title: &'a str,
+    codes: Vec<ClassifiedCode>,
+}
+
+#[derive(Serialize)]
+struct ClassifiedCode {
+    code: String,
+    name: String,
+    confidence: f32,
+}
+
+/// `classify`: one JSON line per input title, codes best first.
+pub fn classify(input: Option<&Path>, top: usize) -> Result<()> {
+    let reader: Box<dyn BufRead> = match input {
+        Some(p) if p.as_os_str() != "-" => Box::new(ui::open_counted(p)?.0),
+        _ => Box::new(std::io::stdin().lock()),
+    };
+    let mut out = JsonLinesWriter::new(std::io::BufWriter::new(std::io::stdout().lock()));
+    let name = input.map_or("(stdin)".into(), |p| p.display().to_string());
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::Parse {
+            line: i as u64 + 1,
+            field: "(line)".into(),
+            reason: format!("{name}: {e}"),
+        })?;
+        let title = line.trim();
+        if title.is_empty() {
+            continue;
+        }
+        let codes = jobmatch::taxonomy::classify(title, top)
+            .into_iter()
+            .map(|c| ClassifiedCode {
+                code: c.code.to_string(),
+                name: c.name,
+                confidence: (c.confidence * 1000.0).round() / 1000.0,
+            })
+            .collect();
+        out.write(&ClassifiedTitle { title, codes })?;
+    }
+    out.finish().map(drop)
+}

@@ -154,6 +154,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Code free job titles into CSCO 2022 occupations (one title per line in, one JSON line out).
+    #[command(
+        after_help = "Examples:\n  echo 焊工 | jobmatch classify\n  jobmatch classify --input titles.txt --top 3"
+    )]
+    Classify {
+        /// Titles, one per line (default: stdin).
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Codes per title.
+        #[arg(long, default_value_t = 5)]
+        top: usize,
+    },
     /// Generate a market, index it, match seekers and show what happened.
     #[command(after_help = "Examples:\n  jobmatch demo\n  jobmatch demo --full --dir /tmp/jm")]
     Demo(demo::DemoArgs),
@@ -192,6 +204,7 @@ fn main() -> ExitCode {
         Command::Delete { index, ids, json } => commands::delete(&index, &ids, json),
         Command::Expire { index, today, json } => commands::expire(&index, today.as_deref(), json),
         Command::Stats { index, seekers, json } => commands::stats(&index, seekers.as_deref(), json),
+        Command::Classify { input, top } => commands::classify(input.as_deref(), top),
         Command::Demo(args) => demo::run(args, quiet),
         Command::Bench(args) => bench::run(args, quiet),
     };

@@ -63,6 +63,36 @@ struct VersionFile {
 /// Codes a title into an occupation when a vacancy carries none.
 pub type TitleCoder = Arc<dyn Fn(&str) -> Option<(OccupationCode, f32)> + Send + Sync>;
 
+/// Lowest confidence at which a coded title is stored.
+pub const MIN_CODING_CONFIDENCE: f32 = 0.3;
+
+/// The default coder: [`crate::taxonomy::classify`]'s best code when its
+/// confidence is at least [`MIN_CODING_CONFIDENCE`], memoised by title (job
+/// boards repeat titles, so a load codes each distinct title once).
+pub fn default_coder() -> TitleCoder {
+    type Memo = HashMap<String, Option<(OccupationCode, f32)>>;
+    let memo: Mutex<Memo> = Mutex::new(HashMap::new());
+    Arc::new(move |title: &str| {
+        if let Ok(m) = memo.lock()
+            && let Some(hit) = m.get(title)
+        {
+            return *hit;
+        }
+        let coded = crate::taxonomy::classify(title, 1)
+            .into_iter()
+            .next()
+            .filter(|c| c.confidence >= MIN_CODING_CONFIDENCE)
+            .map(|c| (c.code, c.confidence));
+        if let Ok(mut m) = memo.lock() {
+            if m.len() >= 500_000 {
+                m.clear();
+            }
+            m.insert(title.to_owned(), coded);
+        }
+        coded
+    })
+}
+
 /// An index of vacancies.
 pub struct VacancyIndex {
     index: Index,
@@ -194,17 +224,17 @@ impl VacancyIndex {
             path,
             writer: Mutex::new(None),
             columns: Mutex::new(HashMap::new()),
-            coder: None,
+            coder: Some(default_coder()),
             threads: std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
                 .clamp(1, 8),
         })
     }
 
-    /// Codes titles into occupations on the way in, for vacancies that carry
-    /// no `occupation`.
-    pub fn with_title_coder(mut self, coder: TitleCoder) -> Self {
-        self.coder = Some(coder);
+    /// Replaces the coder of titles for vacancies that carry no
+    /// `occupation` (default: [`default_coder`]); `None` turns coding off.
+    pub fn with_title_coder(mut self, coder: Option<TitleCoder>) -> Self {
+        self.coder = coder;
         self
     }
 

@@ -221,7 +221,21 @@ impl Query {
             experience: seeker.experience_years,
             industries: seeker.industries.iter().fold(0, |m, i| m | 1 << i.index()),
             groups: seeker.groups.clone(),
-            occupations: seeker.occupations.iter().map(|c| c.packed()).collect(),
+            occupations: if seeker.occupations.is_empty() {
+                // Coded from the desired titles, as the index codes vacancies.
+                let mut coded: Vec<u32> = Vec::new();
+                for t in &seeker.titles {
+                    if let Some(c) = crate::taxonomy::classify(t, 1).into_iter().next()
+                        && c.confidence >= crate::index::MIN_CODING_CONFIDENCE
+                        && !coded.contains(&c.code.packed())
+                    {
+                        coded.push(c.code.packed());
+                    }
+                }
+                coded
+            } else {
+                seeker.occupations.iter().map(|c| c.packed()).collect()
+            },
             today,
             freshness: snapshot
                 .segments()

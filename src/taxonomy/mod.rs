@@ -3,11 +3,14 @@
 //!
 //! - [`occupation`]: codes, the four-level hierarchy, names and job-board
 //!   aliases, lookups and relatedness.
+//! - [`classify`]: free job titles to ranked CSCO codes;
 //! - [`skill`]: canonical skills with Chinese and English names and aliases,
 //!   folding free skill strings to one form, and each occupation's profile.
 
+pub mod classify;
 pub mod occupation;
 pub mod skill;
 
+pub use classify::{Coded, classifier, classify};
 pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, relatedness_packed, taxonomy};
 pub use skill::{SkillId, SkillVocabulary, skills};

@@ -1,0 +1,342 @@
+//! Title → occupation coding: free Chinese or English job titles to ranked
+//! CSCO 2022 codes with a confidence.
+//!
+//! How it works:
+//! 1. **Cleaning.** Job-board titles carry noise around the job: who is
+//!    hiring (`…招聘保安`), perks in brackets (`（五险一金）`), urgency
+//!    (`急招`), places. General rules strip them: everything up to
+//!    `招聘`/`诚聘`/`急招`, bracketed text, and perk phrases. The cleaned title
+//!    is folded (width, case).
+//! 2. **Features.** Character 1-, 2- and 3-grams and jieba words. Chinese
+//!    titles are head-final (`数控车床操作工` is an 操作工), so features at the
+//!    end of the title weigh more.
+//! 3. **Documents.** Each occupation is described by its official name, each
+//!    job-board alias, and (with a low weight) the skill keywords of its
+//!    profile. Features are weighted by IDF over all documents.
+//! 4. **Scoring.** Cosine similarity between the title and each document; an
+//!    occupation scores its best document, plus a bonus when a whole name
+//!    or alias appears in the title (longest first, at the end best).
+//!
+//! The coder is built once from the shipped taxonomy (a few tens of
+//! milliseconds) and is deterministic: ties are broken by code.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use super::occupation::{OccupationCode, taxonomy};
+use super::skill::skills;
+use crate::index::analyzer;
+use crate::text::fold;
+
+/// A coded title: one candidate occupation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Coded {
+    /// The CSCO code.
+    pub code: OccupationCode,
+    /// Its official name.
+    pub name: String,
+    /// Confidence in [0, 1].
+    pub confidence: f32,
+}
+
+/// One description of an occupation.
+struct Doc {
+    occupation: u32,
+    /// Folded text (name or alias) without spaces, for whole-phrase
+    /// matches; empty for keyword documents.
+    phrase: String,
+    phrase_chars: usize,
+}
+
+/// The coder.
+pub struct Classifier {
+    docs: Vec<Doc>,
+    /// Feature → (doc, weight).
+    postings: HashMap<String, Vec<(u32, f32)>>,
+    idf: HashMap<String, f32>,
+    codes: Vec<OccupationCode>,
+}
+
+/// Phrases that say nothing about the job (perks, urgency, employment terms).
+const NOISE: [&str; 24] = [
+    "五险一金",
+    "六险一金",
+    "包吃住",
+    "包食宿",
+    "包住",
+    "双休",
+    "单休",
+    "年终奖",
+    "提成",
+    "底薪",
+    "高薪",
+    "急招",
+    "诚聘",
+    "直招",
+    "长期",
+    "兼职",
+    "全职",
+    "实习生",
+    "可实习",
+    "应届生",
+    "储备",
+    "无经验",
+    "长白班",
+    "周末",
+];
+
+/// Colloquial job words and the official words they stand for (general
+/// usage, e.g. 老师 for 教师): the official word is added to the title.
+const SYNONYMS: [(&str, &str); 10] = [
+    ("老师", "教师"),
+    ("司机", "驾驶员"),
+    ("师傅", "工"),
+    ("文员", "办事员"),
+    ("店员", "营业员"),
+    ("导购", "营业员"),
+    ("客服", "客户服务"),
+    ("普工", "生产辅助工"),
+    ("保洁", "保洁员"),
+    ("助教", "教师"),
+];
+
+/// Characters that open or close an aside.
+const BRACKETS: [(char, char); 5] = [('(', ')'), ('（', '）'), ('【', '】'), ('[', ']'), ('<', '>')];
+
+/// The coder built from the shipped taxonomy.
+pub fn classifier() -> &'static Classifier {
+    static CLASSIFIER: OnceLock<Classifier> = OnceLock::new();
+    CLASSIFIER.get_or_init(Classifier::build)
+}
+
+/// Codes a title: the `k` most likely occupations, best first.
+///
+/// ```
+/// let best = &jobmatch::taxonomy::classify("枝江市招聘焊工（包吃住）", 5)[0];
+/// assert_eq!(best.code.to_string(), "6-18-02-04");
+/// ```
+pub fn classify(title: &str, k: usize) -> Vec<Coded> {
+    classifier().classify(title, k)
+}
+
+/// Strips the noise around the job in a title (see the module docs).
+pub fn clean(title: &str) -> String {
+    let mut t = fold(title);
+    // Drop asides in brackets (perks, places, ids) unless that is all there is.
+    for (open, close) in BRACKETS {
+        while let (Some(a), Some(b)) = (t.find(open), t.find(close)) {
+            if b <= a {
+                break;
+            }
+            let inside = t[a + open.len_utf8()..b].to_owned();
+            let rest = format!("{}{}", &t[..a], &t[b + close.len_utf8()..]);
+            t = if rest.trim().is_empty() { inside } else { rest };
+        }
+    }
+    // Who is hiring comes before 招聘: keep what follows it.
+    for marker in ["招聘", "诚聘", "急招", "直招", "招"] {
+        if let Some(i) = t.rfind(marker) {
+            let after = t[i + marker.len()..].trim();
+            if after.chars().count() >= 2 {
+                t = after.to_owned();
+                break;
+            }
+        }
+    }
+    for n in NOISE {
+        if t.contains(n) && t.replace(n, "").chars().any(|c| c.is_alphanumeric()) {
+            t = t.replace(n, " ");
+        }
+    }
+    // Separators and what follows a `+` or `/` perk list.
+    let t: String = t
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || crate::text::is_cjk(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    fold(&t)
+}
+
+/// Features of a text with their weights: character n-grams (n = 1..3, with
+/// features nearer the end weighing more) and jieba words.
+fn features(text: &str, tail_weight: bool) -> HashMap<String, f32> {
+    let mut out: HashMap<String, f32> = HashMap::new();
+    let chars: Vec<char> = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let len = chars.len();
+    // Single characters only for one-character texts: they are in thousands
+    // of documents and say little.
+    for n in 1..=3usize {
+        if len < n || (n == 1 && len > 1) {
+            continue;
+        }
+        let base = [0.0, 0.3, 1.0, 1.2][n];
+        for i in 0..=len - n {
+            let gram: String = chars[i..i + n].iter().collect();
+            // Position weight: the last n-gram counts double the first.
+            let pos = if tail_weight && len > n {
+                1.0 + (i as f32) / ((len - n) as f32)
+            } else {
+                1.5
+            };
+            *out.entry(gram).or_default() += base * pos;
+        }
+    }
+    for w in analyzer::terms(text) {
+        if w.chars().count() >= 2 {
+            *out.entry(format!("w:{w}")).or_default() += 1.0;
+        }
+    }
+    out
+}
+
+impl Classifier {
+    fn build() -> Classifier {
+        let vocab = skills();
+        let mut raw: Vec<(u32, String, HashMap<String, f32>, f32)> = Vec::new();
+        let mut codes = Vec::new();
+        for o in taxonomy().occupations() {
+            let oi = codes.len() as u32;
+            codes.push(o.code);
+            // Job-board aliases such as `行政主厨/厨师长` are several titles.
+            let mut names = vec![o.name.clone()];
+            for a in &o.aliases {
+                names.push(a.clone());
+            }
+            for name in names {
+                let phrase = clean(&name);
+                if phrase.is_empty() {
+                    continue;
+                }
+                let f = features(&phrase, true);
+                raw.push((oi, phrase, f, 1.0));
+            }
+            let keywords: String = vocab
+                .profile(o.code)
+                .iter()
+                .map(|&id| vocab.get(id).name.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if !keywords.is_empty() {
+                let mut f = HashMap::new();
+                for w in keywords.split(' ') {
+                    *f.entry(format!("w:{}", fold(w))).or_insert(0.0) += 1.0;
+                }
+                raw.push((oi, String::new(), f, 0.25));
+            }
+        }
+        // IDF over documents.
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for (_, _, f, _) in &raw {
+            for k in f.keys() {
+                *df.entry(k.clone()).or_default() += 1;
+            }
+        }
+        let n = raw.len() as f32;
+        let idf: HashMap<String, f32> = df
+            .into_iter()
+            .map(|(k, d)| (k, (1.0 + n / d as f32).ln()))
+            .collect();
+        let mut docs = Vec::with_capacity(raw.len());
+        let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
+        for (i, (oi, phrase, f, scale)) in raw.into_iter().enumerate() {
+            let weighted: Vec<(String, f32)> = f
+                .into_iter()
+                .map(|(k, w)| {
+                    let x = w * idf.get(&k).copied().unwrap_or(0.0);
+                    (k, x)
+                })
+                .collect();
+            let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-6);
+            for (k, w) in weighted {
+                postings.entry(k).or_default().push((i as u32, scale * w / norm));
+            }
+            let phrase: String = phrase.chars().filter(|c| !c.is_whitespace()).collect();
+            let phrase_chars = phrase.chars().count();
+            docs.push(Doc {
+                occupation: oi,
+                phrase,
+                phrase_chars,
+            });
+        }
+        Classifier {
+            docs,
+            postings,
+            idf,
+            codes,
+        }
+    }
+
+    /// Codes a title: the `k` most likely occupations, best first.
+    pub fn classify(&self, title: &str, k: usize) -> Vec<Coded> {
+        let cleaned = clean(title);
+        if cleaned.is_empty() || k == 0 {
+            return Vec::new();
+        }
+        let mut text = cleaned.clone();
+        for (colloquial, official) in SYNONYMS {
+            if cleaned.contains(colloquial) {
+                text.push(' ');
+                text.push_str(&cleaned.replace(colloquial, official));
+            }
+        }
+        let f = features(&text, true);
+        let weighted: Vec<(&str, f32)> = f
+            .iter()
+            .filter_map(|(key, w)| self.idf.get(key).map(|idf| (key.as_str(), w * idf)))
+            .collect();
+        let qnorm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-6);
+        // Dense accumulators: a few thousand documents, touched sparsely.
+        let mut doc_scores = vec![0.0f32; self.docs.len()];
+        let mut touched: Vec<u32> = Vec::with_capacity(256);
+        for (key, w) in &weighted {
+            if let Some(list) = self.postings.get(*key) {
+                for &(d, dw) in list {
+                    let slot = &mut doc_scores[d as usize];
+                    if *slot == 0.0 {
+                        touched.push(d);
+                    }
+                    *slot += w / qnorm * dw;
+                }
+            }
+        }
+        let compact: String = cleaned.chars().filter(|c| !c.is_whitespace()).collect();
+        let compact_len = compact.chars().count().max(1) as f32;
+        let mut occ_scores: HashMap<u32, f32> = HashMap::with_capacity(touched.len());
+        for d in touched {
+            let doc = &self.docs[d as usize];
+            let mut s = doc_scores[d as usize];
+            // A whole name or alias inside the title is strong evidence; at
+            // its end (the head of the title) stronger.
+            if doc.phrase_chars >= 2 && compact.contains(&doc.phrase) {
+                let coverage = doc.phrase_chars as f32 / compact_len;
+                s += 0.25 + 0.25 * coverage + if compact.ends_with(&doc.phrase) { 0.2 } else { 0.0 };
+            }
+            let e = occ_scores.entry(doc.occupation).or_default();
+            *e = e.max(s);
+        }
+        let mut ranked: Vec<(u32, f32)> = occ_scores.into_iter().collect();
+        ranked.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then(self.codes[a.0 as usize].cmp(&self.codes[b.0 as usize]))
+        });
+        ranked.truncate(k);
+        ranked
+            .into_iter()
+            .map(|(o, s)| {
+                let code = self.codes[o as usize];
+                Coded {
+                    code,
+                    name: code.occupation().name.clone(),
+                    confidence: (s / 1.7).clamp(0.0, 1.0),
+                }
+            })
+            .collect()
+    }
+}
