@@ -2,7 +2,54 @@
 //!
 //! Matches job seekers to vacancies at the scale of a whole labour market:
 //! the joint public job platform of Sichuan and Chongqing, about 1.88 million
-//! vacancies.
+//! vacancies. Vacancies live in a [tantivy](https://docs.rs/tantivy) index
+//! (Chinese-aware text, exact skill terms, region codes, fast fields) that is
+//! updated while it serves; each seeker gets the exact top k vacancies on
+//! skills, occupation, title, commute distance, cross-region mobility,
+//! salary, education, experience, industry and freshness, with every score
+//! explained signal by signal.
+//!
+//! ```
+//! use jobmatch::{index::VacancyIndex, matcher::Matcher, rank::RankingConfig, Date, Seeker, Vacancy};
+//! let index = VacancyIndex::create_in_ram()?;
+//! for (id, title, skill, region) in [("v1", "焊工", "电焊", "500107"), ("v2", "数控车床操作工", "CNC", "500107"), ("v3", "会计", "会计", "510104")] {
+//!     let mut v = Vacancy::new(id, title, region.parse()?)?;
+//!     v.skills = vec![skill.into()];
+//!     index.upsert(&v)?;
+//! }
+//! index.commit()?;
+//! let matcher = Matcher::new(index.snapshot()?, RankingConfig::default(), Date::new(2021, 3, 31)?)?;
+//! let seeker = Seeker::new("s1", vec!["焊接".into(), "数控".into()], "500107".parse()?)?; // 九龙坡, Chongqing
+//! let best = &matcher.match_one(&seeker, 10)?.matches[0];
+//! println!("{} {:.3}", best.vacancy, best.score);
+//! println!("{}", serde_json::to_string_pretty(&matcher.explain(&seeker, &best.vacancy)?).unwrap());
+//! # Ok::<(), jobmatch::Error>(())
+//! ```
+//!
+//! ## What is here
+//! Modules in the order data flows through them (see `ARCHITECTURE.md`):
+//! [`io`] reads and writes JSON Lines (the interchange format); [`model`] holds
+//! the validated domain types; [`region`] and [`taxonomy`] are the reference
+//! data (Sichuan–Chongqing gazetteer, CSCO 2022 occupations, skills, the title
+//! coder); [`index`] is the tantivy index; [`retrieve`] turns a seeker's reach
+//! into doc ranges; [`rank`] scores and prunes; [`matcher`] is the front door;
+//! [`stats`] reports market figures; [`market`] generates calibrated
+//! synthetic markets.
+//!
+//! ## What is not
+//! - No clock is read while ranking: "today" is an argument.
+//! - No global thread pool is configured: [`matcher::Matcher::match_batch`]
+//!   runs on the caller's rayon pool.
+//! - Markets outside Sichuan and Chongqing need their own gazetteer: region
+//!   codes are validated against the shipped one.
+//!
+//! ## Untrusted input
+//! Every record is validated when read, with an error that names the line and
+//! field. Limits protect a server: line length
+//! ([`io::DEFAULT_MAX_LINE_BYTES`]), list lengths and text sizes per record
+//! ([`model::MAX_LIST_LEN`], [`model::MAX_TEXT_BYTES`]), skills and title
+//! terms per seeker and `k` ([`rank::RankingConfig`]); exceeding one is an
+//! error, never a panic.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -23,3 +70,7 @@ pub use error::{Error, Result};
 pub use model::{Cny, Date, Education, Industry, Mobility, PriorityGroup, Seeker, Vacancy};
 pub use region::{Coordinates, RegionCode, RegionPrefix};
 pub use taxonomy::OccupationCode;
+
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -3,6 +3,7 @@
 
 mod arb;
 mod classify;
+mod cli;
 mod fuzz_corpus;
 mod index;
 mod io_input;

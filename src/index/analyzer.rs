@@ -23,6 +23,10 @@ fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
+/// Function words that join the parts of a title (`自行车与电动自行车维修工`)
+/// and say nothing about the job.
+const FUNCTION_WORDS: [&str; 9] = ["与", "和", "及", "的", "或", "兼", "等", "之", "及其"];
+
 /// Segments folded text into words: the analyzer of titles and descriptions.
 #[derive(Clone, Default)]
 pub struct ZhTokenizer;
@@ -65,7 +69,9 @@ pub fn tokens(text: &str) -> Vec<Token> {
     jieba()
         .tokenize(&folded, TokenizeMode::Search, true)
         .into_iter()
-        .filter(|t| t.word.chars().any(|c| c.is_alphanumeric() || is_cjk(c)))
+        .filter(|t| {
+            t.word.chars().any(|c| c.is_alphanumeric() || is_cjk(c)) && !FUNCTION_WORDS.contains(&t.word)
+        })
         .enumerate()
         .map(|(position, t)| Token {
             offset_from: t.start,

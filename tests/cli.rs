@@ -1,0 +1,333 @@
+//! The example CLI, run as a user would: round trips, bad input, help.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The `jobmatch` example binary that `cargo test` built beside this test.
+fn bin() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap();
+    let path = dir
+        .join("examples")
+        .join(format!("jobmatch{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        path.exists(),
+        "{} not built: run `cargo test` (which builds examples)",
+        path.display()
+    );
+    path
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .arg("--quiet")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// A small market and its index, built once for the tests that read it.
+fn market() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
+    static MARKET: OnceLock<(tempfile::TempDir, PathBuf, PathBuf)> = OnceLock::new();
+    MARKET.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("market");
+        let idx = dir.path().join("idx");
+        let out = run(&[
+            "generate",
+            "--vacancies",
+            "3000",
+            "--seekers",
+            "40",
+            "--seed",
+            "5",
+            "--out",
+            data.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let out = run(&[
+            "index",
+            "--input",
+            data.join("vacancies.jsonl").to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stdout).contains("indexed 3000 vacancies"),
+            "{}",
+            text(&out.stdout)
+        );
+        (dir, data, idx)
+    })
+}
+
+#[test]
+fn generate_index_match_stats_round_trip() {
+    let (_, data, idx) = market();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--top",
+        "5",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 40);
+    assert_eq!(lines[0]["seeker"], "s0");
+    let first = &lines[0]["matches"][0];
+    assert!(first["vacancy"].as_str().unwrap().starts_with('v'));
+    assert!(first["components"]["skills"].is_number());
+
+    // The exhaustive path gives the same lines.
+    let scan = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--top",
+        "5",
+        "--exhaustive",
+    ]);
+    assert_eq!(text(&scan.stdout), text(&out.stdout));
+
+    let out = run(&[
+        "stats",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stats: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(stats["total"]["vacancies"], 3000);
+    assert_eq!(stats["total"]["seekers"], 40);
+    assert!(stats["by_industry"]["C"]["vacancies"].as_u64().unwrap() > 1000);
+    assert!(
+        stats["by_major_group"]["6"]["vacancies"].as_u64().unwrap() > 500,
+        "titles are coded into CSCO groups"
+    );
+}
+
+#[test]
+fn explain_agrees_with_match_explain() {
+    let (_, data, idx) = market();
+    let seekers = data.join("seekers.jsonl");
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--top",
+        "3",
+        "--explain",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).lines().next().unwrap()).unwrap();
+    let m = &line["matches"][0];
+    let vacancy = m["vacancy"].as_str().unwrap();
+    let out = run(&[
+        "explain",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--seeker",
+        "s0",
+        "--vacancy",
+        vacancy,
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let e: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(e, m["explain"]);
+    assert_eq!(e["score"], m["score"]);
+}
+
+#[test]
+fn inline_seeker_and_classify() {
+    let (_, _, idx) = market();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--skills",
+        "焊接,电焊",
+        "--region",
+        "九龙坡",
+        "--commute-km",
+        "20",
+        "--move-to",
+        "51",
+        "--top",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(line["seeker"], "cli");
+
+    let mut child = Command::new(bin())
+        .arg("classify")
+        .arg("--top")
+        .arg("2")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("焊工\n\nJava开发工程师\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["codes"][0]["code"], "6-18-02-04");
+}
+
+fn assert_user_error(out: &Output, needle: &str) {
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+    assert!(err.contains(needle), "`{needle}` not in: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("RUST_BACKTRACE"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one clear sentence: {err}");
+}
+
+#[test]
+fn bad_input_is_one_clear_sentence_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"id\":\"v1\",\"title\":\"焊工\",\"skills\":[],\"region\":\"500107\"}\n{\"id\":\"v2\",\"title\":\"焊工\",\"skills\":[],\"region\":\"999999\"}\n",
+    )
+    .unwrap();
+    let idx = dir.path().join("idx");
+    let out = run(&[
+        "index",
+        "--input",
+        bad.to_str().unwrap(),
+        "--index",
+        idx.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "line 2: region: unknown region code `999999`");
+    assert!(text(&out.stderr).contains("bad.jsonl"));
+
+    let out = run(&[
+        "index",
+        "--input",
+        bad.to_str().unwrap(),
+        "--index",
+        idx.to_str().unwrap(),
+        "--skip-bad",
+    ]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("rejected 1"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("line 2"));
+
+    let broken = dir.path().join("broken.jsonl");
+    std::fs::write(
+        &broken,
+        "{\"id\":\"s1\",\"skills\":[],\"region\":\"500107\"}\n{\"id\":\"s2\",\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        broken.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "line 2");
+
+    let out = run(&[
+        "match",
+        "--index",
+        dir.path().join("nowhere").to_str().unwrap(),
+        "--seekers",
+        broken.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "no jobmatch index");
+
+    let config = dir.path().join("ranking.json");
+    std::fs::write(&config, "{\"weights\":{\"skils\":0.5}}").unwrap();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        broken.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "unknown field `skils`");
+
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--skills",
+        "焊接",
+        "--region",
+        "123456",
+    ]);
+    assert_user_error(&out, "unknown region code `123456`");
+
+    // An index held by another writer.
+    let holder = jobmatch::index::VacancyIndex::open(&idx).unwrap();
+    holder.delete("v1").unwrap();
+    let out = run(&[
+        "update",
+        "--index",
+        idx.to_str().unwrap(),
+        "--input",
+        bad.to_str().unwrap(),
+        "--skip-bad",
+    ]);
+    assert_user_error(&out, "locked by another writer");
+    drop(holder);
+
+    let out = Command::new(bin())
+        .args(["match", "--top", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn every_subcommand_shows_an_example_in_its_help() {
+    for cmd in [
+        "generate", "index", "match", "explain", "update", "delete", "expire", "stats", "classify", "demo",
+        "bench",
+    ] {
+        let out = Command::new(bin()).args([cmd, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{cmd}");
+        assert!(
+            text(&out.stdout).contains("Example"),
+            "{cmd} --help has no example"
+        );
+    }
+}
