@@ -331,3 +331,80 @@ fn every_subcommand_shows_an_example_in_its_help() {
         );
     }
 }
+
+#[test]
+fn bench_reports_every_field_and_no_mismatch_on_a_tiny_market() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let plot = dir.path().join("latency.png");
+    let font = std::path::Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists();
+    let mut args = vec![
+        "bench",
+        "--index",
+        idx.to_str().unwrap(),
+        "--vacancies",
+        "3000",
+        "--seekers",
+        "40",
+        "--json",
+    ];
+    if font {
+        args.extend(["--plot", plot.to_str().unwrap()]);
+    }
+    let out = run(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    for key in [
+        "vacancies",
+        "seekers",
+        "top_k",
+        "p50_ms",
+        "p95_ms",
+        "p99_ms",
+        "throughput_1t",
+        "throughput_all",
+        "threads",
+        "scan_p50_ms",
+        "scan_throughput_all",
+        "speedup_vs_scan",
+        "topk_mismatches",
+        "build_s",
+        "index_bytes",
+        "peak_rss_bytes",
+        "recall_at_10",
+        "mrr",
+        "top1pct_share",
+        "orphan_share",
+        "cross_border_share",
+        "upsert_10k_s",
+    ] {
+        assert!(!r[key].is_null(), "missing {key}");
+    }
+    assert_eq!(r["topk_mismatches"], 0);
+    assert_eq!(r["vacancies"], 3000);
+    if font {
+        assert!(std::fs::metadata(&plot).unwrap().len() > 1000);
+    }
+    // A second run reuses the index; another market in the same place is refused.
+    let out = run(&[
+        "bench",
+        "--index",
+        idx.to_str().unwrap(),
+        "--vacancies",
+        "3000",
+        "--seekers",
+        "10",
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&[
+        "bench",
+        "--index",
+        idx.to_str().unwrap(),
+        "--vacancies",
+        "4000",
+        "--seekers",
+        "10",
+    ]);
+    assert_user_error(&out, "another market");
+}

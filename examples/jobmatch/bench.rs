@@ -37,6 +37,12 @@ pub struct BenchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Write a latency CDF (indexed vs exhaustive scan) to this PNG.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+    /// Measure at several market sizes instead (comma-separated, e.g. 100000,500000,1880000); each gets its own index beside --index.
+    #[arg(long, value_delimiter = ',')]
+    pub sizes: Vec<u64>,
 }
 
 /// The market an index was built from (kept beside it so that a later
@@ -73,6 +79,7 @@ pub struct Report {
     pub cross_border_share: f64,
     pub build_s: Option<f64>,
     pub open_first_query_ms: f64,
+    pub upsert_10k_s: f64,
     pub index_bytes: u64,
     pub peak_rss_bytes: u64,
     pub cpu: String,
@@ -175,16 +182,154 @@ fn ensure_index(args: &BenchArgs, quiet: bool) -> Result<Option<f64>> {
 
 /// `bench`.
 pub fn run(args: BenchArgs, quiet: bool) -> Result<()> {
-    let report = measure(&args, quiet)?;
+    if !args.sizes.is_empty() {
+        return scaling(&args, quiet);
+    }
+    let (report, latencies) = measure(&args, quiet)?;
+    if let Some(path) = &args.plot {
+        plot(path, &latencies.0, &latencies.1, &report)?;
+    }
     if args.json {
         return ui::print_json(&report);
     }
     print(&report);
+    if let Some(path) = &args.plot {
+        println!("latency plot: {}", path.display());
+    }
     Ok(())
 }
 
-/// Runs every measurement.
-pub fn measure(args: &BenchArgs, quiet: bool) -> Result<Report> {
+/// `bench --sizes`: the same measurements at several market sizes.
+fn scaling(args: &BenchArgs, quiet: bool) -> Result<()> {
+    let mut reports = Vec::new();
+    for &n in &args.sizes {
+        let dir = args.index.with_file_name(format!(
+            "{}-{n}",
+            args.index
+                .file_name()
+                .and_then(|f| f.to_str())
+                .unwrap_or("jobmatch-bench")
+        ));
+        let one = BenchArgs {
+            index: dir,
+            vacancies: n,
+            sizes: Vec::new(),
+            plot: None,
+            ..args.clone()
+        };
+        let (r, _) = measure(&one, quiet)?;
+        reports.push(r);
+    }
+    if args.json {
+        return ui::print_json(&reports);
+    }
+    let rows: Vec<Vec<String>> = reports
+        .iter()
+        .map(|r| {
+            vec![
+                r.vacancies.to_string(),
+                format!("{:.3}", r.p50_ms),
+                format!("{:.3}", r.p99_ms),
+                format!("{:.0}", r.throughput_all),
+                format!("{:.1}", r.scan_p50_ms),
+                format!("{:.0}", r.index_bytes as f64 / 1e6),
+                format!("{:.0}", r.peak_rss_bytes as f64 / 1e6),
+                r.topk_mismatches.to_string(),
+            ]
+        })
+        .collect();
+    ui::table(
+        &[
+            ">vacancies",
+            ">p50 ms",
+            ">p99 ms",
+            ">seekers/s",
+            ">scan p50 ms",
+            ">index MB",
+            ">peak MB",
+            ">mismatches",
+        ],
+        &rows,
+    );
+    Ok(())
+}
+
+/// A latency CDF, indexed against the exhaustive scan, on a log scale.
+fn plot(path: &std::path::Path, indexed: &[f64], scan: &[f64], r: &Report) -> Result<()> {
+    use plotters::prelude::*;
+    let font = [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    ]
+    .iter()
+    .find_map(|p| std::fs::read(p).ok())
+    .ok_or_else(|| Error::Invalid {
+        field: "--plot".into(),
+        reason: "no DejaVuSans.ttf font found to draw labels: install fonts-dejavu-core".into(),
+    })?;
+    let font: &'static [u8] = Box::leak(font.into_boxed_slice());
+    let draw_err = |e: &dyn std::fmt::Display| Error::Io {
+        path: path.to_owned(),
+        source: std::io::Error::other(e.to_string()),
+    };
+    plotters::style::register_font("sans-serif", FontStyle::Normal, font)
+        .map_err(|_| draw_err(&"font not usable"))?;
+    let root = BitMapBackend::new(path, (960, 540)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| draw_err(&e))?;
+    let lo = indexed.first().copied().unwrap_or(0.01).max(0.01);
+    let hi = scan.last().copied().unwrap_or(1000.0).max(lo * 10.0);
+    let mut chart = ChartBuilder::on(&root)
+        .caption(
+            format!(
+                "Latency per seeker, {} vacancies, top {} (scan: 2 seekers at once)",
+                r.vacancies, r.top_k
+            ),
+            ("sans-serif", 20),
+        )
+        .margin(20)
+        .x_label_area_size(40)
+        .y_label_area_size(50)
+        .build_cartesian_2d((lo * 0.8..hi * 1.2).log_scale(), 0.0..1.0)
+        .map_err(|e| draw_err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("milliseconds (log scale)")
+        .y_desc("share of seekers")
+        .draw()
+        .map_err(|e| draw_err(&e))?;
+    for (data, color, label) in [
+        (indexed, BLUE, "indexed (pruned)"),
+        (scan, RED, "exhaustive scan"),
+    ] {
+        let n = data.len().max(1) as f64;
+        chart
+            .draw_series(LineSeries::new(
+                data.iter()
+                    .enumerate()
+                    .map(|(i, &x)| (x.max(lo), (i + 1) as f64 / n)),
+                color.stroke_width(2),
+            ))
+            .map_err(|e| draw_err(&e))?
+            .label(label)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2)));
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.8))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::LowerRight)
+        .draw()
+        .map_err(|e| draw_err(&e))?;
+    root.present().map_err(|e| draw_err(&e))?;
+    Ok(())
+}
+
+/// Sorted per-seeker latencies in ms: (indexed, exhaustive scan).
+pub type Latencies = (Vec<f64>, Vec<f64>);
+
+/// Runs every measurement; also returns the sorted latencies.
+pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
     let build_s = ensure_index(args, quiet)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
 
@@ -297,9 +442,19 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<Report> {
     let top1 = ((args.vacancies as f64) * 0.01).ceil() as usize;
     let top_share = counts.iter().take(top1).sum::<u64>() as f64 / total_slots.max(1) as f64;
 
+    // A live update: upsert 10,000 vacancies (the same content again, so the
+    // index stays that market) and commit.
+    let start = Instant::now();
+    for i in 0..10_000.min(args.vacancies) {
+        index.upsert(&market.vacancy(i))?;
+    }
+    index.commit()?;
+    let upsert_10k_s = start.elapsed().as_secs_f64();
+    index.close_writer()?;
+
     let p50 = percentile(&sorted, 0.5);
     let scan_p50 = percentile(&scan_lat, 0.5);
-    Ok(Report {
+    let report = Report {
         vacancies: matcher.snapshot().num_vacancies(),
         seekers: args.seekers,
         top_k: args.top,
@@ -323,6 +478,7 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<Report> {
         cross_border_share: cross as f64 / total_slots.max(1) as f64,
         build_s,
         open_first_query_ms,
+        upsert_10k_s,
         index_bytes: index.size_on_disk(),
         peak_rss_bytes: peak_rss_bytes(),
         cpu: cpu_model(),
@@ -334,7 +490,8 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<Report> {
             args.top,
             args.seed
         ),
-    })
+    };
+    Ok((report, (sorted, scan_lat)))
 }
 
 fn print(r: &Report) {
@@ -393,6 +550,10 @@ fn print(r: &Report) {
                     .map_or(String::new(), |b| format!(", built in {b:.1} s")),
                 r.open_first_query_ms
             ),
+        ],
+        vec![
+            "live update".into(),
+            format!("upsert 10,000 vacancies + commit: {:.2} s", r.upsert_10k_s),
         ],
         vec![
             "peak memory".into(),
