@@ -338,6 +338,8 @@ pub fn run_match(args: MatchArgs, quiet: bool) -> Result<()> {
         Box::new(r)
     };
     let mut out = output(args.output.as_deref())?;
+    // People at a terminal get tables; pipes and files get JSON Lines.
+    let human = args.output.is_none() && ui::stdout_is_terminal();
     let mut lines = JsonLines::<_, Seeker>::new(reader);
     let started = Instant::now();
     let mut done = 0u64;
@@ -359,7 +361,12 @@ pub fn run_match(args: MatchArgs, quiet: bool) -> Result<()> {
         }
         let results = pool.install(|| rank(&matcher, &batch, args.top, args.exhaustive));
         for (seeker, result) in batch.iter().zip(results) {
-            write_result(&matcher, &mut out, seeker, &result?, args.explain)?;
+            if human {
+                print_matches(&matcher, seeker, &result?, args.explain)?;
+                println!();
+            } else {
+                write_result(&matcher, &mut out, seeker, &result?, args.explain)?;
+            }
         }
         done += batch.len() as u64;
         bar.set_position(done);
@@ -587,6 +594,17 @@ struct ChangeReport {
     remaining: u64,
 }
 
+/// Commits a change, releases the writer and reports what remains.
+fn finish_change(index: &VacancyIndex, requested: usize, found: u64) -> Result<ChangeReport> {
+    index.commit()?;
+    index.close_writer()?;
+    Ok(ChangeReport {
+        requested,
+        found,
+        remaining: index.snapshot()?.num_vacancies(),
+    })
+}
+
 /// `delete`.
 pub fn delete(dir: &Path, ids: &[String], json: bool) -> Result<()> {
     let index = VacancyIndex::open(dir)?;
@@ -594,19 +612,12 @@ pub fn delete(dir: &Path, ids: &[String], json: bool) -> Result<()> {
     for id in ids {
         found += u64::from(index.delete(id)?);
     }
-    index.commit()?;
-    index.close_writer()?;
-    let report = ChangeReport {
-        requested: ids.len(),
-        found,
-        remaining: index.snapshot()?.num_vacancies(),
-    };
+    let report = finish_change(&index, ids.len(), found)?;
     if json {
         return ui::print_json(&report);
     }
     println!(
-        "deleted {} of {} ids ({} were not in the index); {} vacancies remain",
-        report.found,
+        "deleted {found} of {} ids ({} were not in the index); {} vacancies remain",
         ids.len(),
         ids.len() as u64 - found,
         report.remaining
@@ -625,13 +636,7 @@ pub fn expire(dir: &Path, today: Option<&str>, json: bool) -> Result<()> {
             .unwrap_or(Date::new(2021, 3, 31)?),
     };
     let found = index.expire(today)?;
-    index.commit()?;
-    index.close_writer()?;
-    let report = ChangeReport {
-        requested: 0,
-        found,
-        remaining: index.snapshot()?.num_vacancies(),
-    };
+    let report = finish_change(&index, 0, found)?;
     if json {
         return ui::print_json(&report);
     }

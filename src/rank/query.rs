@@ -137,63 +137,58 @@ impl Query {
         };
 
         // Skills: one clause per distinct canonical skill.
-        let mut skill_clauses: Vec<(String, String, f64)> = Vec::new();
+        let mut skill_items: Vec<(String, Term, String)> = Vec::new();
         for s in &seeker.skills {
             let c = skills().canonical(s);
-            if c.is_empty() || skill_clauses.iter().any(|(_, x, _)| *x == c) {
-                continue;
+            if !c.is_empty() && !skill_items.iter().any(|(_, _, x)| *x == c) {
+                skill_items.push((s.clone(), Term::from_field_text(f.skills, &c), c));
             }
-            let df = snapshot.doc_freq(&Term::from_field_text(f.skills, &c))?;
-            skill_clauses.push((s.clone(), c, idf(n, df)));
         }
-        if skill_clauses.len() > config.max_skills_per_seeker {
-            return Err(Error::TooLarge {
-                what: "skills per seeker",
-                limit: config.max_skills_per_seeker,
-                actual: skill_clauses.len(),
-            });
-        }
-        let skill_total: f64 = skill_clauses.iter().map(|c| c.2).sum();
-        for (label, canonical, w) in skill_clauses {
-            let i = term_index(
-                Term::from_field_text(f.skills, &canonical),
-                &canonical,
-                &mut terms,
-            )?;
-            clauses.push(Clause {
-                signal: signal::SKILLS,
-                share: if skill_total > 0.0 { w / skill_total } else { 0.0 },
-                label,
-                options: vec![(i, 1.0)],
-            });
-        }
-
         // Title terms: one clause per distinct term of the desired titles.
-        let mut title_terms: Vec<(String, f64)> = Vec::new();
+        let mut title_items: Vec<(String, Term, String)> = Vec::new();
         for title in &seeker.titles {
             for t in analyzer::terms(title) {
-                if !title_terms.iter().any(|(x, _)| *x == t) {
-                    let df = snapshot.doc_freq(&Term::from_field_text(f.title, &t))?;
-                    title_terms.push((t, idf(n, df)));
+                if !title_items.iter().any(|(_, _, x)| *x == t) {
+                    title_items.push((t.clone(), Term::from_field_text(f.title, &t), t));
                 }
             }
         }
-        if title_terms.len() > config.max_title_terms {
-            return Err(Error::TooLarge {
-                what: "title terms per seeker",
-                limit: config.max_title_terms,
-                actual: title_terms.len(),
-            });
-        }
-        let title_total: f64 = title_terms.iter().map(|t| t.1).sum();
-        for (t, w) in title_terms {
-            let i = term_index(Term::from_field_text(f.title, &t), &t, &mut terms)?;
-            clauses.push(Clause {
-                signal: signal::TITLE,
-                share: if title_total > 0.0 { w / title_total } else { 0.0 },
-                label: t,
-                options: vec![(i, 1.0)],
-            });
+        for (sig, items, limit, what) in [
+            (
+                signal::SKILLS,
+                skill_items,
+                config.max_skills_per_seeker,
+                "skills per seeker",
+            ),
+            (
+                signal::TITLE,
+                title_items,
+                config.max_title_terms,
+                "title terms per seeker",
+            ),
+        ] {
+            if items.len() > limit {
+                return Err(Error::TooLarge {
+                    what,
+                    limit,
+                    actual: items.len(),
+                });
+            }
+            let mut weighted = Vec::with_capacity(items.len());
+            for (label, term, text) in items {
+                let w = idf(n, snapshot.doc_freq(&term)?);
+                weighted.push((label, term, text, w));
+            }
+            let total: f64 = weighted.iter().map(|x| x.3).sum();
+            for (label, term, text, w) in weighted {
+                let i = term_index(term, &text, &mut terms)?;
+                clauses.push(Clause {
+                    signal: sig,
+                    share: if total > 0.0 { w / total } else { 0.0 },
+                    label,
+                    options: vec![(i, 1.0)],
+                });
+            }
         }
 
         // A term's bound: everything it can add through every clause it serves.
