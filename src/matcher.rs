@@ -32,6 +32,7 @@ use crate::index::Snapshot;
 use crate::model::{Date, Seeker};
 use crate::rank::config::{NUM_SIGNALS, RankingConfig, SIGNALS, signal};
 use crate::rank::query::Query;
+use crate::rank::related::SkillRelations;
 use crate::rank::search::{self, SearchStats};
 use crate::rank::signal::{Exclusion, admit, score, signals};
 use crate::rank::topk::{Entry, TopK};
@@ -166,6 +167,7 @@ pub struct Matcher {
     snapshot: Snapshot,
     config: RankingConfig,
     today: Date,
+    related: Option<SkillRelations>,
 }
 
 impl Matcher {
@@ -176,10 +178,20 @@ impl Matcher {
     /// [`Error::Config`] when the config is invalid.
     pub fn new(snapshot: Snapshot, config: RankingConfig, today: Date) -> Result<Matcher> {
         config.validate()?;
+        let related = if config.related_per_skill > 0 {
+            Some(SkillRelations::learn(
+                &snapshot,
+                config.related_per_skill,
+                config.related_min,
+            )?)
+        } else {
+            None
+        };
         Ok(Matcher {
             snapshot,
             config,
             today,
+            related,
         })
     }
 
@@ -191,6 +203,12 @@ impl Matcher {
     /// The config.
     pub fn config(&self) -> &RankingConfig {
         &self.config
+    }
+
+    /// The skill relatedness learned from the snapshot (none when
+    /// `related_per_skill` is 0).
+    pub fn skill_relations(&self) -> Option<&SkillRelations> {
+        self.related.as_ref()
     }
 
     fn check_k(&self, k: usize) -> Result<()> {
@@ -209,6 +227,7 @@ impl Matcher {
             &self.snapshot,
             seeker,
             &self.config,
+            self.related.as_ref(),
             self.today.days_since_epoch(),
             commute_km,
             extra,

@@ -351,3 +351,40 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn related_skills_earn_partial_credit_and_say_which() {
+    let (index, _) = market_index(4_000, 17, 1);
+    let config = RankingConfig {
+        related_per_skill: 3,
+        ..Default::default()
+    };
+    let m = Matcher::new(index.snapshot().unwrap(), config.clone(), today()).unwrap();
+    let rel = m.skill_relations().expect("learned when related_per_skill > 0");
+    assert!(rel.len() > 100, "{}", rel.len());
+    // Welding skills are asked for by the same occupations.
+    let related = rel.related("焊枪");
+    assert!(!related.is_empty());
+    assert!(related.iter().all(|(_, r)| (0.3..=1.0 + 1e-6).contains(r)));
+    assert!(rel.relatedness("焊枪", "焊缝") > rel.relatedness("焊枪", "会计"));
+
+    // A vacancy asking only for a related skill gets partial credit, and the
+    // explanation names the skill that earned it.
+    let (other, r) = related[0];
+    let mut v = Vacancy::new("only-related", "焊工", "500107".parse().unwrap()).unwrap();
+    v.skills = vec![other.to_owned()];
+    index.upsert(&v).unwrap();
+    index.commit().unwrap();
+    let m = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
+    let s = Seeker::new("w", vec!["焊枪".into()], "500107".parse().unwrap()).unwrap();
+    let e = m.explain(&s, "only-related").unwrap();
+    let credit = &e.skills[0];
+    assert_eq!(credit.matched.as_deref(), Some(other));
+    assert!(credit.credit > 0.0 && credit.credit < 1.0, "{credit:?}");
+    let expected = RankingConfig::default().related_credit * f64::from(r);
+    assert!(
+        (credit.credit - expected).abs() < 0.05,
+        "{} vs {expected}",
+        credit.credit
+    );
+}

@@ -3,6 +3,7 @@
 //! - [`config`]: weights, shapes and limits ([`RankingConfig`]);
 //! - `query`: a seeker prepared for one snapshot (terms with global IDF,
 //!   reach, seeker-side values);
+//! - [`related`]: skill relatedness learned from the market (ndarray);
 //! - `signal`: the scoring function, the one place a score is computed;
 //! - `search`: the pruned top-k search and the exhaustive scan, both over
 //!   the same scoring function;
@@ -21,6 +22,7 @@
 
 pub mod config;
 pub(crate) mod query;
+pub mod related;
 pub(crate) mod search;
 pub(crate) mod signal;
 pub(crate) mod topk;

@@ -3,6 +3,7 @@
 use tantivy::Term;
 
 use super::config::{NUM_SIGNALS, RankingConfig, signal};
+use super::related::SkillRelations;
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::index::analyzer;
@@ -105,6 +106,7 @@ impl Query {
         snapshot: &Snapshot,
         seeker: &Seeker,
         config: &RankingConfig,
+        related: Option<&SkillRelations>,
         today: i32,
         commute_km: f64,
         extra_moves: &[RegionPrefix],
@@ -153,6 +155,7 @@ impl Query {
                 }
             }
         }
+        let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
         for (sig, items, limit, what) in [
             (
                 signal::SKILLS,
@@ -182,11 +185,25 @@ impl Query {
             let total: f64 = weighted.iter().map(|x| x.3).sum();
             for (label, term, text, w) in weighted {
                 let i = term_index(term, &text, &mut terms)?;
+                let mut options = vec![(i, 1.0)];
+                // Partial credit for related skills (never for a skill the
+                // seeker lists: that one is credited in full by its own clause).
+                if sig == signal::SKILLS
+                    && let Some(rel) = related
+                {
+                    for (other, r) in rel.related(&text) {
+                        if seeker_skills.iter().any(|s| s == other) || terms.len() >= MAX_TERMS {
+                            continue;
+                        }
+                        let j = term_index(Term::from_field_text(f.skills, other), other, &mut terms)?;
+                        options.push((j, config.related_credit * f64::from(r)));
+                    }
+                }
                 clauses.push(Clause {
                     signal: sig,
                     share: if total > 0.0 { w / total } else { 0.0 },
                     label,
-                    options: vec![(i, 1.0)],
+                    options,
                 });
             }
         }
