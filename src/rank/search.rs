@@ -8,8 +8,9 @@
 //!   vacancies) has an upper bound on location and mobility, from the least
 //!   distance any of its vacancies can have; the column signals (salary,
 //!   education, …) are bounded by their weights;
-//! - ranges are visited best bound first (the seeker's own and nearby
-//!   regions), so the k-th score θ rises early, and a range whose bound is
+//! - the range with the best bound (usually the seeker's own region) is
+//!   walked first, so the k-th score θ rises early; the others follow in doc
+//!   order with one cursor set per segment, and a range whose bound is
 //!   below θ is skipped whole;
 //! - within a range, terms sorted by `ub`, the longest prefix whose bounds
 //!   sum with the range's bound below θ is *non-essential*: a vacancy
