@@ -74,5 +74,11 @@ fn batch_throughput(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, score_one_candidate, rank_one_seeker, batch_throughput);
+// No HTML plots: the CLI's plotters build draws text with fonts it loads
+// itself, and criterion's plots would find none.
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = score_one_candidate, rank_one_seeker, batch_throughput
+}
 criterion_main!(benches);

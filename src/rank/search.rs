@@ -218,6 +218,15 @@ pub(crate) fn search(
     }
     // Vacancies holding no query term, where the other signals alone could
     // still reach the k-th score.
+    // θ is final here, so order does not matter: doc order per segment, one
+    // cursor set per segment (postings carry a decoded block: opening them
+    // per range costs more than the scan of a small range).
+    work.sort_by(|a, b| {
+        a.segment
+            .cmp(&b.segment)
+            .then(a.range.docs.start.cmp(&b.range.docs.start))
+    });
+    let mut shared: Option<(usize, Vec<Cursor>)> = None;
     for w in &work {
         if columns + w.place + EPS < top.threshold() {
             continue;
@@ -229,7 +238,10 @@ pub(crate) fn search(
             slot => slot.insert(segment_terms(q, seg)?),
         };
         let si = w.segment;
-        let mut cursors = open(seg_terms, w.range.docs.start)?;
+        let cursors = match &mut shared {
+            Some((s, c)) if *s == si => c,
+            slot => &mut slot.insert((si, open(seg_terms, w.range.docs.start)?)).1,
+        };
         let mut blocks = BlockBounds::new(w);
         let mut doc = w.range.docs.start;
         while doc < w.range.docs.end {
