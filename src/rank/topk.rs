@@ -74,11 +74,16 @@ impl<'a> TopK<'a> {
         if let Some(cap) = self.cap
             && e.employer != 0
         {
-            let same: Vec<usize> = (0..self.entries.len())
-                .filter(|&i| self.entries[i].employer == e.employer)
-                .collect();
-            if same.len() >= cap {
-                let worst = same[same.len() - 1];
+            // The employer's entries: how many, and the last (worst) one.
+            let mut same = 0;
+            let mut worst = 0;
+            for (i, x) in self.entries.iter().enumerate() {
+                if x.employer == e.employer {
+                    same += 1;
+                    worst = i;
+                }
+            }
+            if same >= cap {
                 if self.before(&e, &self.entries[worst]) {
                     self.entries.remove(worst);
                 } else {
