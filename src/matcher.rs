@@ -22,6 +22,7 @@
 //! ```
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::ser::SerializeMap;
@@ -31,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::model::{Date, Seeker};
 use crate::rank::config::{NUM_SIGNALS, RankingConfig, SIGNALS, signal};
-use crate::rank::query::Query;
+use crate::rank::query::{Context, Query};
 use crate::rank::related::SkillRelations;
 use crate::rank::search::{self, SearchStats};
 use crate::rank::signal::{Exclusion, admit, score, signals};
@@ -168,6 +169,9 @@ pub struct Matcher {
     config: RankingConfig,
     today: Date,
     related: Option<SkillRelations>,
+    /// Freshness of every doc, per segment: seeker-independent, so computed
+    /// here once rather than per query.
+    freshness: Arc<Vec<Vec<f32>>>,
 }
 
 impl Matcher {
@@ -187,11 +191,19 @@ impl Matcher {
         } else {
             None
         };
+        let freshness = Arc::new(
+            snapshot
+                .segments()
+                .iter()
+                .map(|c| c.freshness(today.days_since_epoch(), config.freshness_half_life_days))
+                .collect(),
+        );
         Ok(Matcher {
             snapshot,
             config,
             today,
             related,
+            freshness,
         })
     }
 
@@ -223,15 +235,14 @@ impl Matcher {
     }
 
     fn query(&self, seeker: &Seeker, commute_km: f64, extra: &[RegionPrefix]) -> Result<Query> {
-        Query::new(
-            &self.snapshot,
-            seeker,
-            &self.config,
-            self.related.as_ref(),
-            self.today.days_since_epoch(),
-            commute_km,
-            extra,
-        )
+        let cx = Context {
+            snapshot: &self.snapshot,
+            config: &self.config,
+            related: self.related.as_ref(),
+            freshness: &self.freshness,
+            today: self.today.days_since_epoch(),
+        };
+        Query::new(&cx, seeker, commute_km, extra)
     }
 
     fn run(&self, q: &Query, k: usize, exhaustive: bool, stats: &mut SearchStats) -> Result<Vec<Entry>> {

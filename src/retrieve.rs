@@ -210,14 +210,15 @@ pub struct Candidate {
 /// # Errors
 /// [`Error::Index`] on a read failure.
 pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> Result<Vec<Candidate>> {
-    let terms = crate::rank::query_terms(snapshot, seeker);
+    let (skill_terms, title_terms) = crate::rank::seeker_terms(snapshot.fields(), seeker);
     let reach = Reach::new(seeker, seeker.commute_km, &[]);
     let today = today.days_since_epoch();
     let mut out = Vec::new();
     for (seg_ord, seg) in snapshot.searcher().segment_readers().iter().enumerate() {
         let cols = &snapshot.segments()[seg_ord];
+        let ranges = reach.ranges(cols);
         let mut hits: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
-        for (term, text) in &terms {
+        for (_, term, text) in skill_terms.iter().chain(&title_terms) {
             let inv = seg.inverted_index(term.field())?;
             let Some(mut postings) = inv
                 .read_postings(term, IndexRecordOption::Basic)
@@ -225,7 +226,7 @@ pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> R
             else {
                 continue;
             };
-            for range in reach.ranges(cols) {
+            for range in &ranges {
                 let mut doc = seek_to(&mut postings, range.docs.start);
                 while doc != TERMINATED && doc < range.docs.end {
                     hits.entry(doc).or_default().push(text.clone());

@@ -9,7 +9,6 @@
 //! segments it created.
 
 use std::ops::Range;
-use std::sync::{Arc, Mutex};
 
 use tantivy::columnar::StrColumn;
 use tantivy::{DocId, SegmentReader};
@@ -22,9 +21,6 @@ use crate::retrieve::Point;
 pub const NONE_U8: u8 = u8::MAX;
 /// Sentinel for "absent" in the salary columns.
 pub const NONE_U32: u32 = u32::MAX;
-
-/// The freshness column for one (today, half-life bits).
-type FreshnessCache = (i32, u64, Arc<Vec<f32>>);
 
 /// Doc ids per block for block-level distance bounds.
 pub const BLOCK: usize = 128;
@@ -80,8 +76,6 @@ pub struct SegmentColumns {
     /// The ids by ordinal, concatenated; `id_offsets[o]..id_offsets[o + 1]`.
     id_bytes: Vec<u8>,
     id_offsets: Vec<u32>,
-    /// Freshness of every doc for the last (today, half-life) asked.
-    freshness: Mutex<Option<FreshnessCache>>,
 }
 
 impl SegmentColumns {
@@ -235,40 +229,24 @@ impl SegmentColumns {
             id_ord,
             id_bytes,
             id_offsets,
-            freshness: Mutex::new(None),
         })
     }
 
     /// The freshness signal of every doc as of `today` with a half-life in
     /// days: `2^(−age / half_life)`, 1 for a posting dated today or later,
-    /// 0.5 when undated. Computed once per (today, half-life) and shared:
-    /// it depends on no seeker.
-    pub fn freshness(&self, today: i32, half_life: f64) -> Arc<Vec<f32>> {
-        let key = (today, half_life.to_bits());
-        let mut cache = match self.freshness.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        if let Some((t, h, f)) = cache.as_ref()
-            && (*t, *h) == key
-        {
-            return f.clone();
-        }
-        let f: Arc<Vec<f32>> = Arc::new(
-            self.posted
-                .iter()
-                .map(|&p| {
-                    if p == i32::MIN {
-                        0.5
-                    } else {
-                        let age = f64::from(today.saturating_sub(p).max(0));
-                        (-age / half_life).exp2() as f32
-                    }
-                })
-                .collect(),
-        );
-        *cache = Some((key.0, key.1, f.clone()));
-        f
+    /// 0.5 when undated. It depends on no seeker: a matcher computes it once.
+    pub fn freshness(&self, today: i32, half_life: f64) -> Vec<f32> {
+        self.posted
+            .iter()
+            .map(|&p| {
+                if p == i32::MIN {
+                    0.5
+                } else {
+                    let age = f64::from(today.saturating_sub(p).max(0));
+                    (-age / half_life).exp2() as f32
+                }
+            })
+            .collect()
     }
 
     /// The id term ordinal of a doc (ordinals sort like ids within the segment).

@@ -1,12 +1,14 @@
 //! A seeker prepared for ranking against one snapshot.
 
+use std::sync::Arc;
+
 use tantivy::Term;
 
 use super::config::{NUM_SIGNALS, RankingConfig, signal};
 use super::related::SkillRelations;
 use crate::error::{Error, Result};
-use crate::index::Snapshot;
 use crate::index::analyzer;
+use crate::index::{Fields, Snapshot};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::{RegionPrefix, gazetteer};
 use crate::retrieve::Reach;
@@ -55,8 +57,8 @@ pub(crate) struct Query {
     pub groups: Vec<PriorityGroup>,
     pub occupations: Vec<u32>,
     pub today: i32,
-    /// Freshness of every doc, per segment.
-    pub freshness: Vec<std::sync::Arc<Vec<f32>>>,
+    /// Freshness of every doc, per segment (computed once per matcher).
+    pub freshness: Arc<Vec<Vec<f32>>>,
     pub full_credit_km: f64,
     pub education_step: f64,
     pub salary_tolerance: f64,
@@ -76,41 +78,57 @@ fn total_docs(snapshot: &Snapshot) -> u64 {
     snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum()
 }
 
-/// The seeker's distinct skill terms (canonical) and title terms (segmented).
-pub(crate) fn query_terms(snapshot: &Snapshot, seeker: &Seeker) -> Vec<(Term, String)> {
-    let f = snapshot.fields();
-    let mut out: Vec<(Term, String)> = Vec::new();
-    let mut push = |term: Term, text: String| {
-        if !out.iter().any(|(t, _)| *t == term) {
-            out.push((term, text));
-        }
-    };
+/// One term of a seeker: what the seeker wrote, the index term, its text.
+pub(crate) type SeekerTerm = (String, Term, String);
+
+/// The seeker's distinct canonical skills and distinct title terms
+/// (segmented like the index's titles), in first-seen order.
+pub(crate) fn seeker_terms(fields: &Fields, seeker: &Seeker) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
+    let mut skill_terms: Vec<SeekerTerm> = Vec::new();
     for s in &seeker.skills {
         let c = skills().canonical(s);
-        if !c.is_empty() {
-            push(Term::from_field_text(f.skills, &c), c);
+        if !c.is_empty() && !skill_terms.iter().any(|(_, _, x)| *x == c) {
+            skill_terms.push((s.clone(), Term::from_field_text(fields.skills, &c), c));
         }
     }
+    let mut title_terms: Vec<SeekerTerm> = Vec::new();
     for title in &seeker.titles {
         for t in analyzer::terms(title) {
-            push(Term::from_field_text(f.title, &t), t);
+            if !title_terms.iter().any(|(_, _, x)| *x == t) {
+                title_terms.push((t.clone(), Term::from_field_text(fields.title, &t), t));
+            }
         }
     }
-    out
+    (skill_terms, title_terms)
+}
+
+/// What a matcher prepares once and every query of it shares.
+pub(crate) struct Context<'a> {
+    pub snapshot: &'a Snapshot,
+    pub config: &'a RankingConfig,
+    pub related: Option<&'a SkillRelations>,
+    /// Freshness of every doc, per segment.
+    pub freshness: &'a Arc<Vec<Vec<f32>>>,
+    /// Days since epoch.
+    pub today: i32,
 }
 
 impl Query {
     /// Prepares a seeker. `commute_km` and `extra_moves` widen reach when
     /// broadening.
     pub fn new(
-        snapshot: &Snapshot,
+        cx: &Context<'_>,
         seeker: &Seeker,
-        config: &RankingConfig,
-        related: Option<&SkillRelations>,
-        today: i32,
         commute_km: f64,
         extra_moves: &[RegionPrefix],
     ) -> Result<Query> {
+        let Context {
+            snapshot,
+            config,
+            related,
+            today,
+            ..
+        } = *cx;
         let f = snapshot.fields();
         let n = total_docs(snapshot);
         let raw = config.weights.as_array();
@@ -138,23 +156,8 @@ impl Query {
             Ok(terms.len() - 1)
         };
 
-        // Skills: one clause per distinct canonical skill.
-        let mut skill_items: Vec<(String, Term, String)> = Vec::new();
-        for s in &seeker.skills {
-            let c = skills().canonical(s);
-            if !c.is_empty() && !skill_items.iter().any(|(_, _, x)| *x == c) {
-                skill_items.push((s.clone(), Term::from_field_text(f.skills, &c), c));
-            }
-        }
-        // Title terms: one clause per distinct term of the desired titles.
-        let mut title_items: Vec<(String, Term, String)> = Vec::new();
-        for title in &seeker.titles {
-            for t in analyzer::terms(title) {
-                if !title_items.iter().any(|(_, _, x)| *x == t) {
-                    title_items.push((t.clone(), Term::from_field_text(f.title, &t), t));
-                }
-            }
-        }
+        // One clause per distinct canonical skill and per distinct title term.
+        let (skill_items, title_items) = seeker_terms(f, seeker);
         let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
         for (sig, items, limit, what) in [
             (
@@ -249,11 +252,7 @@ impl Query {
                 seeker.occupations.iter().map(|c| c.packed()).collect()
             },
             today,
-            freshness: snapshot
-                .segments()
-                .iter()
-                .map(|c| c.freshness(today, config.freshness_half_life_days))
-                .collect(),
+            freshness: cx.freshness.clone(),
             full_credit_km: config.full_credit_km,
             education_step: config.education_step,
             salary_tolerance: config.salary_tolerance,
