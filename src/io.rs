@@ -197,12 +197,12 @@ impl<R: BufRead, T: Record> Iterator for JsonLines<R, T> {
                 Ok(None) => return None,
                 Ok(Some(fits)) => fits,
                 Err(e) => {
+                    // The machine failed, not the input: an I/O error (the
+                    // caller adds the file's path), and the stream ends.
                     self.done = true;
-                    return Some(Err(Error::Parse {
-                        line: self.line + 1,
-                        field: "(line)".into(),
-                        reason: format!("read failed: {e}"),
-                    }));
+                    let line = self.line + 1;
+                    let source = std::io::Error::new(e.kind(), format!("reading line {line}: {e}"));
+                    return Some(Err(Error::io("(input)", source)));
                 }
             };
             let line = self.line;

@@ -178,3 +178,25 @@ fn missing_coordinates_default_to_the_centroid() {
     assert_eq!(good[0].position(), centroid);
     assert_eq!(good[0].coordinates, None, "the record itself is not changed");
 }
+
+#[test]
+fn a_failing_reader_is_a_machine_error_that_ends_the_stream() {
+    struct Broken(bool);
+    impl std::io::Read for Broken {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if std::mem::replace(&mut self.0, true) {
+                return Err(std::io::Error::other("disk gone"));
+            }
+            let line = b"{\"id\":\"v1\",\"title\":\"a\",\"skills\":[],\"region\":\"510104\"}\n";
+            buf[..line.len()].copy_from_slice(line);
+            Ok(line.len())
+        }
+    }
+    let mut it = JsonLines::<_, Vacancy>::new(std::io::BufReader::new(Broken(false)));
+    assert!(it.next().unwrap().is_ok());
+    let err = it.next().unwrap().unwrap_err();
+    assert!(matches!(err, Error::Io { .. }), "{err}");
+    assert!(!err.is_user_error());
+    assert!(err.to_string().contains("reading line 2"), "{err}");
+    assert!(it.next().is_none());
+}

@@ -185,7 +185,7 @@ impl VacancyIndex {
                 expected: SCHEMA_VERSION,
             });
         }
-        let mut index = Index::open_in_dir(dir).map_err(|e| Error::from(e).with_path(dir))?;
+        let index = Index::open_in_dir(dir).map_err(|e| Error::from(e).with_path(dir))?;
         let (schema, fields) = Fields::build();
         if index.schema() != schema {
             return Err(Error::IndexVersion {
@@ -194,7 +194,6 @@ impl VacancyIndex {
                 expected: SCHEMA_VERSION,
             });
         }
-        index.set_default_multithread_executor().ok();
         VacancyIndex::wrap(index, fields, Some(dir.to_owned()))
     }
 
