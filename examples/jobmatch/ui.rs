@@ -21,11 +21,18 @@ pub fn progress(len: u64, what: &str, quiet: bool, bytes: bool) -> ProgressBar {
     let template = if bytes {
         "{msg:>10} [{bar:40}] {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta}"
     } else {
-        "{msg:>10} [{bar:40}] {human_pos}/{human_len} {per_sec} ETA {eta}"
+        "{msg:>10} [{bar:40}] {human_pos}/{human_len} {rate} ETA {eta}"
     };
     bar.set_style(
         ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            // Records per second, whole: indicatif's {per_sec} prints four decimals.
+            .with_key(
+                "rate",
+                |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0}/s", state.per_sec());
+                },
+            )
             .progress_chars("=> "),
     );
     bar.set_message(what.to_owned());
