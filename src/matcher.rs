@@ -35,7 +35,7 @@ use crate::rank::config::{NUM_SIGNALS, RankingConfig, SIGNALS, signal};
 use crate::rank::query::{Context, Query};
 use crate::rank::related::SkillRelations;
 use crate::rank::search::{self, SearchStats};
-use crate::rank::signal::{Exclusion, admit, score, signals};
+use crate::rank::signal::{Exclusion, Freshness, admit, score, signals};
 use crate::rank::topk::{Entry, TopK};
 use crate::region::RegionPrefix;
 
@@ -169,9 +169,9 @@ pub struct Matcher {
     config: RankingConfig,
     today: Date,
     related: Option<SkillRelations>,
-    /// Freshness of every doc, per segment: seeker-independent, so computed
+    /// The freshness curve as of `today`: seeker-independent, so tabulated
     /// here once rather than per query.
-    freshness: Arc<Vec<Vec<f32>>>,
+    freshness: Arc<Freshness>,
 }
 
 impl Matcher {
@@ -191,13 +191,10 @@ impl Matcher {
         } else {
             None
         };
-        let freshness = Arc::new(
-            snapshot
-                .segments()
-                .iter()
-                .map(|c| c.freshness(today.days_since_epoch(), config.freshness_half_life_days))
-                .collect(),
-        );
+        let freshness = Arc::new(Freshness::new(
+            today.days_since_epoch(),
+            config.freshness_half_life_days,
+        ));
         Ok(Matcher {
             snapshot,
             config,
@@ -363,7 +360,7 @@ impl Matcher {
         let mask = search::mask_of(&q, seg, doc)?;
         let admitted = admit(&q, cols, doc);
         let km = q.reach.distance_km(cols, doc);
-        let s = signals(&q, si, cols, doc, km, mask);
+        let s = signals(&q, cols, doc, km, mask);
         let excluded = admitted.err().map(|e| match e {
             Exclusion::Expired => "expired: its expiry date is before today".to_owned(),
             Exclusion::OutOfReach { km } => format!(

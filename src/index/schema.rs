@@ -19,10 +19,10 @@ use tantivy::schema::{
 
 use super::analyzer::ZH;
 use crate::model::Vacancy;
-use crate::taxonomy::{OccupationCode, skills};
+use crate::taxonomy::{OccupationCode, path_terms, skills};
 
 /// Version of the on-disk layout; bump on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Fast field the segments are sorted by.
 pub const SORT_KEY: &str = "sort_key";
@@ -80,6 +80,10 @@ pub struct Fields {
     pub employer_key: Field,
     /// Number of distinct canonical skills.
     pub skill_count: Field,
+    /// The occupation's place in the hierarchy, as raw terms
+    /// ([`crate::taxonomy::path_terms`]): the postings the ranker bounds
+    /// the occupation signal with.
+    pub occupation_path: Field,
 }
 
 impl Fields {
@@ -118,6 +122,7 @@ impl Fields {
             remote: b.add_u64_field("remote", FAST),
             employer_key: b.add_u64_field("employer_key", FAST),
             skill_count: b.add_u64_field("skill_count", FAST),
+            occupation_path: b.add_text_field("occupation_path", STRING),
         };
         (b.build(), fields)
     }
@@ -164,11 +169,14 @@ impl Fields {
         d.add_u64(self.headcount, u64::from(v.headcount.get()));
         d.add_u64(self.industry, opt(v.industry.map(|i| i.index() as u64)));
         let (occ, conf) = match (v.occupation, coded) {
-            (Some(c), _) => (u64::from(c.packed()), 1000),
-            (None, Some((c, conf))) => (u64::from(c.packed()), (conf.clamp(0.0, 1.0) * 1000.0) as u64),
-            (None, None) => (0, 0),
+            (Some(c), _) => (Some(c), 1000),
+            (None, Some((c, conf))) => (Some(c), (conf.clamp(0.0, 1.0) * 1000.0) as u64),
+            (None, None) => (None, 0),
         };
-        d.add_u64(self.occupation, occ);
+        d.add_u64(self.occupation, occ.map_or(0, |c| u64::from(c.packed())));
+        for t in occ.iter().flat_map(|&c| path_terms(c)) {
+            d.add_text(self.occupation_path, t.text());
+        }
         d.add_u64(self.occupation_confidence, conf);
         d.add_i64(
             self.posted,

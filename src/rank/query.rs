@@ -6,13 +6,14 @@ use tantivy::Term;
 
 use super::config::{NUM_SIGNALS, RankingConfig, signal};
 use super::related::SkillRelations;
+use super::signal::Freshness;
 use crate::error::{Error, Result};
 use crate::index::analyzer;
 use crate::index::{Fields, Snapshot};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::{RegionPrefix, gazetteer};
 use crate::retrieve::Reach;
-use crate::taxonomy::skills;
+use crate::taxonomy::{OccupationCode, path_credits, skills};
 
 /// Most distinct terms one query may hold (a bit each in a `u128`).
 pub(crate) const MAX_TERMS: usize = 128;
@@ -24,6 +25,9 @@ pub(crate) struct QTerm {
     pub text: String,
     /// Most this term can add to the score (weighted, normalised).
     pub ub: f64,
+    /// An occupation term: it only bounds the occupation signal, which is
+    /// scored from the vacancy's code.
+    pub occupation: bool,
 }
 
 /// One seeker skill or title term: credited once, at the best of its options.
@@ -56,14 +60,20 @@ pub(crate) struct Query {
     pub industries: u32,
     pub groups: Vec<PriorityGroup>,
     pub occupations: Vec<u32>,
+    /// The occupation signal is bounded by the occupation terms among
+    /// `terms` (not by its weight).
+    pub occupation_by_terms: bool,
     pub today: i32,
-    /// Freshness of every doc, per segment (computed once per matcher).
-    pub freshness: Arc<Vec<Vec<f32>>>,
+    /// The freshness curve (tabulated once per matcher).
+    pub freshness: Arc<Freshness>,
     pub full_credit_km: f64,
     pub education_step: f64,
     pub salary_tolerance: f64,
     pub salary_unknown: f64,
     pub require_salary: bool,
+    /// Weighted education, experience and priority signals by the
+    /// requirements a [`crate::index::columns::Summary`] keeps.
+    pub requirements: Vec<f64>,
 }
 
 /// BM25's IDF: `ln(1 + (N − df + ½) / (df + ½))`, from the whole snapshot.
@@ -107,8 +117,8 @@ pub(crate) struct Context<'a> {
     pub snapshot: &'a Snapshot,
     pub config: &'a RankingConfig,
     pub related: Option<&'a SkillRelations>,
-    /// Freshness of every doc, per segment.
-    pub freshness: &'a Arc<Vec<Vec<f32>>>,
+    /// The freshness curve.
+    pub freshness: &'a Arc<Freshness>,
     /// Days since epoch.
     pub today: i32,
 }
@@ -152,6 +162,7 @@ impl Query {
                 term,
                 text: text.to_owned(),
                 ub: 0.0,
+                occupation: false,
             });
             Ok(terms.len() - 1)
         };
@@ -218,6 +229,48 @@ impl Query {
             }
         }
 
+        // Occupation: given, else coded from the desired titles as the index
+        // codes vacancies.
+        let mut codes: Vec<OccupationCode> = seeker.occupations.clone();
+        if codes.is_empty() {
+            for t in &seeker.titles {
+                if let Some(c) = crate::taxonomy::classify(t, 1).into_iter().next()
+                    && c.confidence >= crate::index::MIN_CODING_CONFIDENCE
+                    && !codes.contains(&c.code)
+                {
+                    codes.push(c.code);
+                }
+            }
+        }
+        // The hierarchy's terms bound the occupation signal (see
+        // `path_credits`): a vacancy holding none of them earns nothing from
+        // it, so the search need not allow for it on every vacancy. Skipped
+        // (the signal is then bounded by its weight) when the terms would
+        // not fit in the query.
+        let mut credits: Vec<(Term, String, f64)> = Vec::new();
+        for &code in &codes {
+            for (t, credit) in path_credits(code) {
+                let text = t.text();
+                let ub = weights[signal::OCCUPATION] * credit;
+                match credits.iter_mut().find(|(_, x, _)| *x == text) {
+                    Some(c) => c.2 = c.2.max(ub),
+                    None => credits.push((Term::from_field_text(f.occupation_path, &text), text, ub)),
+                }
+            }
+        }
+        let occupation_by_terms =
+            weights[signal::OCCUPATION] > 0.0 && terms.len() + credits.len() <= MAX_TERMS;
+        if occupation_by_terms {
+            for (term, text, ub) in credits {
+                terms.push(QTerm {
+                    term,
+                    text,
+                    ub,
+                    occupation: true,
+                });
+            }
+        }
+
         let reach = Reach::new(seeker, commute_km, extra_moves);
         let home = reach.home_province();
         let prior = gazetteer()
@@ -225,7 +278,7 @@ impl Query {
             .iter()
             .map(|r| config.mobility_prior.between(home, r.code.get() / 10_000))
             .collect();
-        Ok(Query {
+        let mut q = Query {
             terms,
             clauses,
             weights,
@@ -236,21 +289,8 @@ impl Query {
             experience: seeker.experience_years,
             industries: seeker.industries.iter().fold(0, |m, i| m | 1 << i.index()),
             groups: seeker.groups.clone(),
-            occupations: if seeker.occupations.is_empty() {
-                // Coded from the desired titles, as the index codes vacancies.
-                let mut coded: Vec<u32> = Vec::new();
-                for t in &seeker.titles {
-                    if let Some(c) = crate::taxonomy::classify(t, 1).into_iter().next()
-                        && c.confidence >= crate::index::MIN_CODING_CONFIDENCE
-                        && !coded.contains(&c.code.packed())
-                    {
-                        coded.push(c.code.packed());
-                    }
-                }
-                coded
-            } else {
-                seeker.occupations.iter().map(|c| c.packed()).collect()
-            },
+            occupations: codes.iter().map(|c| c.packed()).collect(),
+            occupation_by_terms,
             today,
             freshness: cx.freshness.clone(),
             full_credit_km: config.full_credit_km,
@@ -258,6 +298,9 @@ impl Query {
             salary_tolerance: config.salary_tolerance,
             salary_unknown: config.salary_unknown,
             require_salary: config.require_salary,
-        })
+            requirements: Vec::new(),
+        };
+        q.requirements = super::signal::requirement_table(&q);
+        Ok(q)
     }
 }

@@ -36,12 +36,12 @@ use tantivy::{DocSet, SegmentReader, TERMINATED};
 use super::config::NUM_SIGNALS;
 use super::query::Query;
 use super::signal::{
-    admit, column_bound, column_part, column_signals, place_bound, place_signals, score, signals,
-    term_signals,
+    admit, column_bound, column_part, column_signals, location, place_bound, place_signals, score, signals,
+    summary_bound, term_signals,
 };
 use super::topk::{Entry, TopK};
 use crate::error::{Error, Result};
-use crate::index::columns::BLOCK;
+use crate::index::columns::{BLOCK, Summary};
 use crate::index::{SegmentColumns, Snapshot};
 use crate::retrieve::{ReachRange, seek_to};
 
@@ -53,6 +53,8 @@ const EPS: f64 = 1e-9;
 pub struct SearchStats {
     /// Vacancies whose full score was computed.
     pub scored: u64,
+    /// Vacancies whose columns were read to bound them.
+    pub columns_read: u64,
     /// Postings entries visited on essential lists.
     pub postings: u64,
     /// Vacancies visited by the scan for vacancies holding no query term.
@@ -67,6 +69,7 @@ pub struct SearchStats {
 struct SegTerm {
     term: usize,
     ub: f64,
+    occupation: bool,
     inverted: Arc<InvertedIndexReader>,
     info: TermInfo,
 }
@@ -75,6 +78,7 @@ struct Cursor {
     postings: SegmentPostings,
     term: usize,
     ub: f64,
+    occupation: bool,
 }
 
 fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
@@ -88,6 +92,7 @@ fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
             out.push(SegTerm {
                 term: i,
                 ub: t.ub,
+                occupation: t.occupation,
                 inverted,
                 info,
             });
@@ -111,6 +116,7 @@ fn open(terms: &[SegTerm], from: u32) -> Result<Vec<Cursor>> {
                 postings,
                 term: t.term,
                 ub: t.ub,
+                occupation: t.occupation,
             })
         })
         .collect()
@@ -147,6 +153,9 @@ struct Work {
     range: ReachRange,
     /// Bound of location and mobility in the range.
     place: f64,
+    /// No vacancy of the range can earn location credit, so its bound is
+    /// the same for every block.
+    flat: bool,
 }
 
 /// The pruned search.
@@ -167,10 +176,30 @@ pub(crate) fn search(
                 q.prior[usize::from(range.region)]
             };
             let place = place_bound(q, range.remote, range.min_km, range.moves_to, prior);
+            // Regions beyond the commute radius that the seeker would move
+            // to, side by side in a segment and in one province, share one
+            // bound (no location credit, the same mobility prior): walk them
+            // as one range. A relocating seeker's 200-odd regions per
+            // segment become a few ranges.
+            let flat = !range.remote && location(q, range.min_km) == 0.0;
+            if let Some(last) = work.last_mut()
+                && flat
+                && last.segment == si
+                && last.flat
+                && last.range.docs.end == range.docs.start
+                && last.range.moves_to == range.moves_to
+                && last.range.province == range.province
+                && last.place == place
+            {
+                last.range.docs.end = range.docs.end;
+                last.range.min_km = last.range.min_km.min(range.min_km);
+                continue;
+            }
             work.push(Work {
                 segment: si,
                 range,
                 place,
+                flat,
             });
         }
     }
@@ -261,8 +290,12 @@ pub(crate) fn search(
                 continue;
             }
             stats.scanned += 1;
+            if summary_bound(q, cols.summary[doc as usize]) + place + EPS < theta {
+                continue;
+            }
             let mut s = [0.0; NUM_SIGNALS];
-            column_signals(q, si, cols, doc, &mut s);
+            stats.columns_read += 1;
+            column_signals(q, cols, doc, &mut s);
             if column_part(q, &s) + place + EPS < theta {
                 continue;
             }
@@ -303,7 +336,7 @@ impl<'w> BlockBounds<'w> {
         if b != self.block {
             self.block = b;
             let r = &self.work.range;
-            self.place = if r.remote {
+            self.place = if r.remote || self.work.flat {
                 self.work.place
             } else {
                 let (lat, lon) = cols.block_centre[b];
@@ -316,7 +349,30 @@ impl<'w> BlockBounds<'w> {
     }
 }
 
+/// Candidates gathered from the postings before any column is read.
+const BATCH: usize = 64;
+
+/// A doc found on an essential list, with what its terms can add.
+#[derive(Clone, Copy, Default)]
+struct Candidate {
+    doc: u32,
+    /// Bound of every term's contribution.
+    terms: f64,
+    /// The same without the occupation terms, whose share is known exactly
+    /// once the columns are read.
+    other: f64,
+    /// Essential terms held.
+    mask: u128,
+}
+
 /// MaxScore over one doc range of one segment.
+///
+/// Works in batches: up to [`BATCH`] candidates are gathered from the
+/// essential lists first, then their summaries read, then the survivors'
+/// columns. Reading one array for many docs in a row lets the memory
+/// system fetch them in parallel, where interleaving the reads with the
+/// postings' decoding waited for each. θ only rises, so checking a batch
+/// against the θ it started with is safe.
 #[allow(clippy::too_many_arguments)]
 fn walk(
     q: &Query,
@@ -333,57 +389,100 @@ fn walk(
     let rest = columns + w.place;
     let mut blocks = BlockBounds::new(w);
     let mut non_essential = 0;
+    // Bounds of the non-essential terms: all, and those not for occupation.
     let mut ne_bound = 0.0;
-    loop {
+    let mut ne_other = 0.0;
+    let mut batch = [Candidate::default(); BATCH];
+    let mut places = [0.0f64; BATCH];
+    let mut summaries = [Summary::default(); BATCH];
+    let mut done = false;
+    while !done {
         let theta = top.threshold();
         while non_essential < cursors.len() && ne_bound + cursors[non_essential].ub + rest + EPS < theta {
-            ne_bound += cursors[non_essential].ub;
+            let c = &cursors[non_essential];
+            ne_bound += c.ub;
+            if !c.occupation {
+                ne_other += c.ub;
+            }
             non_essential += 1;
         }
-        let essential = &cursors[non_essential..];
-        if essential.is_empty() {
-            return;
-        }
-        let doc = essential
-            .iter()
-            .map(|c| c.postings.doc())
-            .min()
-            .unwrap_or(TERMINATED);
-        if doc == TERMINATED || doc >= end {
-            return;
-        }
-        stats.postings += 1;
-        let mut terms_bound = ne_bound;
-        let mut mask: u128 = 0;
-        for c in essential {
-            if c.postings.doc() == doc {
-                terms_bound += c.ub;
-                mask |= 1 << c.term;
+        // Gather.
+        let mut n = 0;
+        while n < BATCH {
+            let essential = &mut cursors[non_essential..];
+            let doc = essential
+                .iter()
+                .map(|c| c.postings.doc())
+                .min()
+                .unwrap_or(TERMINATED);
+            if doc == TERMINATED || doc >= end {
+                done = true;
+                break;
             }
-        }
-        if terms_bound + rest + EPS >= theta && !seg.is_deleted(doc) {
-            let place = blocks.place(q, cols, doc);
-            if terms_bound + columns + place + EPS >= theta {
-                let mut s = [0.0; NUM_SIGNALS];
-                column_signals(q, si, cols, doc, &mut s);
-                if terms_bound + column_part(q, &s) + place + EPS >= theta
-                    && let Ok(km) = admit(q, cols, doc)
-                {
-                    for c in cursors[..non_essential].iter_mut() {
-                        if seek_to(&mut c.postings, doc) == doc {
-                            mask |= 1 << c.term;
-                        }
+            stats.postings += 1;
+            let mut terms = ne_bound;
+            let mut other = ne_other;
+            let mut mask: u128 = 0;
+            for c in essential.iter_mut() {
+                if c.postings.doc() == doc {
+                    terms += c.ub;
+                    if !c.occupation {
+                        other += c.ub;
                     }
-                    place_signals(q, cols, doc, km, &mut s);
-                    term_signals(q, cols, doc, mask, &mut s);
-                    stats.scored += 1;
-                    offer(cols, si as u32, doc, km, score(q, &s), s, top);
+                    mask |= 1 << c.term;
+                    c.postings.advance();
                 }
             }
+            if terms + rest + EPS >= theta {
+                batch[n] = Candidate {
+                    doc,
+                    terms,
+                    other,
+                    mask,
+                };
+                n += 1;
+            }
         }
-        for c in cursors[non_essential..].iter_mut() {
-            if c.postings.doc() == doc {
-                c.postings.advance();
+        // Bound by place and summary. The summaries are read in a loop of
+        // their own, so that all their cache misses are in flight together.
+        for (sm, c) in summaries.iter_mut().zip(&batch[..n]) {
+            *sm = cols.summary[c.doc as usize];
+        }
+        let mut kept = 0;
+        for i in 0..n {
+            let c = batch[i];
+            let place = blocks.place(q, cols, c.doc);
+            if c.terms + columns + place + EPS >= theta
+                && c.other + summary_bound(q, summaries[i]) + place + EPS >= theta
+            {
+                batch[kept] = c;
+                places[kept] = place;
+                kept += 1;
+            }
+        }
+        // Score.
+        for (c, &place) in batch[..kept].iter().zip(&places[..kept]) {
+            let theta = top.threshold();
+            let doc = c.doc;
+            if seg.is_deleted(doc) {
+                continue;
+            }
+            let mut s = [0.0; NUM_SIGNALS];
+            stats.columns_read += 1;
+            column_signals(q, cols, doc, &mut s);
+            if c.other + column_part(q, &s) + place + EPS >= theta
+                && let Ok(km) = admit(q, cols, doc)
+            {
+                let mut mask = c.mask;
+                for nc in cursors[..non_essential].iter_mut() {
+                    if seek_to(&mut nc.postings, doc) == doc {
+                        mask |= 1 << nc.term;
+                    }
+                }
+                place_signals(q, cols, doc, km, &mut s);
+                term_signals(q, cols, doc, mask, &mut s);
+                stats.scored += 1;
+                offer(cols, si as u32, doc, km, score(q, &s), s, top);
             }
         }
     }
@@ -413,7 +512,7 @@ pub(crate) fn scan(
                 }
             }
             stats.scored += 1;
-            let s = signals(q, si, cols, doc, km, mask);
+            let s = signals(q, cols, doc, km, mask);
             offer(cols, si as u32, doc, km, score(q, &s), s, top);
         }
     }

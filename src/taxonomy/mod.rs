@@ -12,5 +12,8 @@ pub mod occupation;
 pub mod skill;
 
 pub use classify::{Coded, classifier, classify};
-pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, relatedness_packed, taxonomy};
+pub use occupation::{
+    Occupation, OccupationCode, OccupationLevel, PathTerm, Taxonomy, path_credits, path_terms,
+    relatedness_packed, taxonomy,
+};
 pub use skill::{SkillId, SkillVocabulary, skills};

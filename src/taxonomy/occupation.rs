@@ -289,10 +289,13 @@ impl Taxonomy {
     }
 }
 
+/// Relatedness of two codes by the number of leading parts they share,
+/// when neither contains the other.
+const BY_SHARED_PARTS: [f64; 5] = [0.0, 0.1, 0.3, 0.6, 1.0];
+
 /// [`Taxonomy::relatedness`] on packed codes (see [`OccupationCode::packed`]),
 /// for the ranker's hot loop; 0 when either code is 0 (unknown).
 pub fn relatedness_packed(a: u32, b: u32) -> f64 {
-    const BY_SHARED_PARTS: [f64; 5] = [0.0, 0.1, 0.3, 0.6, 1.0];
     if a == 0 || b == 0 {
         return 0.0;
     }
@@ -305,9 +308,122 @@ pub fn relatedness_packed(a: u32, b: u32) -> f64 {
     BY_SHARED_PARTS[shared]
 }
 
+/// An index term for a vacancy's place in the hierarchy: its code's first
+/// `l` parts (an ancestor, or the code itself), or the code exactly.
+///
+/// A vacancy coded `c` is indexed under [`path_terms`]`(c)`; a seeker coded
+/// `o` looks for [`path_credits`]`(o)`. The credits of the terms a vacancy
+/// holds sum to exactly `relatedness(o, c)`, so the terms' postings bound the
+/// occupation signal of every vacancy: one that holds none of them earns
+/// nothing from it. The ranker prunes with these bounds and still scores
+/// from the code itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PathTerm {
+    /// Parts kept (1–4), or 0 for the code exactly. Parts, not depth:
+    /// `1-01-00-01` and `1-01-00-02` share three parts.
+    level: u8,
+    /// Packed code, truncated to `level` parts.
+    code: u32,
+}
+
+impl PathTerm {
+    /// The term's text in the index (`p2.6180000`: first two parts 6-18;
+    /// `e6180000`: coded 6-18 exactly).
+    pub fn text(self) -> String {
+        match self.level {
+            0 => format!("e{}", self.code),
+            l => format!("p{l}.{}", self.code),
+        }
+    }
+}
+
+/// The terms a vacancy coded `c` is indexed under: its first `l` parts for
+/// each `l` up to its depth, and its exact code.
+pub fn path_terms(c: OccupationCode) -> Vec<PathTerm> {
+    let mut out: Vec<PathTerm> = (1..=c.depth())
+        .map(|l| PathTerm {
+            level: l as u8,
+            code: c.truncate(l),
+        })
+        .collect();
+    out.push(PathTerm {
+        level: 0,
+        code: c.packed(),
+    });
+    out
+}
+
+/// The terms that earn a seeker coded `o` occupation credit, with what each
+/// adds. A vacancy sharing `l` leading parts with `o` holds the prefix terms
+/// of every level up to `l`, whose credits add up to the relatedness of `l`
+/// shared parts; one at or below `o` also holds `o`'s own prefix term, and
+/// one coded exactly at an ancestor of `o` holds that ancestor's exact term,
+/// each topping the sum up to 1.
+pub fn path_credits(o: OccupationCode) -> Vec<(PathTerm, f64)> {
+    let depth = o.depth();
+    let mut out = Vec::with_capacity(2 * depth);
+    for l in 1..depth {
+        let code = o.truncate(l);
+        let prefix = PathTerm { level: l as u8, code };
+        out.push((prefix, BY_SHARED_PARTS[l] - BY_SHARED_PARTS[l - 1]));
+        // `1-01-00-01` truncated to three parts is `1-01`, whose exact term
+        // belongs to level 2 only.
+        if OccupationCode(code).depth() == l {
+            out.push((PathTerm { level: 0, code }, 1.0 - BY_SHARED_PARTS[l]));
+        }
+    }
+    out.push((
+        PathTerm {
+            level: depth as u8,
+            code: o.packed(),
+        },
+        1.0 - BY_SHARED_PARTS[depth - 1],
+    ));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A vacancy's minor group is at least as related to any code as the
+    /// vacancy's own code (the ranker's summaries keep only the group).
+    #[test]
+    fn a_minor_group_bounds_its_codes() {
+        let codes: Vec<OccupationCode> = taxonomy().all().iter().map(|o| o.code).collect();
+        for &o in &codes {
+            for &c in &codes {
+                let (exact, group) = (
+                    relatedness_packed(o.packed(), c.packed()),
+                    relatedness_packed(o.packed(), c.truncate(3)),
+                );
+                assert!(group >= exact, "{o} vs {c}: group {group} < code {exact}");
+            }
+        }
+    }
+
+    /// The bound the ranker prunes with is the signal itself, for every pair
+    /// of codes in the classification.
+    #[test]
+    fn path_credits_sum_to_relatedness() {
+        let codes: Vec<OccupationCode> = taxonomy().all().iter().map(|o| o.code).collect();
+        let terms: Vec<Vec<PathTerm>> = codes.iter().map(|&c| path_terms(c)).collect();
+        for &o in &codes {
+            let credits = path_credits(o);
+            for (c, held) in codes.iter().zip(&terms) {
+                let sum: f64 = credits
+                    .iter()
+                    .filter(|(t, _)| held.contains(t))
+                    .map(|(_, x)| x)
+                    .sum();
+                let r = relatedness_packed(o.packed(), c.packed());
+                assert!(
+                    (sum - r).abs() < 1e-12,
+                    "{o} vs {c}: credits {sum}, relatedness {r}"
+                );
+            }
+        }
+    }
 
     fn code(s: &str) -> OccupationCode {
         s.parse().unwrap()
