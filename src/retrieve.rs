@@ -129,6 +129,13 @@ impl Reach {
         remote || km <= self.commute_km || (km <= self.max_move_km && self.moves_to[usize::from(region)])
     }
 
+    /// Whether a vacancy at least `min_km` away may be in reach, in a region
+    /// the seeker would move to or not.
+    #[inline]
+    pub fn may_reach(&self, min_km: f64, moves_to: bool) -> bool {
+        min_km <= self.commute_km || (moves_to && min_km <= self.max_move_km)
+    }
+
     /// Whether the seeker would move to a dense region (ignoring `max_km`).
     pub fn moves_to(&self, region: u16) -> bool {
         self.moves_to[usize::from(region)]

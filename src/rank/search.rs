@@ -36,8 +36,8 @@ use tantivy::{DocSet, SegmentReader, TERMINATED};
 use super::config::NUM_SIGNALS;
 use super::query::Query;
 use super::signal::{
-    admit, column_bound, column_part, column_signals, location, place_bound, place_signals, score, signals,
-    summary_bound, term_signals,
+    ColumnValues, admit, column_bound, column_part, column_signals, location, place_bound, place_signals,
+    score, signals, summary_bound, term_part, term_signals,
 };
 use super::topk::{Entry, TopK};
 use crate::error::{Error, Result};
@@ -304,7 +304,7 @@ pub(crate) fn search(
             }
             let Ok(km) = admit(q, cols, doc) else { continue };
             place_signals(q, cols, doc, km, &mut s);
-            term_signals(q, cols, doc, 0, &mut s);
+            term_signals(q, cols.skill_count[doc as usize], 0, &mut s);
             stats.scored += 1;
             offer(cols, si as u32, doc, km, score(q, &s), s, top);
         }
@@ -315,10 +315,12 @@ pub(crate) fn search(
 /// Location and mobility bounds per block of a range, computed lazily: the
 /// least distance of a block's vacancies is at least the distance to its
 /// centre minus its radius (triangle inequality), and at least the range's.
+/// The same bound tells whether any vacancy of the block can be in reach.
 struct BlockBounds<'w> {
     work: &'w Work,
     block: usize,
     place: f64,
+    reachable: bool,
 }
 
 impl<'w> BlockBounds<'w> {
@@ -327,25 +329,51 @@ impl<'w> BlockBounds<'w> {
             work,
             block: usize::MAX,
             place: work.place,
+            reachable: true,
         }
     }
 
     #[inline]
-    fn place(&mut self, q: &Query, cols: &SegmentColumns, doc: u32) -> f64 {
+    fn update(&mut self, q: &Query, cols: &SegmentColumns, doc: u32) {
         let b = doc as usize / BLOCK;
         if b != self.block {
             self.block = b;
             let r = &self.work.range;
-            self.place = if r.remote || self.work.flat {
-                self.work.place
+            if r.remote || self.work.flat {
+                self.place = self.work.place;
+                self.reachable = true;
             } else {
                 let (lat, lon) = cols.block_centre[b];
                 let min_km = (q.reach.distance_to(lat, lon) - cols.block_radius_km[b] - 1e-3).max(r.min_km);
                 let prior = q.prior[usize::from(r.region)];
-                place_bound(q, false, min_km, r.moves_to, prior).min(self.work.place)
-            };
+                self.place = place_bound(q, false, min_km, r.moves_to, prior).min(self.work.place);
+                self.reachable = q.reach.may_reach(min_km, r.moves_to);
+            }
         }
+    }
+
+    /// Bound of location and mobility for the block of `doc`.
+    #[inline]
+    fn place(&mut self, q: &Query, cols: &SegmentColumns, doc: u32) -> f64 {
+        self.update(q, cols, doc);
         self.place
+    }
+
+    /// Whether a vacancy of the block of `doc` may be in reach.
+    #[inline]
+    fn reachable(&mut self, q: &Query, cols: &SegmentColumns, doc: u32) -> bool {
+        self.update(q, cols, doc);
+        self.reachable
+    }
+
+    /// The first doc at or after `doc` and before `end` whose block may be
+    /// in reach, or `end` (out-of-reach blocks come in runs: the docs of a
+    /// region are in Z-order).
+    fn next_reachable(&mut self, q: &Query, cols: &SegmentColumns, mut doc: u32, end: u32) -> u32 {
+        while doc < end && !self.reachable(q, cols, doc) {
+            doc = ((doc as usize / BLOCK + 1) * BLOCK) as u32;
+        }
+        doc.min(end)
     }
 }
 
@@ -356,13 +384,13 @@ const BATCH: usize = 64;
 #[derive(Clone, Copy, Default)]
 struct Candidate {
     doc: u32,
-    /// Bound of every term's contribution.
-    terms: f64,
     /// The same without the occupation terms, whose share is known exactly
     /// once the columns are read.
     other: f64,
     /// Essential terms held.
     mask: u128,
+    /// Bound of location and mobility in its block.
+    place: f64,
 }
 
 /// MaxScore over one doc range of one segment.
@@ -393,8 +421,8 @@ fn walk(
     let mut ne_bound = 0.0;
     let mut ne_other = 0.0;
     let mut batch = [Candidate::default(); BATCH];
-    let mut places = [0.0f64; BATCH];
     let mut summaries = [Summary::default(); BATCH];
+    let mut values = [ColumnValues::default(); BATCH];
     let mut done = false;
     while !done {
         let theta = top.threshold();
@@ -419,6 +447,14 @@ fn walk(
                 done = true;
                 break;
             }
+            if !blocks.reachable(q, cols, doc) {
+                // Every vacancy of the block lies beyond reach.
+                let next = blocks.next_reachable(q, cols, doc, end);
+                for c in essential.iter_mut() {
+                    seek_to(&mut c.postings, next);
+                }
+                continue;
+            }
             stats.postings += 1;
             let mut terms = ne_bound;
             let mut other = ne_other;
@@ -433,12 +469,16 @@ fn walk(
                     c.postings.advance();
                 }
             }
-            if terms + rest + EPS >= theta {
+            if terms + rest + EPS < theta {
+                continue;
+            }
+            let place = blocks.place(q, cols, doc);
+            if terms + columns + place + EPS >= theta {
                 batch[n] = Candidate {
                     doc,
-                    terms,
                     other,
                     mask,
+                    place,
                 };
                 n += 1;
             }
@@ -451,39 +491,46 @@ fn walk(
         let mut kept = 0;
         for i in 0..n {
             let c = batch[i];
-            let place = blocks.place(q, cols, c.doc);
-            if c.terms + columns + place + EPS >= theta
-                && c.other + summary_bound(q, summaries[i]) + place + EPS >= theta
-            {
+            if c.other + summary_bound(q, summaries[i]) + c.place + EPS >= theta {
                 batch[kept] = c;
-                places[kept] = place;
                 kept += 1;
             }
         }
+        // The survivors' columns, likewise in a loop of their own.
+        for (v, c) in values.iter_mut().zip(&batch[..kept]) {
+            *v = ColumnValues::read(cols, c.doc);
+        }
         // Score.
-        for (c, &place) in batch[..kept].iter().zip(&places[..kept]) {
+        for (c, v) in batch[..kept].iter().zip(&values) {
             let theta = top.threshold();
+            let place = c.place;
             let doc = c.doc;
             if seg.is_deleted(doc) {
                 continue;
             }
             let mut s = [0.0; NUM_SIGNALS];
             stats.columns_read += 1;
-            column_signals(q, cols, doc, &mut s);
-            if c.other + column_part(q, &s) + place + EPS >= theta
-                && let Ok(km) = admit(q, cols, doc)
-            {
-                let mut mask = c.mask;
-                for nc in cursors[..non_essential].iter_mut() {
-                    if seek_to(&mut nc.postings, doc) == doc {
-                        mask |= 1 << nc.term;
-                    }
-                }
-                place_signals(q, cols, doc, km, &mut s);
-                term_signals(q, cols, doc, mask, &mut s);
-                stats.scored += 1;
-                offer(cols, si as u32, doc, km, score(q, &s), s, top);
+            v.signals(q, &mut s);
+            let columns_exact = column_part(q, &s);
+            if c.other + columns_exact + place + EPS < theta {
+                continue;
             }
+            // The terms exactly (probing the non-essential lists), before
+            // any trigonometry.
+            let mut mask = c.mask;
+            for nc in cursors[..non_essential].iter_mut() {
+                if seek_to(&mut nc.postings, doc) == doc {
+                    mask |= 1 << nc.term;
+                }
+            }
+            term_signals(q, v.skill_count, mask, &mut s);
+            if term_part(q, &s) + columns_exact + place + EPS < theta {
+                continue;
+            }
+            let Ok(km) = admit(q, cols, doc) else { continue };
+            place_signals(q, cols, doc, km, &mut s);
+            stats.scored += 1;
+            offer(cols, si as u32, doc, km, score(q, &s), s, top);
         }
     }
 }

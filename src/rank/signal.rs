@@ -69,7 +69,7 @@ pub(crate) fn signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, mask:
     let mut s = [0.0; NUM_SIGNALS];
     column_signals(q, cols, doc, &mut s);
     place_signals(q, cols, doc, km, &mut s);
-    term_signals(q, cols, doc, mask, &mut s);
+    term_signals(q, cols.skill_count[doc as usize], mask, &mut s);
     s
 }
 
@@ -80,13 +80,7 @@ pub(crate) fn signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, mask:
 /// seeker has (by count). A vacancy asking for much the seeker lacks fits
 /// less well; `P` only lowers the score, so `R` bounds it.
 #[inline]
-pub(crate) fn term_signals(
-    q: &Query,
-    cols: &SegmentColumns,
-    doc: u32,
-    mask: u128,
-    s: &mut [f64; NUM_SIGNALS],
-) {
+pub(crate) fn term_signals(q: &Query, skill_count: u8, mask: u128, s: &mut [f64; NUM_SIGNALS]) {
     let mut r = 0.0;
     let mut held = 0.0;
     let mut title = 0.0;
@@ -104,7 +98,7 @@ pub(crate) fn term_signals(
             title += c.share * best;
         }
     }
-    let count = f64::from(cols.skill_count[doc as usize]);
+    let count = f64::from(skill_count);
     let p = if count == 0.0 {
         1.0
     } else {
@@ -112,6 +106,12 @@ pub(crate) fn term_signals(
     };
     s[signal::SKILLS] = (r * (0.5 + 0.5 * p)).min(1.0);
     s[signal::TITLE] = title.min(1.0);
+}
+
+/// Weighted sum of the term signals in `s` (skills and title).
+#[inline]
+pub(crate) fn term_part(q: &Query, s: &[f64; NUM_SIGNALS]) -> f64 {
+    q.weights[signal::SKILLS] * s[signal::SKILLS] + q.weights[signal::TITLE] * s[signal::TITLE]
 }
 
 /// The signals that come from where the vacancy is: location and mobility.
@@ -132,20 +132,12 @@ pub(crate) fn place_signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64,
 /// priority. Cheap, so the search computes them first to prune.
 #[inline]
 pub(crate) fn column_signals(q: &Query, cols: &SegmentColumns, doc: u32, s: &mut [f64; NUM_SIGNALS]) {
-    let d = doc as usize;
-    let values = ColumnValues {
-        occupation: cols.occupation[d],
-        pay: pay(cols, d),
-        posted: cols.posted[d],
-        education: cols.education[d],
-        experience: cols.experience[d],
-        industry: cols.industry[d],
-    };
-    values.signals(q, s);
+    ColumnValues::read(cols, doc).signals(q, s);
 }
 
-/// One vacancy's column values, with the columns' sentinels.
-#[derive(Debug, Clone, Copy)]
+/// What the ranker reads of one vacancy's columns to score it (all but
+/// where it is), with the columns' sentinels.
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct ColumnValues {
     pub occupation: u32,
     pub pay: u32,
@@ -153,9 +145,25 @@ pub(crate) struct ColumnValues {
     pub education: u8,
     pub experience: u8,
     pub industry: u8,
+    pub skill_count: u8,
 }
 
 impl ColumnValues {
+    /// Reads a doc's values.
+    #[inline]
+    pub fn read(cols: &SegmentColumns, doc: u32) -> ColumnValues {
+        let d = doc as usize;
+        ColumnValues {
+            occupation: cols.occupation[d],
+            pay: pay(cols, d),
+            posted: cols.posted[d],
+            education: cols.education[d],
+            experience: cols.experience[d],
+            industry: cols.industry[d],
+            skill_count: cols.skill_count[d],
+        }
+    }
+
     /// Their signals, written into `s`.
     #[inline]
     pub fn signals(self, q: &Query, s: &mut [f64; NUM_SIGNALS]) {
@@ -457,6 +465,7 @@ mod tests {
                 education,
                 experience,
                 industry,
+                skill_count: 0,
             };
             let mut s = [0.0; NUM_SIGNALS];
             values.signals(&q, &mut s);
