@@ -117,6 +117,58 @@ proptest! {
     }
 }
 
+/// The proptest's markets are small: a few blocks per segment spread over
+/// both provinces. A market dense in one city exercises what only shows at
+/// scale: whole blocks out of a short commute, batches of candidates, many
+/// regions merged into one range for a relocating seeker, lists long enough
+/// for terms to turn non-essential mid-walk.
+#[test]
+fn indexed_equals_exhaustive_on_a_dense_city() {
+    let market = Market::new(MarketConfig {
+        vacancies: 60_000,
+        seekers: 100,
+        seed: 11,
+        ..Default::default()
+    });
+    let index = VacancyIndex::create_in_ram().unwrap().with_threads(1);
+    let chengdu: Vec<Vacancy> = (0..60_000)
+        .map(|i| market.vacancy(i))
+        .filter(|v| v.region.to_string().starts_with("5101"))
+        .collect();
+    assert!(chengdu.len() > 10_000, "{} vacancies in Chengdu", chengdu.len());
+    for (i, v) in chengdu.iter().enumerate() {
+        index.upsert(v).unwrap();
+        if i == chengdu.len() / 2 {
+            index.commit().unwrap();
+        }
+    }
+    index.delete(&chengdu[17].id).unwrap();
+    index.commit().unwrap();
+    let matcher = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let homes = ["510104", "510107", "510112", "510116", "510183"];
+    for j in 0..40 {
+        let mut seeker = market.seeker(j);
+        seeker.region = homes[j as usize % homes.len()].parse().unwrap();
+        seeker.coordinates = None;
+        seeker.commute_km = [2.0, 8.0, 25.0][j as usize % 3];
+        seeker.mobility.regions.clear();
+        seeker.mobility.relocate = false;
+        match j % 4 {
+            1 => {
+                seeker.mobility.relocate = true;
+                seeker.mobility.max_km = [None, Some(30.0)][j as usize / 4 % 2];
+            }
+            2 => seeker.mobility.regions = vec!["510112".parse().unwrap()],
+            _ => {}
+        }
+        for k in [1, 20, 200] {
+            let fast = matcher.match_one(&seeker, k).unwrap();
+            let slow = matcher.match_exhaustive(&seeker, k).unwrap();
+            assert_eq!(ids(&fast), ids(&slow), "seeker {j}, k {k}");
+        }
+    }
+}
+
 #[test]
 fn matcher_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
