@@ -338,18 +338,23 @@ impl PathTerm {
 }
 
 /// The terms a vacancy coded `c` is indexed under: its first `l` parts for
-/// each `l` up to its depth, and its exact code.
+/// each `l` up to its depth, and its exact code when it is a group (no
+/// seeker asks for an occupation's exact term: only ancestors have one in
+/// [`path_credits`]).
 pub fn path_terms(c: OccupationCode) -> Vec<PathTerm> {
-    let mut out: Vec<PathTerm> = (1..=c.depth())
+    let depth = c.depth();
+    let mut out: Vec<PathTerm> = (1..=depth)
         .map(|l| PathTerm {
             level: l as u8,
             code: c.truncate(l),
         })
         .collect();
-    out.push(PathTerm {
-        level: 0,
-        code: c.packed(),
-    });
+    if depth < 4 {
+        out.push(PathTerm {
+            level: 0,
+            code: c.packed(),
+        });
+    }
     out
 }
 
