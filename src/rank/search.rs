@@ -3,11 +3,14 @@
 //!
 //! The pruned search is MaxScore (Turtle & Flood, 1995) extended with the
 //! signals that do not come from terms:
-//! - each query term has an upper bound `ub` on what it can add;
+//! - each query term has an upper bound `ub` on what it can add; the
+//!   occupation signal is bounded by terms too (the index holds each
+//!   vacancy's place in the hierarchy, see [`crate::taxonomy::path_terms`]);
 //! - each doc range in reach (one region of one segment, or its remote
-//!   vacancies) has an upper bound on location and mobility, from the least
-//!   distance any of its vacancies can have; the column signals (salary,
-//!   education, …) are bounded by their weights;
+//!   vacancies; far regions with the same bound merged) has an upper bound
+//!   on location and mobility, from the least distance any of its vacancies
+//!   can have, and so has each block of 128 docs; a block that cannot be in
+//!   reach is jumped over;
 //! - the range with the best bound (usually the seeker's own region) is
 //!   walked first, so the k-th score θ rises early; the others follow in doc
 //!   order with one cursor set per segment, and a range whose bound is
@@ -16,8 +19,10 @@
 //!   sum with the range's bound below θ is *non-essential*: a vacancy
 //!   holding only those cannot enter, so only the essential terms' postings
 //!   are walked, and the others are probed for the candidates found;
-//! - a candidate's column signals are computed exactly first (array reads);
-//!   its distance and full score only when the bound still reaches θ;
+//! - candidates are gathered 64 at a time, then bounded by their 8-byte
+//!   summaries (read in a loop of their own, so the cache misses overlap),
+//!   then by their exact columns, then by their exact terms; the distance
+//!   and the full score come last;
 //! - vacancies holding none of the terms can enter on the other signals;
 //!   they are scanned last, only in ranges whose bound reaches the final θ.
 //!
