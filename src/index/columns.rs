@@ -28,9 +28,10 @@ pub const BLOCK: usize = 128;
 /// Eight bytes per vacancy from which an upper bound of every column signal
 /// can be computed: the search reads it before the columns themselves.
 ///
-/// A candidate's columns lie in half a dozen arrays, one cache miss each;
-/// the summaries of a whole market are small enough (15 MB at 1.88M) to
-/// stay mostly in the last-level cache. Each field is exact or rounded in
+/// A candidate's columns lie in half a dozen arrays; its summary is one
+/// read, and the search reads the summaries of a batch of candidates in a
+/// loop of their own, so that their cache misses overlap (15 MB at 1.88M
+/// vacancies). Each field is exact or rounded in
 /// the direction that can only raise its signal: the occupation to its minor
 /// group, pay up to 10 CNY, requirements down, and out-of-range values to
 /// the most favourable one.

@@ -66,7 +66,7 @@ pub type TitleCoder = Arc<dyn Fn(&str) -> Option<(OccupationCode, f32)> + Send +
 /// Lowest confidence at which a coded title is stored.
 pub const MIN_CODING_CONFIDENCE: f32 = 0.3;
 
-/// The default coder: [`crate::taxonomy::classify`]'s best code when its
+/// The default coder: [`crate::taxonomy::classify`](fn@crate::taxonomy::classify)'s best code when its
 /// confidence is at least [`MIN_CODING_CONFIDENCE`], memoised by title (job
 /// boards repeat titles, so a load codes each distinct title once).
 pub fn default_coder() -> TitleCoder {

@@ -3,7 +3,7 @@
 //!
 //! - [`occupation`]: codes, the four-level hierarchy, names and job-board
 //!   aliases, lookups and relatedness.
-//! - [`classify`]: free job titles to ranked CSCO codes;
+//! - [`classify`](mod@classify): free job titles to ranked CSCO codes;
 //! - [`skill`]: canonical skills with Chinese and English names and aliases,
 //!   folding free skill strings to one form, and each occupation's profile.
 
