@@ -23,6 +23,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::ser::SerializeMap;
@@ -172,6 +173,69 @@ pub struct Matcher {
     /// The freshness curve as of `today`: seeker-independent, so tabulated
     /// here once rather than per query.
     freshness: Arc<Freshness>,
+    /// What k-th scores recent seekers got, for the search's first floor.
+    theta: ThetaEstimate,
+}
+
+/// A running estimate of the k-th score seekers get from a matcher, from
+/// which the search guesses a floor: exponentially weighted mean and mean
+/// absolute deviation, in relaxed atomics (a matcher is shared across
+/// threads; a race only blurs the estimate, never a result).
+#[derive(Debug, Default)]
+struct ThetaEstimate {
+    k: AtomicUsize,
+    seen: AtomicU64,
+    mean: AtomicU64,
+    deviation: AtomicU64,
+}
+
+impl ThetaEstimate {
+    /// Seekers observed before guessing.
+    const WARM_UP: u64 = 16;
+    /// Weight of each new observation.
+    const RATE: f64 = 1.0 / 32.0;
+    /// The floor: this many mean deviations below the mean (about the
+    /// 20th percentile of a normal spread), so that most first searches
+    /// settle and few run twice.
+    const DEVIATIONS: f64 = 1.0;
+
+    fn load(x: &AtomicU64) -> f64 {
+        f64::from_bits(x.load(Ordering::Relaxed))
+    }
+
+    fn store(x: &AtomicU64, v: f64) {
+        x.store(v.to_bits(), Ordering::Relaxed);
+    }
+
+    /// A floor for a search of the top `k`, once enough seekers were seen.
+    fn guess(&self, k: usize) -> Option<f64> {
+        if self.k.load(Ordering::Relaxed) != k || self.seen.load(Ordering::Relaxed) < Self::WARM_UP {
+            return None;
+        }
+        let floor = Self::load(&self.mean) - Self::DEVIATIONS * Self::load(&self.deviation);
+        floor.is_finite().then_some(floor)
+    }
+
+    /// Records a seeker's k-th score.
+    fn observe(&self, k: usize, kth: f64) {
+        if !kth.is_finite() {
+            return;
+        }
+        if self.k.swap(k, Ordering::Relaxed) != k {
+            Self::store(&self.mean, kth);
+            Self::store(&self.deviation, 0.0);
+            self.seen.store(1, Ordering::Relaxed);
+            return;
+        }
+        let mean = Self::load(&self.mean);
+        let deviation = Self::load(&self.deviation);
+        Self::store(&self.mean, mean + Self::RATE * (kth - mean));
+        Self::store(
+            &self.deviation,
+            deviation + Self::RATE * ((kth - mean).abs() - deviation),
+        );
+        self.seen.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 impl Matcher {
@@ -201,6 +265,7 @@ impl Matcher {
             today,
             related,
             freshness,
+            theta: ThetaEstimate::default(),
         })
     }
 
@@ -246,8 +311,26 @@ impl Matcher {
         let mut top = TopK::new(k, self.config.max_per_employer, self.snapshot.segments());
         if exhaustive {
             search::scan(&self.snapshot, q, &mut top, stats)?;
+            return Ok(top.into_entries());
+        }
+        // First under a floor guessed from earlier seekers' k-th scores: the
+        // search prunes from its first posting instead of waiting for θ to
+        // climb. If k vacancies reach the floor they are the top k;
+        // otherwise search again without it (what was found is kept).
+        let guess = self.theta.guess(k);
+        if let Some(floor) = guess {
+            top.set_floor(floor);
+            search::search(&self.snapshot, q, &mut top, stats)?;
+            if !top.settled() {
+                stats.retries += 1;
+                top.set_floor(f64::NEG_INFINITY);
+                search::search(&self.snapshot, q, &mut top, stats)?;
+            }
         } else {
             search::search(&self.snapshot, q, &mut top, stats)?;
+        }
+        if let Some(kth) = top.kth() {
+            self.theta.observe(k, kth);
         }
         Ok(top.into_entries())
     }

@@ -117,13 +117,9 @@ proptest! {
     }
 }
 
-/// The proptest's markets are small: a few blocks per segment spread over
-/// both provinces. A market dense in one city exercises what only shows at
-/// scale: whole blocks out of a short commute, batches of candidates, many
-/// regions merged into one range for a relocating seeker, lists long enough
-/// for terms to turn non-essential mid-walk.
-#[test]
-fn indexed_equals_exhaustive_on_a_dense_city() {
+/// An index of the vacancies of a generated market that lie in Chengdu
+/// (about 18,000 in two segments, one deleted), and the market.
+fn dense_city() -> (VacancyIndex, Market) {
     let market = Market::new(MarketConfig {
         vacancies: 60_000,
         seekers: 100,
@@ -144,28 +140,64 @@ fn indexed_equals_exhaustive_on_a_dense_city() {
     }
     index.delete(&chengdu[17].id).unwrap();
     index.commit().unwrap();
-    let matcher = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    (index, market)
+}
+
+/// Generated seeker `j`, moved to a Chengdu district, with a commute of
+/// 2 to 25 km, relocating (with or without `max_km`), moving to one
+/// district, or neither.
+fn city_seeker(market: &Market, j: u64) -> Seeker {
     let homes = ["510104", "510107", "510112", "510116", "510183"];
-    for j in 0..40 {
-        let mut seeker = market.seeker(j);
-        seeker.region = homes[j as usize % homes.len()].parse().unwrap();
-        seeker.coordinates = None;
-        seeker.commute_km = [2.0, 8.0, 25.0][j as usize % 3];
-        seeker.mobility.regions.clear();
-        seeker.mobility.relocate = false;
-        match j % 4 {
-            1 => {
-                seeker.mobility.relocate = true;
-                seeker.mobility.max_km = [None, Some(30.0)][j as usize / 4 % 2];
-            }
-            2 => seeker.mobility.regions = vec!["510112".parse().unwrap()],
-            _ => {}
+    let mut seeker = market.seeker(j);
+    seeker.region = homes[j as usize % homes.len()].parse().unwrap();
+    seeker.coordinates = None;
+    seeker.commute_km = [2.0, 8.0, 25.0][j as usize % 3];
+    seeker.mobility.regions.clear();
+    seeker.mobility.relocate = false;
+    match j % 4 {
+        1 => {
+            seeker.mobility.relocate = true;
+            seeker.mobility.max_km = [None, Some(30.0)][j as usize / 4 % 2];
         }
+        2 => seeker.mobility.regions = vec!["510112".parse().unwrap()],
+        _ => {}
+    }
+    seeker
+}
+
+/// The proptest's markets are small: a few blocks per segment spread over
+/// both provinces. A market dense in one city exercises what only shows at
+/// scale: whole blocks out of a short commute, batches of candidates, many
+/// regions merged into one range for a relocating seeker, lists long enough
+/// for terms to turn non-essential mid-walk, and the floor guessed from
+/// earlier seekers (after the warm-up) both when it holds and when the
+/// search must run again without it, with and without a cap per employer.
+#[test]
+fn indexed_equals_exhaustive_on_a_dense_city() {
+    let (index, market) = dense_city();
+    for cap in [None, Some(1)] {
+        let config = RankingConfig {
+            max_per_employer: cap,
+            ..Default::default()
+        };
+        let matcher = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
+        let (mut settled, mut retried) = (0, 0);
         for k in [1, 20, 200] {
-            let fast = matcher.match_one(&seeker, k).unwrap();
-            let slow = matcher.match_exhaustive(&seeker, k).unwrap();
-            assert_eq!(ids(&fast), ids(&slow), "seeker {j}, k {k}");
+            for j in 0..40 {
+                let seeker = city_seeker(&market, j);
+                let (fast, stats) = matcher.match_one_with_stats(&seeker, k).unwrap();
+                let slow = matcher.match_exhaustive(&seeker, k).unwrap();
+                assert_eq!(ids(&fast), ids(&slow), "seeker {j}, k {k}, cap {cap:?}");
+                if j >= 16 {
+                    if stats.retries == 0 {
+                        settled += 1;
+                    } else {
+                        retried += 1;
+                    }
+                }
+            }
         }
+        assert!(settled > 0 && retried > 0, "settled {settled}, retried {retried}");
     }
 }
 

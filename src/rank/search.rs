@@ -68,6 +68,8 @@ pub struct SearchStats {
     pub ranges_skipped: u64,
     /// Doc ranges walked.
     pub ranges_walked: u64,
+    /// Searches run again without the guessed floor (it was too high).
+    pub retries: u64,
 }
 
 /// A query term present in a segment.

@@ -24,6 +24,8 @@ pub(crate) struct TopK<'a> {
     cap: Option<usize>,
     entries: Vec<Entry>,
     segments: &'a [Arc<SegmentColumns>],
+    /// A score the search may prune below (see [`TopK::set_floor`]).
+    floor: f64,
 }
 
 impl<'a> TopK<'a> {
@@ -33,17 +35,37 @@ impl<'a> TopK<'a> {
             cap,
             entries: Vec::with_capacity(k + 1),
             segments,
+            floor: f64::NEG_INFINITY,
         }
     }
 
-    /// Score a new entry must reach (ties are decided by id) to enter.
+    /// The score below which the search may prune: the k-th score, or the
+    /// floor when higher. Ties at it are decided by id.
     #[inline]
     pub fn threshold(&self) -> f64 {
         if self.entries.len() < self.k {
-            f64::NEG_INFINITY
+            self.floor
         } else {
-            self.entries[self.k - 1].score
+            self.entries[self.k - 1].score.max(self.floor)
         }
+    }
+
+    /// Lets the search prune below `floor` whatever the entries. A search
+    /// under a floor finds every vacancy scoring at least the floor; if k
+    /// of them were found ([`TopK::settled`]), they are the top k.
+    pub fn set_floor(&mut self, floor: f64) {
+        self.floor = floor;
+    }
+
+    /// Whether the top k are certain under the floor: k entries, the k-th
+    /// at or above it.
+    pub fn settled(&self) -> bool {
+        self.entries.len() >= self.k && self.entries.last().is_some_and(|e| e.score >= self.floor)
+    }
+
+    /// The k-th score, when there are k entries.
+    pub fn kth(&self) -> Option<f64> {
+        (self.entries.len() >= self.k && self.k > 0).then(|| self.entries[self.k - 1].score)
     }
 
     /// Whether `a` ranks before `b`.
@@ -69,6 +91,16 @@ impl<'a> TopK<'a> {
             return;
         }
         if self.entries.len() >= self.k && !self.before(&e, &self.entries[self.k - 1]) {
+            return;
+        }
+        // A search run again under a lower floor offers some docs twice:
+        // once is enough. A doc offered and since dropped cannot come back
+        // (it ranks below the k-th entry, which only rises).
+        if self
+            .entries
+            .iter()
+            .any(|x| x.segment == e.segment && x.doc == e.doc)
+        {
             return;
         }
         if let Some(cap) = self.cap
@@ -98,5 +130,51 @@ impl<'a> TopK<'a> {
 
     pub fn into_entries(self) -> Vec<Entry> {
         self.entries
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(score: f64, doc: u32) -> Entry {
+        Entry {
+            score,
+            segment: 0,
+            doc,
+            ord: u64::from(doc),
+            employer: 0,
+            km: 0.0,
+            components: [0.0; NUM_SIGNALS],
+        }
+    }
+
+    #[test]
+    fn a_floor_settles_only_k_entries_at_or_above_it() {
+        let mut top = TopK::new(2, None, &[]);
+        top.set_floor(0.5);
+        assert_eq!(top.threshold(), 0.5, "the floor prunes before k entries");
+        top.offer(entry(0.9, 1));
+        top.offer(entry(0.4, 2));
+        assert_eq!(top.kth(), Some(0.4));
+        assert_eq!(top.threshold(), 0.5);
+        assert!(
+            !top.settled(),
+            "the k-th is below the floor: a better one may have been pruned"
+        );
+        top.offer(entry(0.6, 3));
+        assert!(top.settled());
+        top.set_floor(f64::NEG_INFINITY);
+        assert_eq!(top.threshold(), 0.6);
+    }
+
+    #[test]
+    fn a_doc_offered_twice_is_kept_once() {
+        let mut top = TopK::new(3, None, &[]);
+        top.offer(entry(0.9, 1));
+        top.offer(entry(0.9, 1));
+        top.offer(entry(0.5, 2));
+        let docs: Vec<u32> = top.into_entries().iter().map(|e| e.doc).collect();
+        assert_eq!(docs, [1, 2]);
     }
 }
