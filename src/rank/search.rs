@@ -60,7 +60,7 @@ pub struct SearchStats {
     pub scored: u64,
     /// Vacancies whose columns were read to bound them.
     pub columns_read: u64,
-    /// Postings entries visited on essential lists.
+    /// Docs met on the essential lists (in blocks that may be in reach).
     pub postings: u64,
     /// Vacancies visited by the scan for vacancies holding no query term.
     pub scanned: u64,
@@ -391,8 +391,8 @@ const BATCH: usize = 64;
 #[derive(Clone, Copy, Default)]
 struct Candidate {
     doc: u32,
-    /// The same without the occupation terms, whose share is known exactly
-    /// once the columns are read.
+    /// Bound of what its non-occupation terms can add (the occupation
+    /// terms' share is known exactly once the columns are read).
     other: f64,
     /// Essential terms held.
     mask: u128,
@@ -403,11 +403,13 @@ struct Candidate {
 /// MaxScore over one doc range of one segment.
 ///
 /// Works in batches: up to [`BATCH`] candidates are gathered from the
-/// essential lists first, then their summaries read, then the survivors'
-/// columns. Reading one array for many docs in a row lets the memory
-/// system fetch them in parallel, where interleaving the reads with the
-/// postings' decoding waited for each. θ only rises, so checking a batch
-/// against the θ it started with is safe.
+/// essential lists first (jumping over blocks out of reach), then their
+/// summaries read, then the survivors' columns. Reading one array for many
+/// docs in a row lets the memory system fetch them in parallel, where
+/// interleaving the reads with the postings' decoding waited for each.
+/// Each survivor is then bounded with its exact columns, then its exact
+/// terms; only then is its distance computed. θ only rises, so checking a
+/// batch against the θ it started with is safe.
 #[allow(clippy::too_many_arguments)]
 fn walk(
     q: &Query,
