@@ -66,9 +66,20 @@ pub type TitleCoder = Arc<dyn Fn(&str) -> Option<(OccupationCode, f32)> + Send +
 /// Lowest confidence at which a coded title is stored.
 pub const MIN_CODING_CONFIDENCE: f32 = 0.3;
 
-/// The default coder: [`crate::taxonomy::classify`](fn@crate::taxonomy::classify)'s best code when its
-/// confidence is at least [`MIN_CODING_CONFIDENCE`], memoised by title (job
-/// boards repeat titles, so a load codes each distinct title once).
+/// A title's occupation as the index codes it:
+/// [`crate::taxonomy::classify`](fn@crate::taxonomy::classify)'s best code
+/// when its confidence is at least [`MIN_CODING_CONFIDENCE`]. The ranker
+/// codes seekers' desired titles the same way.
+pub fn code_title(title: &str) -> Option<(OccupationCode, f32)> {
+    crate::taxonomy::classify(title, 1)
+        .into_iter()
+        .next()
+        .filter(|c| c.confidence >= MIN_CODING_CONFIDENCE)
+        .map(|c| (c.code, c.confidence))
+}
+
+/// The default coder: [`code_title`], memoised by title (job boards repeat
+/// titles, so a load codes each distinct title once).
 pub fn default_coder() -> TitleCoder {
     type Memo = HashMap<String, Option<(OccupationCode, f32)>>;
     let memo: Mutex<Memo> = Mutex::new(HashMap::new());
@@ -78,11 +89,7 @@ pub fn default_coder() -> TitleCoder {
         {
             return *hit;
         }
-        let coded = crate::taxonomy::classify(title, 1)
-            .into_iter()
-            .next()
-            .filter(|c| c.confidence >= MIN_CODING_CONFIDENCE)
-            .map(|c| (c.code, c.confidence));
+        let coded = code_title(title);
         if let Ok(mut m) = memo.lock() {
             if m.len() >= 500_000 {
                 m.clear();

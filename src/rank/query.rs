@@ -9,7 +9,7 @@ use super::related::SkillRelations;
 use super::signal::Freshness;
 use crate::error::{Error, Result};
 use crate::index::analyzer;
-use crate::index::{Fields, Snapshot};
+use crate::index::{Fields, Snapshot, code_title};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::{RegionPrefix, gazetteer};
 use crate::retrieve::Reach;
@@ -234,11 +234,10 @@ impl Query {
         let mut codes: Vec<OccupationCode> = seeker.occupations.clone();
         if codes.is_empty() {
             for t in &seeker.titles {
-                if let Some(c) = crate::taxonomy::classify(t, 1).into_iter().next()
-                    && c.confidence >= crate::index::MIN_CODING_CONFIDENCE
-                    && !codes.contains(&c.code)
+                if let Some((code, _)) = code_title(t)
+                    && !codes.contains(&code)
                 {
-                    codes.push(c.code);
+                    codes.push(code);
                 }
             }
         }
