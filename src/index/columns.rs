@@ -157,10 +157,9 @@ pub struct SegmentColumns {
     pub lon: Vec<f32>,
     /// Dense region position (see [`crate::region::Region::dense`]).
     pub region: Vec<u16>,
-    /// Lowest salary, CNY, or [`NONE_U32`].
-    pub salary_min: Vec<u32>,
-    /// Highest salary, CNY, or [`NONE_U32`].
-    pub salary_max: Vec<u32>,
+    /// What the vacancy pays at best (its highest salary, else its lowest),
+    /// CNY, or [`NONE_U32`]: all the salary signal reads.
+    pub pay: Vec<u32>,
     /// Education rank, or [`NONE_U8`].
     pub education: Vec<u8>,
     /// Years of experience, or [`NONE_U8`].
@@ -314,29 +313,31 @@ impl SegmentColumns {
         if id_ord.iter().any(|&o| o as usize >= num_ids) {
             return Err(corrupt("a document has no id"));
         }
-        let salary_min = narrow_u32(read_u64("salary_min")?);
-        let salary_max = narrow_u32(read_u64("salary_max")?);
+        let pay: Vec<u32> = narrow_u32(read_u64("salary_max")?)
+            .into_iter()
+            .zip(narrow_u32(read_u64("salary_min")?))
+            .map(|(max, min)| if max != NONE_U32 { max } else { min })
+            .collect();
         let education = narrow_u8(read_u64("education")?);
         let experience = narrow_u8(read_u64("experience")?);
         let industry = narrow_u8(read_u64("industry")?);
         let occupation = narrow_u32(read_u64("occupation")?);
-        let posted: Vec<i32> = (0..max_doc)
-            .map(|d| {
-                posted_col.first(d).map_or(i32::MIN, |x| {
-                    x.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+        // Days since epoch, `absent` where a vacancy has none.
+        let days = |col: &tantivy::columnar::Column<i64>, absent: i32| -> Vec<i32> {
+            (0..max_doc)
+                .map(|d| {
+                    col.first(d).map_or(absent, |x| {
+                        x.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        };
+        let posted = days(&posted_col, i32::MIN);
         let summary = (0..max_doc as usize)
             .map(|d| {
-                let pay = if salary_max[d] != NONE_U32 {
-                    salary_max[d]
-                } else {
-                    salary_min[d]
-                };
                 Summary::new(
                     occupation[d],
-                    pay,
+                    pay[d],
                     posted[d],
                     education[d],
                     experience[d],
@@ -349,20 +350,13 @@ impl SegmentColumns {
             lat,
             lon,
             region,
-            salary_min,
-            salary_max,
+            pay,
             education,
             experience,
             industry,
             occupation,
             posted,
-            expires: (0..max_doc)
-                .map(|d| {
-                    expires_col.first(d).map_or(i32::MAX, |x| {
-                        x.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
-                    })
-                })
-                .collect(),
+            expires: days(&expires_col, i32::MAX),
             headcount: narrow_u32(read_u64("headcount")?),
             employer: read_u64("employer_key")?,
             remote_end,
@@ -398,12 +392,5 @@ impl SegmentColumns {
     /// The vacancy id of a doc, owned.
     pub fn id(&self, doc: DocId) -> String {
         self.id_str(doc).to_owned()
-    }
-
-    /// Approximate heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        self.max_doc as usize * (4 + 4 + 2 + 4 + 4 + 1 + 1 + 1 + 4 + 4 + 4 + 4 + 8 + 1 + 8 + 4)
-            + self.id_bytes.len()
-            + 4 * self.id_offsets.len()
     }
 }

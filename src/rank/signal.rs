@@ -30,22 +30,12 @@ pub(crate) fn admit(q: &Query, cols: &SegmentColumns, doc: u32) -> Result<f64, E
     if q.require_salary
         && let Some(min) = q.salary_min
     {
-        let pay = pay(cols, d);
+        let pay = cols.pay[d];
         if pay != NONE_U32 && pay < min {
             return Err(Exclusion::SalaryBelowMinimum);
         }
     }
     Ok(km)
-}
-
-/// What a vacancy pays at best: its max, else its min.
-#[inline]
-fn pay(cols: &SegmentColumns, d: usize) -> u32 {
-    if cols.salary_max[d] != NONE_U32 {
-        cols.salary_max[d]
-    } else {
-        cols.salary_min[d]
-    }
 }
 
 /// The location signal at `km` (not remote).
@@ -155,7 +145,7 @@ impl ColumnValues {
         let d = doc as usize;
         ColumnValues {
             occupation: cols.occupation[d],
-            pay: pay(cols, d),
+            pay: cols.pay[d],
             posted: cols.posted[d],
             education: cols.education[d],
             experience: cols.experience[d],
