@@ -36,9 +36,10 @@ use crate::rank::config::{NUM_SIGNALS, RankingConfig, SIGNALS, signal};
 use crate::rank::query::{Context, Query};
 use crate::rank::related::SkillRelations;
 use crate::rank::search::{self, SearchStats};
-use crate::rank::signal::{Exclusion, Freshness, admit, score, signals};
+use crate::rank::signal::{Freshness, admit, score, signals};
 use crate::rank::topk::{Entry, TopK};
 use crate::region::RegionPrefix;
+use crate::retrieve::Exclusion;
 
 /// Per-signal values of a match, serialised as `{"skills": 0.9, …}` for
 /// every signal whose weight is not zero.

@@ -62,6 +62,20 @@ pub struct Reach {
     home_province: u32,
 }
 
+/// Why a vacancy can never be returned to a seeker.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Exclusion {
+    /// Its expiry date is before today.
+    Expired,
+    /// Beyond the commute radius and not where the seeker would move.
+    OutOfReach {
+        /// Its distance from the seeker's home.
+        km: f64,
+    },
+    /// It pays less than the seeker's minimum (when that is a constraint).
+    SalaryBelowMinimum,
+}
+
 /// A doc-id range to visit, with what reach says about its vacancies.
 #[derive(Debug, Clone)]
 pub struct ReachRange {
@@ -127,6 +141,21 @@ impl Reach {
     #[inline]
     pub fn admits(&self, remote: bool, region: u16, km: f64) -> bool {
         remote || km <= self.commute_km || (km <= self.max_move_km && self.moves_to[usize::from(region)])
+    }
+
+    /// The constraints retrieval knows: a doc is not expired as of `today`
+    /// (days since epoch) and is in reach. On success, its distance in km.
+    #[inline]
+    pub(crate) fn admit(&self, cols: &SegmentColumns, doc: u32, today: i32) -> Result<f64, Exclusion> {
+        let d = doc as usize;
+        if cols.expires[d] < today {
+            return Err(Exclusion::Expired);
+        }
+        let km = self.distance_km(cols, doc);
+        if !self.admits(doc < cols.remote_end, cols.region[d], km) {
+            return Err(Exclusion::OutOfReach { km });
+        }
+        Ok(km)
     }
 
     /// Whether a vacancy at least `min_km` away may be in reach, in a region
@@ -242,14 +271,12 @@ pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> R
             }
         }
         for (doc, matched) in hits {
-            let km = reach.distance_km(cols, doc);
-            let remote = doc < cols.remote_end;
-            if seg.is_deleted(doc)
-                || cols.expires[doc as usize] < today
-                || !reach.admits(remote, cols.region[doc as usize], km)
-            {
+            if seg.is_deleted(doc) {
                 continue;
             }
+            let Ok(km) = reach.admit(cols, doc, today) else {
+                continue;
+            };
             out.push(Candidate {
                 vacancy: cols.id(doc),
                 distance_km: km,

@@ -6,31 +6,18 @@ use super::query::Query;
 use crate::index::SegmentColumns;
 use crate::index::columns::{NONE_U8, NONE_U32, Summary};
 use crate::model::PriorityGroup;
+use crate::retrieve::Exclusion;
 use crate::taxonomy::relatedness_packed;
 
-/// Why a vacancy can never be returned to a seeker.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Exclusion {
-    Expired,
-    OutOfReach { km: f64 },
-    SalaryBelowMinimum,
-}
-
-/// The hard constraints; on success, the distance from home in km.
+/// The hard constraints ([`crate::retrieve::Reach::admit`], then the minimum salary when
+/// required); on success, the distance from home in km.
 #[inline]
 pub(crate) fn admit(q: &Query, cols: &SegmentColumns, doc: u32) -> Result<f64, Exclusion> {
-    let d = doc as usize;
-    if cols.expires[d] < q.today {
-        return Err(Exclusion::Expired);
-    }
-    let km = q.reach.distance_km(cols, doc);
-    if !q.reach.admits(doc < cols.remote_end, cols.region[d], km) {
-        return Err(Exclusion::OutOfReach { km });
-    }
+    let km = q.reach.admit(cols, doc, q.today)?;
     if q.require_salary
         && let Some(min) = q.salary_min
     {
-        let pay = cols.pay[d];
+        let pay = cols.pay[doc as usize];
         if pay != NONE_U32 && pay < min {
             return Err(Exclusion::SalaryBelowMinimum);
         }
