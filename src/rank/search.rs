@@ -129,6 +129,30 @@ fn open(terms: &[SegTerm], from: u32) -> Result<Vec<Cursor>> {
         .collect()
 }
 
+/// One cursor set per segment, reused while the ranges visited move forward
+/// in it: opening postings costs more than skipping ahead in them.
+#[derive(Default)]
+struct SharedCursors {
+    open: Option<(usize, Vec<Cursor>)>,
+}
+
+impl SharedCursors {
+    /// The cursors of `segment`, at `from` or after (never moved back).
+    fn at(&mut self, segment: usize, terms: &[SegTerm], from: u32) -> Result<&mut [Cursor]> {
+        if self.open.as_ref().is_some_and(|(s, _)| *s != segment) {
+            self.open = None;
+        }
+        let (_, cursors) = match &mut self.open {
+            Some(open) => open,
+            slot => slot.insert((segment, open(terms, from)?)),
+        };
+        for c in cursors.iter_mut() {
+            seek_to(&mut c.postings, from);
+        }
+        Ok(cursors)
+    }
+}
+
 /// Offers a scored doc.
 #[inline]
 fn offer(
@@ -173,7 +197,10 @@ pub(crate) fn search(
     stats: &mut SearchStats,
 ) -> Result<()> {
     let readers = snapshot.searcher().segment_readers();
-    let mut terms: Vec<Option<Vec<SegTerm>>> = (0..readers.len()).map(|_| None).collect();
+    let terms: Vec<Vec<SegTerm>> = readers
+        .iter()
+        .map(|seg| segment_terms(q, seg))
+        .collect::<Result<_>>()?;
     let mut work: Vec<Work> = Vec::new();
     for (si, cols) in snapshot.segments().iter().enumerate() {
         for range in q.reach.ranges(cols) {
@@ -225,12 +252,9 @@ pub(crate) fn search(
         work.insert(0, w);
     }
     let columns = column_bound(q);
-    let mut shared: Option<(usize, Vec<Cursor>)> = None;
+    let mut shared = SharedCursors::default();
     for (i, w) in work.iter().enumerate() {
-        let seg_terms = match &mut terms[w.segment] {
-            Some(t) => t,
-            slot => slot.insert(segment_terms(q, &readers[w.segment])?),
-        };
+        let seg_terms = &terms[w.segment];
         let all_terms: f64 = seg_terms.iter().map(|t| t.ub).sum();
         if all_terms + columns + w.place + EPS < top.threshold() {
             stats.ranges_skipped += 1;
@@ -239,17 +263,12 @@ pub(crate) fn search(
         stats.ranges_walked += 1;
         let cols = &snapshot.segments()[w.segment];
         if i == 0 {
+            // Out of doc order: cursors of its own.
             let mut cursors = open(seg_terms, w.range.docs.start)?;
             walk(q, &readers[w.segment], cols, w, columns, &mut cursors, top, stats);
             continue;
         }
-        let cursors = match &mut shared {
-            Some((si, c)) if *si == w.segment => c,
-            slot => &mut slot.insert((w.segment, open(seg_terms, 0)?)).1,
-        };
-        for c in cursors.iter_mut() {
-            seek_to(&mut c.postings, w.range.docs.start);
-        }
+        let cursors = shared.at(w.segment, seg_terms, w.range.docs.start)?;
         walk(q, &readers[w.segment], cols, w, columns, cursors, top, stats);
     }
     // Vacancies holding no query term, where the other signals alone could
@@ -262,37 +281,29 @@ pub(crate) fn search(
             .cmp(&b.segment)
             .then(a.range.docs.start.cmp(&b.range.docs.start))
     });
-    let mut shared: Option<(usize, Vec<Cursor>)> = None;
+    let mut shared = SharedCursors::default();
     for w in &work {
         if columns + w.place + EPS < top.threshold() {
             continue;
         }
-        let seg = &readers[w.segment];
-        let cols = &snapshot.segments()[w.segment];
-        let seg_terms = match &mut terms[w.segment] {
-            Some(t) => t,
-            slot => slot.insert(segment_terms(q, seg)?),
-        };
         let si = w.segment;
-        let cursors = match &mut shared {
-            Some((s, c)) if *s == si => c,
-            slot => &mut slot.insert((si, open(seg_terms, w.range.docs.start)?)).1,
-        };
+        let seg = &readers[si];
+        let cols = &snapshot.segments()[si];
+        let cursors = shared.at(si, &terms[si], w.range.docs.start)?;
         let mut blocks = BlockBounds::new(w);
-        let mut doc = w.range.docs.start;
-        while doc < w.range.docs.end {
+        let mut next = w.range.docs.start;
+        while next < w.range.docs.end {
+            let doc = next;
+            next += 1;
             let theta = top.threshold();
             if columns + w.place + EPS < theta {
                 break;
             }
             let place = blocks.place(q, cols, doc);
             if columns + place + EPS < theta {
-                doc = ((doc as usize / BLOCK + 1) * BLOCK) as u32; // the whole block
+                next = ((doc as usize / BLOCK + 1) * BLOCK) as u32; // the whole block
                 continue;
             }
-            let this = doc;
-            doc += 1;
-            let doc = this;
             if seg.is_deleted(doc) {
                 continue;
             }
