@@ -218,6 +218,34 @@ fn bulk_load_skips_and_reports_bad_lines() {
     );
 }
 
+#[test]
+fn bulk_load_checks_vacancies_built_in_code() {
+    let good = vacancy("v1", "焊工", &["焊接"], "500107");
+    let mut bad = vacancy("v2", "焊工", &["焊接"], "500107");
+    bad.posted = Some(Date::new(2021, 3, 1).unwrap());
+    bad.expires = Some(Date::new(2021, 2, 1).unwrap());
+    let records = || vec![Ok(good.clone()), Ok(bad.clone())];
+
+    let index = VacancyIndex::create_in_ram().unwrap();
+    let options = LoadOptions {
+        on_error: OnError::Skip,
+        max_errors_kept: 10,
+        ..Default::default()
+    };
+    let summary = index.bulk_load(records(), options).unwrap();
+    assert_eq!((summary.indexed, summary.rejected), (1, 1));
+    assert!(
+        summary.errors[0].contains("vacancy `v2`: expires"),
+        "{:?}",
+        summary.errors
+    );
+
+    let index = VacancyIndex::create_in_ram().unwrap();
+    let err = index.bulk_load(records(), LoadOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("vacancy `v2`: expires"), "{err}");
+    assert_eq!(index.snapshot().unwrap().num_vacancies(), 0);
+}
+
 /// The model of the index: a map from id to vacancy.
 #[derive(Debug, Clone)]
 enum Op {

@@ -100,6 +100,17 @@ pub fn default_coder() -> TitleCoder {
     })
 }
 
+/// Checks a vacancy before it is indexed; the error names the vacancy.
+fn validate(v: &Vacancy) -> Result<()> {
+    v.validate().map_err(|e| match e {
+        Error::Invalid { field, reason } => Error::Invalid {
+            field: format!("vacancy `{}`: {field}", v.id),
+            reason,
+        },
+        other => other,
+    })
+}
+
 /// An index of vacancies.
 pub struct VacancyIndex {
     index: Index,
@@ -310,13 +321,7 @@ impl VacancyIndex {
     /// [`Error::Invalid`] for an invalid vacancy, [`Error::IndexLocked`] when
     /// another writer holds the index.
     pub fn upsert(&self, v: &Vacancy) -> Result<()> {
-        v.validate().map_err(|e| match e {
-            Error::Invalid { field, reason } => Error::Invalid {
-                field: format!("vacancy `{}`: {field}", v.id),
-                reason,
-            },
-            other => other,
-        })?;
+        validate(v)?;
         let doc = self.fields.document(v, self.code(v));
         let term = self.id_term(&v.id);
         self.with_writer(|w| {
@@ -406,6 +411,9 @@ impl VacancyIndex {
 
     /// Indexes a stream of vacancies (e.g. a [`crate::io::JsonLines`]
     /// reader) and commits. Vacancies with an id already present replace it.
+    /// A vacancy that fails [`Vacancy::validate`] is a bad record like one
+    /// that failed to parse: skipped and reported, or the end of the load,
+    /// as `options` say.
     ///
     /// # Errors
     /// With [`OnError::Stop`], the first bad record; always, index failures.
@@ -425,7 +433,9 @@ impl VacancyIndex {
             .ok_or_else(|| Error::Index("index writer unavailable".into()))?;
         for record in records {
             summary.read += 1;
-            let v = match record {
+            // Records built in code, not parsed, are checked here as upsert
+            // checks them.
+            let v = match record.and_then(|v| validate(&v).map(|()| v)) {
                 Ok(v) => v,
                 Err(e) => {
                     if options.on_error == OnError::Stop {
