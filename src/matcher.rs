@@ -358,6 +358,13 @@ impl Matcher {
     ) -> Result<MatchResult> {
         self.check_k(k)?;
         let q = self.query(seeker, seeker.commute_km, &[])?;
+        if k == 0 {
+            // Nothing to rank, once the seeker is known to be valid.
+            return Ok(MatchResult {
+                seeker: seeker.id.clone(),
+                matches: Vec::new(),
+            });
+        }
         let entries = self.run(&q, k, exhaustive, stats)?;
         let mut matches: Vec<Match> = entries.iter().map(|e| self.to_match(&q, e, None)).collect();
         if self.config.broaden && matches.len() < k {

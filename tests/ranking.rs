@@ -202,6 +202,18 @@ fn indexed_equals_exhaustive_on_a_dense_city() {
 }
 
 #[test]
+fn k_of_zero_is_an_empty_result_not_a_panic() {
+    let (index, market) = market_index(50, 3, 1);
+    let matcher = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let seeker = market.seeker(0);
+    assert!(matcher.match_one(&seeker, 0).unwrap().matches.is_empty());
+    assert!(matcher.match_exhaustive(&seeker, 0).unwrap().matches.is_empty());
+    for r in matcher.match_batch(&[seeker], 0, false) {
+        assert!(r.unwrap().matches.is_empty());
+    }
+}
+
+#[test]
 fn matcher_is_send_and_sync() {
     fn check<T: Send + Sync>() {}
     check::<Matcher>();

@@ -43,11 +43,7 @@ impl<'a> TopK<'a> {
     /// floor when higher. Ties at it are decided by id.
     #[inline]
     pub fn threshold(&self) -> f64 {
-        if self.entries.len() < self.k {
-            self.floor
-        } else {
-            self.entries[self.k - 1].score.max(self.floor)
-        }
+        self.kth().map_or(self.floor, |s| s.max(self.floor))
     }
 
     /// Lets the search prune below `floor` whatever the entries. A search
@@ -60,7 +56,7 @@ impl<'a> TopK<'a> {
     /// Whether the top k are certain under the floor: k entries, the k-th
     /// at or above it.
     pub fn settled(&self) -> bool {
-        self.entries.len() >= self.k && self.entries.last().is_some_and(|e| e.score >= self.floor)
+        self.kth().is_some_and(|s| s >= self.floor)
     }
 
     /// The k-th score, when there are k entries.
