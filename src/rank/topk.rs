@@ -60,6 +60,7 @@ impl<'a> TopK<'a> {
     }
 
     /// The k-th score, when there are k entries.
+    #[inline]
     pub fn kth(&self) -> Option<f64> {
         (self.entries.len() >= self.k && self.k > 0).then(|| self.entries[self.k - 1].score)
     }
