@@ -69,11 +69,53 @@ impl Coordinates {
 
     /// Great-circle (haversine) distance in km.
     pub fn distance_km(self, other: Coordinates) -> f64 {
-        let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
-        let dp = p2 - p1;
-        let dl = (other.lon - self.lon).to_radians();
-        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        Point::from(self).distance_to(other.lat, other.lon)
+    }
+}
+
+/// A point prepared for many great-circle distances from it: its latitude's
+/// cosine is computed once. The crate's one haversine: every distance, from
+/// the gazetteer's to the ranker's over the index's `f32` columns, is
+/// computed here.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    lat: f64,
+    lon: f64,
+    cos_lat: f64,
+}
+
+impl Point {
+    /// A point at `lat`, `lon` degrees.
+    pub fn new(lat: f64, lon: f64) -> Point {
+        let lat = lat.to_radians();
+        Point {
+            lat,
+            lon: lon.to_radians(),
+            cos_lat: lat.cos(),
+        }
+    }
+
+    /// Haversine distance in km to a point given in degrees.
+    #[inline]
+    pub fn distance_to(&self, lat: f64, lon: f64) -> f64 {
+        let (lat2, lon2) = (lat.to_radians(), lon.to_radians());
+        let s1 = ((lat2 - self.lat) * 0.5).sin();
+        let s2 = ((lon2 - self.lon) * 0.5).sin();
+        let a = s1 * s1 + self.cos_lat * lat2.cos() * s2 * s2;
         2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
+    }
+
+    /// Haversine distance in km to a position stored as `f32` degrees (the
+    /// index's columns).
+    #[inline]
+    pub fn distance_km(&self, lat: f32, lon: f32) -> f64 {
+        self.distance_to(f64::from(lat), f64::from(lon))
+    }
+}
+
+impl From<Coordinates> for Point {
+    fn from(c: Coordinates) -> Point {
+        Point::new(c.lat, c.lon)
     }
 }
 

@@ -16,40 +16,7 @@ use tantivy::{DocSet, TERMINATED};
 use crate::error::{Error, Result};
 use crate::index::{SegmentColumns, Snapshot};
 use crate::model::Seeker;
-use crate::region::{RegionPrefix, gazetteer};
-
-/// Mean Earth radius in km, as in [`crate::region::Coordinates::distance_km`].
-const EARTH_RADIUS_KM: f64 = 6371.0088;
-
-/// A point prepared for fast great-circle distances to column coordinates.
-#[derive(Debug, Clone, Copy)]
-pub struct Point {
-    lat: f64,
-    lon: f64,
-    cos_lat: f64,
-}
-
-impl Point {
-    /// A point at `lat`, `lon` degrees.
-    pub fn new(lat: f64, lon: f64) -> Point {
-        let lat = lat.to_radians();
-        Point {
-            lat,
-            lon: lon.to_radians(),
-            cos_lat: lat.cos(),
-        }
-    }
-
-    /// Haversine distance in km to a column position.
-    #[inline]
-    pub fn distance_km(&self, lat: f32, lon: f32) -> f64 {
-        let (lat2, lon2) = (f64::from(lat).to_radians(), f64::from(lon).to_radians());
-        let s1 = ((lat2 - self.lat) * 0.5).sin();
-        let s2 = ((lon2 - self.lon) * 0.5).sin();
-        let a = s1 * s1 + self.cos_lat * lat2.cos() * s2 * s2;
-        2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
-    }
-}
+use crate::region::{Point, RegionPrefix, gazetteer};
 
 /// A seeker's reach, prepared once per query.
 #[derive(Debug, Clone)]
@@ -246,7 +213,7 @@ pub struct Candidate {
 /// # Errors
 /// [`Error::Index`] on a read failure.
 pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> Result<Vec<Candidate>> {
-    let (skill_terms, title_terms) = crate::rank::seeker_terms(snapshot.fields(), seeker);
+    let (skill_terms, title_terms) = crate::index::terms::seeker_terms(snapshot.fields(), seeker);
     let reach = Reach::new(seeker, seeker.commute_km, &[]);
     let today = today.days_since_epoch();
     let mut out = Vec::new();

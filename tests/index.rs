@@ -87,8 +87,8 @@ fn upsert_replaces_delete_of_unknown_is_fine_expire_removes_past() {
     index.commit().unwrap();
     let snap = index.snapshot().unwrap();
     assert_eq!(snap.num_vacancies(), 2);
-    let (seg, doc) = snap.find("v2").unwrap().unwrap();
-    assert_eq!(snap.stored(seg, doc).unwrap().title, "电焊工");
+    let v2 = snap.vacancy("v2").unwrap().unwrap();
+    assert_eq!(v2.title, "电焊工");
 
     assert!(!index.delete("nope").unwrap());
     assert!(index.delete("v2").unwrap());
@@ -130,8 +130,8 @@ fn a_snapshot_sees_one_committed_state_while_a_commit_runs() {
     });
     let after = index.snapshot().unwrap();
     assert_eq!(after.num_vacancies(), 200);
-    assert!(after.find("a0").unwrap().is_none());
-    assert!(after.find("b0").unwrap().is_some());
+    assert!(after.vacancy("a0").unwrap().is_none());
+    assert!(after.vacancy("b0").unwrap().is_some());
 }
 
 #[test]
@@ -151,8 +151,8 @@ fn a_persisted_index_reopens_with_exactly_what_was_committed() {
     let index = VacancyIndex::open(dir.path()).unwrap();
     let snap = index.snapshot().unwrap();
     assert_eq!(snap.num_vacancies(), 2);
-    assert!(snap.find("v1").unwrap().is_some());
-    assert!(snap.find("v3").unwrap().is_none());
+    assert!(snap.vacancy("v1").unwrap().is_some());
+    assert!(snap.vacancy("v3").unwrap().is_none());
 }
 
 #[test]
@@ -284,7 +284,7 @@ proptest! {
             let snap = index.snapshot().unwrap();
             prop_assert_eq!(snap.num_vacancies(), committed.len() as u64);
             for id in committed.keys() {
-                prop_assert!(snap.find(id).unwrap().is_some());
+                prop_assert!(snap.vacancy(id).unwrap().is_some());
             }
         }
     }
@@ -311,7 +311,7 @@ proptest! {
         // The same semantics, directly on the records.
         let vocab = jobmatch::taxonomy::skills();
         let seeker_skills: Vec<String> = seeker.skills.iter().map(|s| vocab.canonical(s)).collect();
-        let seeker_titles: Vec<String> = seeker.titles.iter().flat_map(|t| jobmatch::index::analyzer::terms(t)).collect();
+        let seeker_titles: Vec<String> = seeker.titles.iter().flat_map(|t| jobmatch::text::terms(t)).collect();
         let home = seeker.position();
         let mut want: Vec<String> = vacancies
             .iter()
@@ -322,7 +322,7 @@ proptest! {
             })
             .filter(|v| {
                 v.skills.iter().any(|s| seeker_skills.contains(&vocab.canonical(s)))
-                    || jobmatch::index::analyzer::terms(&v.title).iter().any(|t| seeker_titles.contains(t))
+                    || jobmatch::text::terms(&v.title).iter().any(|t| seeker_titles.contains(t))
             })
             .map(|v| v.id.clone())
             .collect();

@@ -2,6 +2,7 @@
 //! one module per area.
 
 mod arb;
+mod architecture;
 mod classify;
 mod cli;
 mod fuzz_corpus;

@@ -425,15 +425,8 @@ pub fn print_matches(matcher: &Matcher, seeker: &Seeker, result: &MatchResult, e
     let snapshot = matcher.snapshot();
     let mut rows = Vec::new();
     for (i, m) in result.matches.iter().enumerate() {
-        let (title, employer, region) = match snapshot.find(&m.vacancy)? {
-            Some((seg, doc)) => {
-                let stored = snapshot.stored(seg, doc)?;
-                let dense = snapshot.segments()[seg].region[doc as usize];
-                let region = gazetteer()
-                    .by_dense(dense)
-                    .map_or(String::new(), |r| r.name.clone());
-                (stored.title, stored.employer, region)
-            }
+        let (title, employer, region) = match snapshot.vacancy(&m.vacancy)? {
+            Some(v) => (v.title, v.employer, gazetteer().get(v.region).name.clone()),
             None => Default::default(),
         };
         let c = &m.components;

@@ -15,7 +15,7 @@ use tantivy::{DocId, SegmentReader};
 
 use super::schema::NONE_U64;
 use crate::error::{Error, Result};
-use crate::retrieve::Point;
+use crate::region::Point;
 
 /// Sentinel for "absent" in the u8 columns.
 pub const NONE_U8: u8 = u8::MAX;

@@ -20,32 +20,37 @@
 //! # Ok::<(), jobmatch::Error>(())
 //! ```
 
-pub mod analyzer;
-pub mod columns;
-pub mod schema;
+pub(crate) mod analyzer;
+mod coder;
+pub(crate) mod columns;
+mod load;
+pub(crate) mod schema;
+mod snapshot;
+pub(crate) mod terms;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::directory::error::LockError;
 use tantivy::index::SegmentId;
 use tantivy::query::RangeQuery;
-use tantivy::schema::IndexRecordOption;
 use tantivy::{
-    Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy, Searcher,
-    TantivyError, Term,
+    Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy, TantivyError, Term,
 };
 
 use crate::error::{Error, Result};
 use crate::model::{Date, Vacancy};
 use crate::taxonomy::OccupationCode;
-pub use columns::SegmentColumns;
-pub use schema::{Fields, SCHEMA_VERSION};
+pub use coder::{TitleCoder, default_coder};
+pub(crate) use columns::SegmentColumns;
+pub use load::{LoadOptions, LoadSummary, OnError, ProgressFn};
+pub(crate) use schema::Fields;
+pub use schema::SCHEMA_VERSION;
+pub use snapshot::{Snapshot, StoredVacancy};
 
 /// Name of the file that records the schema version inside an index directory.
 const VERSION_FILE: &str = "jobmatch.json";
@@ -58,46 +63,6 @@ const WRITER_HEAP_BYTES: usize = 768 << 20;
 struct VersionFile {
     schema_version: u32,
     created_by: String,
-}
-
-/// Codes a title into an occupation when a vacancy carries none.
-pub type TitleCoder = Arc<dyn Fn(&str) -> Option<(OccupationCode, f32)> + Send + Sync>;
-
-/// Lowest confidence at which a coded title is stored.
-pub const MIN_CODING_CONFIDENCE: f32 = 0.3;
-
-/// A title's occupation as the index codes it:
-/// [`crate::taxonomy::classify`](fn@crate::taxonomy::classify)'s best code
-/// when its confidence is at least [`MIN_CODING_CONFIDENCE`]. The ranker
-/// codes seekers' desired titles the same way.
-pub fn code_title(title: &str) -> Option<(OccupationCode, f32)> {
-    crate::taxonomy::classify(title, 1)
-        .into_iter()
-        .next()
-        .filter(|c| c.confidence >= MIN_CODING_CONFIDENCE)
-        .map(|c| (c.code, c.confidence))
-}
-
-/// The default coder: [`code_title`], memoised by title (job boards repeat
-/// titles, so a load codes each distinct title once).
-pub fn default_coder() -> TitleCoder {
-    type Memo = HashMap<String, Option<(OccupationCode, f32)>>;
-    let memo: Mutex<Memo> = Mutex::new(HashMap::new());
-    Arc::new(move |title: &str| {
-        if let Ok(m) = memo.lock()
-            && let Some(hit) = m.get(title)
-        {
-            return *hit;
-        }
-        let coded = code_title(title);
-        if let Ok(mut m) = memo.lock() {
-            if m.len() >= 500_000 {
-                m.clear();
-            }
-            m.insert(title.to_owned(), coded);
-        }
-        coded
-    })
 }
 
 /// Checks a vacancy before it is indexed; the error names the vacancy.
@@ -261,11 +226,6 @@ impl VacancyIndex {
         self
     }
 
-    /// The schema's fields.
-    pub fn fields(&self) -> &Fields {
-        &self.fields
-    }
-
     /// The directory, for an on-disk index.
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
@@ -409,72 +369,6 @@ impl VacancyIndex {
         Ok(())
     }
 
-    /// Indexes a stream of vacancies (e.g. a [`crate::io::JsonLines`]
-    /// reader) and commits. Vacancies with an id already present replace it.
-    /// A vacancy that fails [`Vacancy::validate`] is a bad record like one
-    /// that failed to parse: skipped and reported, or the end of the load,
-    /// as `options` say.
-    ///
-    /// # Errors
-    /// With [`OnError::Stop`], the first bad record; always, index failures.
-    pub fn bulk_load<I>(&self, records: I, options: LoadOptions<'_>) -> Result<LoadSummary>
-    where
-        I: IntoIterator<Item = Result<Vacancy>>,
-    {
-        let start = Instant::now();
-        let mut summary = LoadSummary::default();
-        let fresh = self.reader.searcher().num_docs() == 0;
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut progress = options.progress;
-        let mut last_report = Instant::now();
-        let mut guard = self.writer()?;
-        let writer = guard
-            .as_mut()
-            .ok_or_else(|| Error::Index("index writer unavailable".into()))?;
-        for record in records {
-            summary.read += 1;
-            // Records built in code, not parsed, are checked here as upsert
-            // checks them.
-            let v = match record.and_then(|v| validate(&v).map(|()| v)) {
-                Ok(v) => v,
-                Err(e) => {
-                    if options.on_error == OnError::Stop {
-                        writer.rollback()?;
-                        return Err(e);
-                    }
-                    summary.rejected += 1;
-                    if summary.errors.len() < options.max_errors_kept {
-                        summary.errors.push(e.to_string());
-                    }
-                    continue;
-                }
-            };
-            // In a fresh index an id needs deleting only when this load has
-            // seen it before; that saves a delete per document.
-            if !fresh || !seen.insert(v.id.clone()) {
-                writer.delete_term(self.id_term(&v.id));
-                summary.replaced += u64::from(fresh);
-            }
-            writer.add_document(self.fields.document(&v, self.code(&v)))?;
-            summary.indexed += 1;
-            if let Some(p) = progress.as_mut()
-                && last_report.elapsed() >= Duration::from_millis(100)
-            {
-                p(&summary);
-                last_report = Instant::now();
-            }
-        }
-        writer.commit()?;
-        drop(guard);
-        self.reader.reload()?;
-        if let Some(p) = progress.as_mut() {
-            p(&summary);
-        }
-        summary.seconds = start.elapsed().as_secs_f64();
-        summary.bytes_on_disk = self.size_on_disk();
-        Ok(summary)
-    }
-
     /// Total size of the index files, in bytes (0 in RAM).
     pub fn size_on_disk(&self) -> u64 {
         let Some(dir) = &self.path else { return 0 };
@@ -482,197 +376,4 @@ impl VacancyIndex {
             .map(|rd| rd.filter_map(|e| e.ok()?.metadata().ok()).map(|m| m.len()).sum())
             .unwrap_or(0)
     }
-
-    /// The current committed state, with the ranker's columns of every
-    /// segment (decoded now for segments not seen before).
-    ///
-    /// # Errors
-    /// [`Error::Corrupt`] when a segment lacks what the schema promises.
-    pub fn snapshot(&self) -> Result<Snapshot> {
-        let searcher = self.reader.searcher();
-        let mut cache = self
-            .columns
-            .lock()
-            .map_err(|_| Error::Panic("column cache lock poisoned".into()))?;
-        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
-        for seg in searcher.segment_readers() {
-            let id = seg.segment_id();
-            let cols = match cache.get(&id) {
-                Some(c) => c.clone(),
-                None => {
-                    let c = Arc::new(SegmentColumns::load(seg)?);
-                    cache.insert(id, c.clone());
-                    c
-                }
-            };
-            segments.push(cols);
-        }
-        // Forget segments that merges removed.
-        let live: HashSet<SegmentId> = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| s.segment_id())
-            .collect();
-        cache.retain(|id, _| live.contains(id));
-        Ok(Snapshot {
-            searcher,
-            segments,
-            fields: self.fields.clone(),
-        })
-    }
-}
-
-/// What to do with a bad record during a load.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum OnError {
-    /// Stop at the first bad record and index nothing.
-    #[default]
-    Stop,
-    /// Skip bad records, report them in the summary.
-    Skip,
-}
-
-/// A callback that receives a load's counts so far.
-pub type ProgressFn<'a> = Box<dyn FnMut(&LoadSummary) + 'a>;
-
-/// Options of [`VacancyIndex::bulk_load`].
-#[derive(Default)]
-pub struct LoadOptions<'a> {
-    /// Stop or skip on a bad record.
-    pub on_error: OnError,
-    /// Called about ten times a second with the counts so far.
-    pub progress: Option<ProgressFn<'a>>,
-    /// How many error messages the summary keeps (all are counted).
-    pub max_errors_kept: usize,
-}
-
-/// What a load did.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct LoadSummary {
-    /// Records read (good and bad).
-    pub read: u64,
-    /// Vacancies indexed.
-    pub indexed: u64,
-    /// Of those, how many replaced an earlier one with the same id.
-    pub replaced: u64,
-    /// Bad records skipped.
-    pub rejected: u64,
-    /// The first bad records' errors, with line numbers.
-    pub errors: Vec<String>,
-    /// Wall time.
-    pub seconds: f64,
-    /// Index size on disk afterwards.
-    pub bytes_on_disk: u64,
-}
-
-/// One committed state of the index, as retrieval and ranking read it.
-///
-/// Cheap to clone (it shares tantivy's searcher and the decoded columns) and
-/// `Send + Sync`: share it across threads.
-#[derive(Clone)]
-pub struct Snapshot {
-    searcher: Searcher,
-    segments: Vec<Arc<SegmentColumns>>,
-    fields: Fields,
-}
-
-impl Snapshot {
-    /// tantivy's searcher for this state.
-    pub fn searcher(&self) -> &Searcher {
-        &self.searcher
-    }
-
-    /// The schema's fields.
-    pub fn fields(&self) -> &Fields {
-        &self.fields
-    }
-
-    /// The decoded columns of each segment, in the searcher's segment order.
-    pub fn segments(&self) -> &[Arc<SegmentColumns>] {
-        &self.segments
-    }
-
-    /// The newest `posted` date of any vacancy: the data's own "today",
-    /// a sensible default for ranking a platform's snapshot.
-    pub fn latest_posted(&self) -> Option<Date> {
-        let newest = self
-            .segments
-            .iter()
-            .flat_map(|c| c.posted.iter().copied())
-            .filter(|&p| p != i32::MIN)
-            .max()?;
-        Date::from_days_since_epoch(newest)
-    }
-
-    /// Vacancies visible in this state.
-    pub fn num_vacancies(&self) -> u64 {
-        self.searcher.num_docs()
-    }
-
-    /// Number of visible vacancies holding a term of `field` (summed over
-    /// segments; deleted documents count until segments merge, identically
-    /// for every path that ranks, so scores stay consistent).
-    ///
-    /// # Errors
-    /// [`Error::Index`] on a read failure.
-    pub fn doc_freq(&self, term: &Term) -> Result<u64> {
-        Ok(self.searcher.doc_freq(term)?)
-    }
-
-    /// Finds a vacancy by id: (segment position, doc id).
-    ///
-    /// # Errors
-    /// [`Error::Index`] on a read failure.
-    pub fn find(&self, id: &str) -> Result<Option<(usize, u32)>> {
-        let term = Term::from_field_text(self.fields.id, id);
-        for (i, seg) in self.searcher.segment_readers().iter().enumerate() {
-            let inv = seg.inverted_index(self.fields.id)?;
-            if let Some(mut postings) = inv
-                .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(|e| Error::Index(e.to_string()))?
-            {
-                use tantivy::DocSet;
-                let mut doc = postings.doc();
-                while doc != tantivy::TERMINATED {
-                    if !seg.is_deleted(doc) {
-                        return Ok(Some((i, doc)));
-                    }
-                    doc = postings.advance();
-                }
-            }
-        }
-        Ok(None)
-    }
-
-    /// The stored fields of a vacancy for display: title, employer.
-    ///
-    /// # Errors
-    /// [`Error::Index`] on a read failure.
-    pub fn stored(&self, segment: usize, doc: u32) -> Result<StoredVacancy> {
-        use tantivy::schema::Value;
-        let address = tantivy::DocAddress::new(segment as u32, doc);
-        let d: tantivy::TantivyDocument = self.searcher.doc(address)?;
-        let text = |f| {
-            d.get_first(f)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        Ok(StoredVacancy {
-            id: text(self.fields.id),
-            title: text(self.fields.title),
-            employer: text(self.fields.employer),
-        })
-    }
-}
-
-/// What the index stores of a vacancy for display.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct StoredVacancy {
-    /// Vacancy id.
-    pub id: String,
-    /// Title.
-    pub title: String,
-    /// Employer ("" when absent).
-    pub employer: String,
 }

@@ -29,4 +29,3 @@ pub(crate) mod signal;
 pub(crate) mod topk;
 
 pub use config::{MobilityPrior, NUM_SIGNALS, RankingConfig, SIGNALS, Weights};
-pub(crate) use query::seeker_terms;

@@ -8,12 +8,12 @@ use super::config::{NUM_SIGNALS, RankingConfig, signal};
 use super::related::SkillRelations;
 use super::signal::Freshness;
 use crate::error::{Error, Result};
-use crate::index::analyzer;
-use crate::index::{Fields, Snapshot, code_title};
+use crate::index::Snapshot;
+use crate::index::terms::{occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::{RegionPrefix, gazetteer};
 use crate::retrieve::Reach;
-use crate::taxonomy::{OccupationCode, path_credits, skills};
+use crate::taxonomy::{OccupationCode, code_title, path_credits};
 
 /// Most distinct terms one query may hold (a bit each in a `u128`).
 pub(crate) const MAX_TERMS: usize = 128;
@@ -86,30 +86,6 @@ pub(crate) fn idf(n: u64, df: u64) -> f64 {
 /// Total doc ids of a snapshot, deleted included, to match `doc_freq`.
 fn total_docs(snapshot: &Snapshot) -> u64 {
     snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum()
-}
-
-/// One term of a seeker: what the seeker wrote, the index term, its text.
-pub(crate) type SeekerTerm = (String, Term, String);
-
-/// The seeker's distinct canonical skills and distinct title terms
-/// (segmented like the index's titles), in first-seen order.
-pub(crate) fn seeker_terms(fields: &Fields, seeker: &Seeker) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
-    let mut skill_terms: Vec<SeekerTerm> = Vec::new();
-    for s in &seeker.skills {
-        let c = skills().canonical(s);
-        if !c.is_empty() && !skill_terms.iter().any(|(_, _, x)| *x == c) {
-            skill_terms.push((s.clone(), Term::from_field_text(fields.skills, &c), c));
-        }
-    }
-    let mut title_terms: Vec<SeekerTerm> = Vec::new();
-    for title in &seeker.titles {
-        for t in analyzer::terms(title) {
-            if !title_terms.iter().any(|(_, _, x)| *x == t) {
-                title_terms.push((t.clone(), Term::from_field_text(fields.title, &t), t));
-            }
-        }
-    }
-    (skill_terms, title_terms)
 }
 
 /// What a matcher prepares once and every query of it shares.
@@ -209,7 +185,7 @@ impl Query {
                         if seeker_skills.iter().any(|s| s == other) || terms.len() >= MAX_TERMS {
                             continue;
                         }
-                        let j = term_index(Term::from_field_text(f.skills, other), other, &mut terms)?;
+                        let j = term_index(skill_term(f, other), other, &mut terms)?;
                         options.push((j, config.related_credit * f64::from(r)));
                     }
                 }
@@ -253,7 +229,7 @@ impl Query {
                 let ub = weights[signal::OCCUPATION] * credit;
                 match credits.iter_mut().find(|(_, x, _)| *x == text) {
                     Some(c) => c.2 = c.2.max(ub),
-                    None => credits.push((Term::from_field_text(f.occupation_path, &text), text, ub)),
+                    None => credits.push((occupation_term(f, &text), text, ub)),
                 }
             }
         }

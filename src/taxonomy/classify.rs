@@ -27,7 +27,7 @@ use serde::Serialize;
 
 use super::occupation::{OccupationCode, taxonomy};
 use super::skill::skills;
-use crate::index::analyzer;
+use crate::text;
 use crate::text::fold;
 
 /// A coded title: one candidate occupation.
@@ -121,6 +121,22 @@ pub fn classify(title: &str, k: usize) -> Vec<Coded> {
     classifier().classify(title, k)
 }
 
+/// Lowest confidence at which a coded title is trusted: the index stores a
+/// vacancy's coded occupation, and the ranker codes a seeker's desired
+/// titles, only at or above it.
+pub const MIN_CODING_CONFIDENCE: f32 = 0.3;
+
+/// A title's occupation as the engine codes it: [`classify`]'s best code
+/// when its confidence is at least [`MIN_CODING_CONFIDENCE`]. The index codes
+/// untitled vacancies and the ranker codes seekers' titles with this one rule.
+pub fn code_title(title: &str) -> Option<(OccupationCode, f32)> {
+    classify(title, 1)
+        .into_iter()
+        .next()
+        .filter(|c| c.confidence >= MIN_CODING_CONFIDENCE)
+        .map(|c| (c.code, c.confidence))
+}
+
 /// Strips the noise around the job in a title (see the module docs).
 pub fn clean(title: &str) -> String {
     let mut t = fold(title);
@@ -188,7 +204,7 @@ fn features(text: &str, tail_weight: bool) -> HashMap<String, f32> {
             *out.entry(gram).or_default() += base * pos;
         }
     }
-    for w in analyzer::terms(text) {
+    for w in text::terms(text) {
         if w.chars().count() >= 2 {
             *out.entry(format!("w:{w}")).or_default() += 1.0;
         }

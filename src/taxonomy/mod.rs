@@ -11,7 +11,7 @@ pub mod classify;
 pub mod occupation;
 pub mod skill;
 
-pub use classify::{Coded, classifier, classify};
+pub use classify::{Coded, MIN_CODING_CONFIDENCE, classifier, classify, code_title};
 pub use occupation::{
     Occupation, OccupationCode, OccupationLevel, PathTerm, Taxonomy, path_credits, path_terms,
     relatedness_packed, taxonomy,

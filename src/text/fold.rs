@@ -1,4 +1,4 @@
-//! Text folding shared by skills, the index's tokenizer and title coding.
+//! Folding: one form for full-width and half-width text, cases and spaces.
 //!
 //! Job boards mix full-width and half-width forms (`ＣＮＣ`, `Ｃ＋＋`), cases
 //! and stray spaces. Folding maps them to one form so that `ＣＮＣ`, `cnc` and

@@ -1,0 +1,122 @@
+//! Bulk loading: a stream of vacancies indexed on all the writer's threads,
+//! with progress, a summary, and bad records skipped or fatal.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::{VacancyIndex, validate};
+use crate::error::{Error, Result};
+use crate::model::Vacancy;
+
+impl VacancyIndex {
+    /// Indexes a stream of vacancies (e.g. a [`crate::io::JsonLines`]
+    /// reader) and commits. Vacancies with an id already present replace it.
+    /// A vacancy that fails [`Vacancy::validate`] is a bad record like one
+    /// that failed to parse: skipped and reported, or the end of the load,
+    /// as `options` say.
+    ///
+    /// # Errors
+    /// With [`OnError::Stop`], the first bad record; always, index failures.
+    pub fn bulk_load<I>(&self, records: I, options: LoadOptions<'_>) -> Result<LoadSummary>
+    where
+        I: IntoIterator<Item = Result<Vacancy>>,
+    {
+        let start = Instant::now();
+        let mut summary = LoadSummary::default();
+        let fresh = self.reader.searcher().num_docs() == 0;
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut progress = options.progress;
+        let mut last_report = Instant::now();
+        let mut guard = self.writer()?;
+        let writer = guard
+            .as_mut()
+            .ok_or_else(|| Error::Index("index writer unavailable".into()))?;
+        for record in records {
+            summary.read += 1;
+            // Records built in code, not parsed, are checked here as upsert
+            // checks them.
+            let v = match record.and_then(|v| validate(&v).map(|()| v)) {
+                Ok(v) => v,
+                Err(e) => {
+                    if options.on_error == OnError::Stop {
+                        writer.rollback()?;
+                        return Err(e);
+                    }
+                    summary.rejected += 1;
+                    if summary.errors.len() < options.max_errors_kept {
+                        summary.errors.push(e.to_string());
+                    }
+                    continue;
+                }
+            };
+            // In a fresh index an id needs deleting only when this load has
+            // seen it before; that saves a delete per document.
+            if !fresh || !seen.insert(v.id.clone()) {
+                writer.delete_term(self.id_term(&v.id));
+                summary.replaced += u64::from(fresh);
+            }
+            writer.add_document(self.fields.document(&v, self.code(&v)))?;
+            summary.indexed += 1;
+            if let Some(p) = progress.as_mut()
+                && last_report.elapsed() >= Duration::from_millis(100)
+            {
+                p(&summary);
+                last_report = Instant::now();
+            }
+        }
+        writer.commit()?;
+        drop(guard);
+        self.reader.reload()?;
+        if let Some(p) = progress.as_mut() {
+            p(&summary);
+        }
+        summary.seconds = start.elapsed().as_secs_f64();
+        summary.bytes_on_disk = self.size_on_disk();
+        Ok(summary)
+    }
+}
+
+/// What to do with a bad record during a load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OnError {
+    /// Stop at the first bad record and index nothing.
+    #[default]
+    Stop,
+    /// Skip bad records, report them in the summary.
+    Skip,
+}
+
+/// A callback that receives a load's counts so far.
+pub type ProgressFn<'a> = Box<dyn FnMut(&LoadSummary) + 'a>;
+
+/// Options of [`VacancyIndex::bulk_load`].
+#[derive(Default)]
+pub struct LoadOptions<'a> {
+    /// Stop or skip on a bad record.
+    pub on_error: OnError,
+    /// Called about ten times a second with the counts so far.
+    pub progress: Option<ProgressFn<'a>>,
+    /// How many error messages the summary keeps (all are counted).
+    pub max_errors_kept: usize,
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LoadSummary {
+    /// Records read (good and bad).
+    pub read: u64,
+    /// Vacancies indexed.
+    pub indexed: u64,
+    /// Of those, how many replaced an earlier one with the same id.
+    pub replaced: u64,
+    /// Bad records skipped.
+    pub rejected: u64,
+    /// The first bad records' errors, with line numbers.
+    pub errors: Vec<String>,
+    /// Wall time.
+    pub seconds: f64,
+    /// Index size on disk afterwards.
+    pub bytes_on_disk: u64,
+}

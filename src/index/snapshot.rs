@@ -1,0 +1,190 @@
+//! A committed state of the index as retrieval and ranking read it, and
+//! how the index makes one.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use serde::Serialize;
+use tantivy::index::SegmentId;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
+
+use super::VacancyIndex;
+use super::columns::SegmentColumns;
+use super::schema::Fields;
+use crate::error::{Error, Result};
+use crate::model::Date;
+
+impl VacancyIndex {
+    /// The current committed state, with the ranker's columns of every
+    /// segment (decoded now for segments not seen before).
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when a segment lacks what the schema promises.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        let searcher = self.reader.searcher();
+        let mut cache = self
+            .columns
+            .lock()
+            .map_err(|_| Error::Panic("column cache lock poisoned".into()))?;
+        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+        for seg in searcher.segment_readers() {
+            let id = seg.segment_id();
+            let cols = match cache.get(&id) {
+                Some(c) => c.clone(),
+                None => {
+                    let c = Arc::new(SegmentColumns::load(seg)?);
+                    cache.insert(id, c.clone());
+                    c
+                }
+            };
+            segments.push(cols);
+        }
+        // Forget segments that merges removed.
+        let live: HashSet<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        cache.retain(|id, _| live.contains(id));
+        Ok(Snapshot {
+            searcher,
+            segments,
+            fields: self.fields.clone(),
+        })
+    }
+}
+
+/// One committed state of the index, as retrieval and ranking read it.
+///
+/// Cheap to clone (it shares tantivy's searcher and the decoded columns) and
+/// `Send + Sync`: share it across threads.
+#[derive(Clone)]
+pub struct Snapshot {
+    searcher: Searcher,
+    segments: Vec<Arc<SegmentColumns>>,
+    fields: Fields,
+}
+
+impl Snapshot {
+    /// tantivy's searcher for this state.
+    pub(crate) fn searcher(&self) -> &Searcher {
+        &self.searcher
+    }
+
+    /// The schema's fields.
+    pub(crate) fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// The decoded columns of each segment, in the searcher's segment order.
+    pub(crate) fn segments(&self) -> &[Arc<SegmentColumns>] {
+        &self.segments
+    }
+
+    /// The newest `posted` date of any vacancy: the data's own "today",
+    /// a sensible default for ranking a platform's snapshot.
+    pub fn latest_posted(&self) -> Option<Date> {
+        let newest = self
+            .segments
+            .iter()
+            .flat_map(|c| c.posted.iter().copied())
+            .filter(|&p| p != i32::MIN)
+            .max()?;
+        Date::from_days_since_epoch(newest)
+    }
+
+    /// Vacancies visible in this state.
+    pub fn num_vacancies(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// Number of visible vacancies holding a term of `field` (summed over
+    /// segments; deleted documents count until segments merge, identically
+    /// for every path that ranks, so scores stay consistent).
+    ///
+    /// # Errors
+    /// [`Error::Index`] on a read failure.
+    pub(crate) fn doc_freq(&self, term: &Term) -> Result<u64> {
+        Ok(self.searcher.doc_freq(term)?)
+    }
+
+    /// Finds a vacancy by id: (segment position, doc id).
+    ///
+    /// # Errors
+    /// [`Error::Index`] on a read failure.
+    pub(crate) fn find(&self, id: &str) -> Result<Option<(usize, u32)>> {
+        let term = Term::from_field_text(self.fields.id, id);
+        for (i, seg) in self.searcher.segment_readers().iter().enumerate() {
+            let inv = seg.inverted_index(self.fields.id)?;
+            if let Some(mut postings) = inv
+                .read_postings(&term, IndexRecordOption::Basic)
+                .map_err(|e| Error::Index(e.to_string()))?
+            {
+                use tantivy::DocSet;
+                let mut doc = postings.doc();
+                while doc != tantivy::TERMINATED {
+                    if !seg.is_deleted(doc) {
+                        return Ok(Some((i, doc)));
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// What the index holds of the vacancy with this id, for display; `None`
+    /// when this state holds no such vacancy.
+    ///
+    /// # Errors
+    /// [`Error::Index`] on a read failure.
+    pub fn vacancy(&self, id: &str) -> Result<Option<StoredVacancy>> {
+        match self.find(id)? {
+            Some((segment, doc)) => self.stored(segment, doc).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The stored fields of a found vacancy (`segment` and `doc` from
+    /// [`Snapshot::find`]).
+    pub(crate) fn stored(&self, segment: usize, doc: u32) -> Result<StoredVacancy> {
+        use tantivy::schema::Value;
+        let corrupt = || Error::Corrupt {
+            reason: format!("no document {doc} in segment {segment}"),
+        };
+        let cols = self.segments.get(segment).ok_or_else(corrupt)?;
+        let dense = *cols.region.get(doc as usize).ok_or_else(corrupt)?;
+        let region = crate::region::gazetteer()
+            .by_dense(dense)
+            .map(|r| r.code)
+            .ok_or_else(corrupt)?;
+        let address = tantivy::DocAddress::new(segment as u32, doc);
+        let d: tantivy::TantivyDocument = self.searcher.doc(address)?;
+        let text = |f| {
+            d.get_first(f)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        Ok(StoredVacancy {
+            id: text(self.fields.id),
+            title: text(self.fields.title),
+            employer: text(self.fields.employer),
+            region,
+        })
+    }
+}
+
+/// What the index stores of a vacancy for display.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredVacancy {
+    /// Vacancy id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Employer ("" when absent).
+    pub employer: String,
+    /// Where the vacancy is.
+    pub region: crate::region::RegionCode,
+}

@@ -1,0 +1,44 @@
+//! A seeker's words as index terms: canonical skills and title words, cut
+//! the way the index cut the vacancies'. Retrieval and ranking both start
+//! from these.
+
+use tantivy::Term;
+
+use super::schema::Fields;
+use crate::model::Seeker;
+use crate::taxonomy::skills;
+use crate::text;
+
+/// One term of a seeker: what the seeker wrote, the index term, its text.
+pub(crate) type SeekerTerm = (String, Term, String);
+
+/// The seeker's distinct canonical skills and distinct title terms
+/// (segmented like the index's titles), in first-seen order.
+pub(crate) fn seeker_terms(fields: &Fields, seeker: &Seeker) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
+    let mut skill_terms: Vec<SeekerTerm> = Vec::new();
+    for s in &seeker.skills {
+        let c = skills().canonical(s);
+        if !c.is_empty() && !skill_terms.iter().any(|(_, _, x)| *x == c) {
+            skill_terms.push((s.clone(), Term::from_field_text(fields.skills, &c), c));
+        }
+    }
+    let mut title_terms: Vec<SeekerTerm> = Vec::new();
+    for title in &seeker.titles {
+        for t in text::terms(title) {
+            if !title_terms.iter().any(|(_, _, x)| *x == t) {
+                title_terms.push((t.clone(), Term::from_field_text(fields.title, &t), t));
+            }
+        }
+    }
+    (skill_terms, title_terms)
+}
+
+/// The index term of a canonical skill.
+pub(crate) fn skill_term(fields: &Fields, canonical: &str) -> Term {
+    Term::from_field_text(fields.skills, canonical)
+}
+
+/// The index term of a place in the occupation hierarchy.
+pub(crate) fn occupation_term(fields: &Fields, path_term: &str) -> Term {
+    Term::from_field_text(fields.occupation_path, path_term)
+}

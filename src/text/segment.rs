@@ -1,0 +1,89 @@
+//! Chinese word segmentation over folded text.
+//!
+//! A thin layer over `jieba-rs`: text is folded (full-width → half-width,
+//! lowercase) *before* segmentation, which both makes `ＣＮＣ` and `cnc` one
+//! term and helps jieba, whose dictionary is half-width. Segmentation uses
+//! jieba's search mode, which emits the words inside long compounds too
+//! (`数控车床操作工` → `数控`, `车床`, `数控车床`, `操作`, `操作工`, …), so a
+//! seeker's `数控` finds it. Punctuation and function words are dropped.
+
+use std::sync::OnceLock;
+
+use jieba_rs::{Jieba, TokenizeMode};
+
+use super::fold::{fold, is_cjk};
+
+fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(Jieba::new)
+}
+
+/// Function words that join the parts of a title (`自行车与电动自行车维修工`)
+/// and say nothing about the job.
+const FUNCTION_WORDS: [&str; 9] = ["与", "和", "及", "的", "或", "兼", "等", "之", "及其"];
+
+/// One word of a segmented text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// The word, folded.
+    pub text: String,
+    /// Byte offsets in the *folded* text.
+    pub start: usize,
+    /// End byte offset (exclusive) in the folded text.
+    pub end: usize,
+}
+
+/// The words of a text in order (search mode: a compound and the words
+/// inside it), punctuation and function words dropped.
+pub fn words(text: &str) -> Vec<Word> {
+    let folded = fold(text);
+    jieba()
+        .tokenize(&folded, TokenizeMode::Search, true)
+        .into_iter()
+        .filter(|t| {
+            t.word.chars().any(|c| c.is_alphanumeric() || is_cjk(c)) && !FUNCTION_WORDS.contains(&t.word)
+        })
+        .map(|t| Word {
+            text: t.word.to_owned(),
+            start: t.start,
+            end: t.end,
+        })
+        .collect()
+}
+
+/// The distinct words of a text, in first-seen order.
+///
+/// ```
+/// let t = jobmatch::text::terms("ＣＮＣ数控车床操作工（包吃住）");
+/// assert!(t.iter().any(|w| w == "cnc") && t.iter().any(|w| w == "数控"));
+/// ```
+pub fn terms(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in words(text) {
+        if !out.contains(&w.text) {
+            out.push(w.text);
+        }
+    }
+    out
+}
+
+/// Loads the segmentation dictionary now rather than on the first query.
+pub fn warm_up() {
+    let _ = jieba();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compounds_are_split_and_folded() {
+        let t = terms("数控车床操作工");
+        assert!(t.contains(&"数控".to_owned()), "{t:?}");
+        assert!(t.contains(&"车床".to_owned()), "{t:?}");
+        let t = terms("ＣＮＣ操机师傅（包吃住）");
+        assert!(t.contains(&"cnc".to_owned()), "{t:?}");
+        assert!(!t.iter().any(|x| x == "（" || x == "）"), "{t:?}");
+        assert_eq!(terms("Java 开发"), terms("ＪＡＶＡ　开发"));
+    }
+}
