@@ -12,11 +12,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in `jobmatch`.
 ///
-/// tantivy's own error type never appears here: index failures are carried as
-/// text in [`Error::Index`] so that a tantivy upgrade is not a breaking change.
+/// The top split is who must act: the variants up to [`Error::Config`] are
+/// caused by what a user supplied (fix the input, the config or the
+/// request); the ones after are failures of the machine or of this crate
+/// (retry, restore, report). [`Error::kind`] tells which, exhaustively, so
+/// a new variant must be placed. Causes are kept as typed sources
+/// ([`std::error::Error::source`]), never flattened into text; tantivy's
+/// error travels inside the opaque [`IndexError`] so that a tantivy upgrade
+/// is not a breaking change.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    // ---- caused by what a user supplied ----
     /// A record (one JSON line) is malformed or fails validation.
     #[error("line {line}: {field}: {reason}")]
     Parse {
@@ -36,29 +43,17 @@ pub enum Error {
         /// What is wrong, in words.
         reason: String,
     },
-    /// A region code that is not in the Sichuan–Chongqing gazetteer.
+    /// A region code that is not in the gazetteer.
     #[error("unknown region code `{code}`")]
     UnknownRegion {
         /// The code as given.
         code: String,
     },
-    /// Reading or writing a file failed.
-    #[error("{}: {source}", path.display())]
-    Io {
-        /// The file or directory.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
-    },
-    /// Another error, with the file it happened in.
-    #[error("{}: {source}", path.display())]
-    WithPath {
-        /// The file or directory.
-        path: PathBuf,
-        /// The underlying error.
-        #[source]
-        source: Box<Error>,
+    /// No vacancy with this id in the snapshot asked.
+    #[error("no vacancy `{id}` in the index")]
+    UnknownVacancy {
+        /// The id as given.
+        id: String,
     },
     /// The index directory is held by another writer.
     #[error("index at {} is locked by another writer (another process is updating it)", path.display())]
@@ -82,15 +77,6 @@ pub enum Error {
         /// Version this build reads.
         expected: u32,
     },
-    /// The index is damaged or does not hold what this crate expects.
-    #[error("index is corrupt: {reason}")]
-    Corrupt {
-        /// What was found wrong.
-        reason: String,
-    },
-    /// Any other failure reported by the search engine underneath.
-    #[error("index: {0}")]
-    Index(String),
     /// A request exceeds a configured limit.
     #[error("{what}: {actual} exceeds the limit of {limit}")]
     TooLarge {
@@ -107,9 +93,83 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+
+    // ---- failures of the machine or of this crate ----
+    /// Reading or writing failed.
+    #[error("{}{source}", path.as_ref().map(|p| format!("{}: ", p.display())).unwrap_or_default())]
+    Io {
+        /// The file or directory, when known.
+        path: Option<PathBuf>,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The index is damaged or does not hold what this crate expects.
+    #[error("index is corrupt: {reason}")]
+    Corrupt {
+        /// What was found wrong.
+        reason: String,
+    },
+    /// The search engine underneath failed.
+    #[error("index: {0}")]
+    Index(#[source] IndexError),
     /// A worker thread panicked; the panic is reported instead of aborting.
     #[error("internal error in a worker thread: {0}")]
     Panic(String),
+    /// Another error, with the file or directory it happened in.
+    #[error("{}: {source}", path.display())]
+    WithPath {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+/// Who must act on an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input, config or request is at fault: fix it.
+    User,
+    /// The machine or this crate failed: retry, restore, report.
+    Internal,
+}
+
+/// A failure of the search engine underneath, opaque so that its type is
+/// not part of this crate's API. Its [`source`](std::error::Error::source)
+/// is the engine's own error, when there is one.
+#[derive(Debug)]
+pub struct IndexError(IndexCause);
+
+#[derive(Debug)]
+enum IndexCause {
+    Tantivy(tantivy::TantivyError),
+    Message(String),
+}
+
+impl IndexError {
+    pub(crate) fn msg(m: impl Into<String>) -> IndexError {
+        IndexError(IndexCause::Message(m.into()))
+    }
+}
+
+impl std::fmt::Display for IndexError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            IndexCause::Tantivy(e) => write!(f, "{e}"),
+            IndexCause::Message(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for IndexError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            IndexCause::Tantivy(e) => Some(e),
+            IndexCause::Message(_) => None,
+        }
+    }
 }
 
 impl Error {
@@ -121,21 +181,30 @@ impl Error {
         }
     }
 
-    /// Whether the error was caused by what the user supplied (bad input,
-    /// unknown values, limits, config) rather than by the machine.
-    pub fn is_user_error(&self) -> bool {
+    /// Who must act: the user (bad input, unknown values, limits, config, a
+    /// locked or missing index) or the machine.
+    pub fn kind(&self) -> ErrorKind {
         match self {
             Error::Parse { .. }
             | Error::Invalid { .. }
             | Error::UnknownRegion { .. }
+            | Error::UnknownVacancy { .. }
             | Error::IndexMissing { .. }
             | Error::IndexLocked { .. }
             | Error::IndexVersion { .. }
             | Error::TooLarge { .. }
-            | Error::Config { .. } => true,
-            Error::WithPath { source, .. } => source.is_user_error(),
-            _ => false,
+            | Error::Config { .. } => ErrorKind::User,
+            Error::Io { .. } | Error::Corrupt { .. } | Error::Index(_) | Error::Panic(_) => {
+                ErrorKind::Internal
+            }
+            Error::WithPath { source, .. } => source.kind(),
         }
+    }
+
+    /// Whether the error was caused by what the user supplied rather than
+    /// by the machine ([`Error::kind`] is [`ErrorKind::User`]).
+    pub fn is_user_error(&self) -> bool {
+        self.kind() == ErrorKind::User
     }
 
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
@@ -147,14 +216,25 @@ impl Error {
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io {
-            path: path.into(),
+            path: Some(path.into()),
             source,
         }
+    }
+
+    /// An I/O failure where no path is known (inside the index's files, or
+    /// a stream the caller named).
+    pub(crate) fn io_unnamed(source: std::io::Error) -> Error {
+        Error::Io { path: None, source }
+    }
+
+    /// An internal failure of the index that carries no engine error.
+    pub(crate) fn index(message: impl Into<String>) -> Error {
+        Error::Index(IndexError::msg(message))
     }
 }
 
 impl From<tantivy::TantivyError> for Error {
     fn from(e: tantivy::TantivyError) -> Self {
-        Error::Index(e.to_string())
+        Error::Index(IndexError(IndexCause::Tantivy(e)))
     }
 }

@@ -33,15 +33,52 @@ use crate::model::{Seeker, SeekerRecord, Vacancy, VacancyRecord};
 /// Longest accepted line, in bytes, unless configured otherwise.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 1 << 20;
 
+/// Why one line failed to parse: the field at fault and what is wrong.
+/// [`JsonLines`] adds the line number to make it an [`Error::Parse`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// A JSON path (`mobility.max_km`, `skills[2]`), `(line)` for a line
+    /// that is not JSON, or `(record)` for a record invalid as a whole.
+    pub field: String,
+    /// What is wrong, in words.
+    pub reason: String,
+}
+
+impl FieldError {
+    fn new(field: impl Into<String>, reason: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The error of this field on a 1-based line.
+    pub fn at_line(self, line: u64) -> Error {
+        Error::Parse {
+            line,
+            field: self.field,
+            reason: self.reason,
+        }
+    }
+}
+
+impl std::fmt::Display for FieldError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.reason)
+    }
+}
+
 /// A record type that can be read from JSON Lines with field-precise errors.
 pub trait Record: Sized {
-    /// Parses one line's bytes. On failure returns the field at fault (a JSON
-    /// path, or `(line)` for a line that is not JSON) and the reason.
-    fn from_json(bytes: &[u8]) -> std::result::Result<Self, (String, String)>;
+    /// Parses one line's bytes.
+    ///
+    /// # Errors
+    /// The field at fault and why.
+    fn from_json(bytes: &[u8]) -> std::result::Result<Self, FieldError>;
 }
 
 /// Parses a line into a wire type, then validates it into the domain type.
-fn parse_validated<W, T>(bytes: &[u8]) -> std::result::Result<T, (String, String)>
+fn parse_validated<W, T>(bytes: &[u8]) -> std::result::Result<T, FieldError>
 where
     W: DeserializeOwned,
     T: TryFrom<W, Error = Error>,
@@ -53,18 +90,18 @@ where
         Err(_) => {
             let mut de = serde_json::Deserializer::from_slice(bytes);
             let wire: W = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e))?;
-            de.end().map_err(|e| ("(line)".to_owned(), clean(&e)))?;
+            de.end().map_err(|e| FieldError::new("(line)", clean(&e)))?;
             wire
         }
     };
     T::try_from(wire).map_err(|e| match e {
-        Error::Invalid { field, reason } => (field, reason),
-        other => ("(record)".to_owned(), other.to_string()),
+        Error::Invalid { field, reason } => FieldError { field, reason },
+        other => FieldError::new("(record)", other.to_string()),
     })
 }
 
 /// Field and reason of a serde error.
-fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
+fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
     let inner = e.inner();
     let reason = clean(inner);
     let path = e.path().to_string();
@@ -75,18 +112,18 @@ fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> (String, Strin
             && head.starts_with(&path)
             && !head.contains(' ')
         {
-            return (head.to_owned(), rest.to_owned());
+            return FieldError::new(head, rest);
         }
-        return (path, reason);
+        return FieldError::new(path, reason);
     }
     // serde reports a missing field at the record level; name the field.
     if let Some(name) = reason
         .strip_prefix("missing field `")
         .and_then(|r| r.split('`').next())
     {
-        return (name.to_owned(), "is required".to_owned());
+        return FieldError::new(name, "is required");
     }
-    ("(line)".to_owned(), reason)
+    FieldError::new("(line)", reason)
 }
 
 /// serde_json's message without its position: the line number is ours; for
@@ -103,13 +140,13 @@ fn clean(e: &serde_json::Error) -> String {
 }
 
 impl Record for Vacancy {
-    fn from_json(bytes: &[u8]) -> std::result::Result<Self, (String, String)> {
+    fn from_json(bytes: &[u8]) -> std::result::Result<Self, FieldError> {
         parse_validated::<VacancyRecord, _>(bytes)
     }
 }
 
 impl Record for Seeker {
-    fn from_json(bytes: &[u8]) -> std::result::Result<Self, (String, String)> {
+    fn from_json(bytes: &[u8]) -> std::result::Result<Self, FieldError> {
         parse_validated::<SeekerRecord, _>(bytes)
     }
 }
@@ -198,11 +235,12 @@ impl<R: BufRead, T: Record> Iterator for JsonLines<R, T> {
                 Ok(Some(fits)) => fits,
                 Err(e) => {
                     // The machine failed, not the input: an I/O error (the
-                    // caller adds the file's path), and the stream ends.
+                    // caller, who knows the file, adds its path), and the
+                    // stream ends.
                     self.done = true;
                     let line = self.line + 1;
                     let source = std::io::Error::new(e.kind(), format!("reading line {line}: {e}"));
-                    return Some(Err(Error::io("(input)", source)));
+                    return Some(Err(Error::io_unnamed(source)));
                 }
             };
             let line = self.line;
@@ -224,7 +262,7 @@ impl<R: BufRead, T: Record> Iterator for JsonLines<R, T> {
                     reason: "not valid UTF-8".into(),
                 }));
             }
-            return Some(T::from_json(text).map_err(|(field, reason)| Error::Parse { line, field, reason }));
+            return Some(T::from_json(text).map_err(|e| e.at_line(line)));
         }
     }
 }
@@ -263,11 +301,8 @@ impl<W: Write> JsonLinesWriter<W> {
     /// # Errors
     /// [`Error::Io`] when writing fails.
     pub fn write<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        serde_json::to_writer(&mut self.out, value).map_err(|e| Error::Io {
-            path: "(output)".into(),
-            source: e.into(),
-        })?;
-        self.out.write_all(b"\n").map_err(|e| Error::io("(output)", e))
+        serde_json::to_writer(&mut self.out, value).map_err(|e| Error::io_unnamed(e.into()))?;
+        self.out.write_all(b"\n").map_err(Error::io_unnamed)
     }
 
     /// Flushes and returns the inner writer.
@@ -275,7 +310,7 @@ impl<W: Write> JsonLinesWriter<W> {
     /// # Errors
     /// [`Error::Io`] when flushing fails.
     pub fn finish(mut self) -> Result<W> {
-        self.out.flush().map_err(|e| Error::io("(output)", e))?;
+        self.out.flush().map_err(Error::io_unnamed)?;
         Ok(self.out)
     }
 }
@@ -293,9 +328,9 @@ pub fn check_round_trip(bytes: &[u8]) -> std::result::Result<(), String> {
         for (n, parsed) in JsonLines::<_, T>::new(bytes).enumerate() {
             let Ok(first) = parsed else { continue };
             let line = serde_json::to_vec(&first).map_err(|e| format!("record {n}: serialise: {e}"))?;
-            let again = T::from_json(&line).map_err(|(f, r)| {
+            let again = T::from_json(&line).map_err(|e| {
                 format!(
-                    "record {n}: re-parse failed at {f}: {r}: {}",
+                    "record {n}: re-parse failed at {e}: {}",
                     String::from_utf8_lossy(&line)
                 )
             })?;

@@ -14,13 +14,14 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
 use crate::error::{Error, Result};
+use crate::index::columns::NONE_U32;
 use crate::index::{SegmentColumns, Snapshot};
 use crate::model::Seeker;
 use crate::region::{Point, RegionPrefix, gazetteer};
 
 /// A seeker's reach, prepared once per query.
 #[derive(Debug, Clone)]
-pub struct Reach {
+pub(crate) struct Reach {
     home: Point,
     commute_km: f64,
     max_move_km: f64,
@@ -29,23 +30,90 @@ pub struct Reach {
     home_province: u32,
 }
 
-/// Why a vacancy can never be returned to a seeker.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Exclusion {
-    /// Its expiry date is before today.
+/// Why a vacancy can never be returned to a seeker: the hard constraints,
+/// all checked in [`Constraints::admit`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Exclusion {
+    /// Its expiry date is before the day ranked.
     Expired,
     /// Beyond the commute radius and not where the seeker would move.
     OutOfReach {
-        /// Its distance from the seeker's home.
+        /// Its distance from the seeker's home, km.
         km: f64,
+        /// The commute radius it was checked against, km.
+        commute_km: f64,
     },
-    /// It pays less than the seeker's minimum (when that is a constraint).
+    /// It pays less than the seeker's minimum (when the ranking config
+    /// makes that a constraint).
     SalaryBelowMinimum,
+}
+
+impl std::fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exclusion::Expired => f.write_str("expired: its expiry date is before today"),
+            Exclusion::OutOfReach { km, commute_km } => write!(
+                f,
+                "out of reach: {km:.1} km away, beyond the {commute_km:.0} km commute and not in a region the seeker would move to"
+            ),
+            Exclusion::SalaryBelowMinimum => f.write_str("pays less than the seeker's minimum salary"),
+        }
+    }
+}
+
+/// Every hard constraint on what a seeker may be shown, prepared once per
+/// query: reach, expiry and (when configured) the minimum salary.
+#[derive(Debug, Clone)]
+pub(crate) struct Constraints {
+    /// Where the seeker can work.
+    pub reach: Reach,
+    /// The day ranked, days since epoch: vacancies expiring before it are out.
+    today: i32,
+    /// A salary below this is out (`None` when salary is graded, not a
+    /// constraint).
+    salary_min: Option<u32>,
+}
+
+impl Constraints {
+    /// The constraints of a reach as of `today` (days since epoch), with a
+    /// minimum salary when it is a hard constraint.
+    pub fn new(reach: Reach, today: i32, salary_min: Option<u32>) -> Constraints {
+        Constraints {
+            reach,
+            today,
+            salary_min,
+        }
+    }
+
+    /// Whether a doc passes every constraint; on success, its distance in km.
+    #[inline]
+    pub fn admit(&self, cols: &SegmentColumns, doc: u32) -> Result<f64, Exclusion> {
+        let d = doc as usize;
+        if cols.expires[d] < self.today {
+            return Err(Exclusion::Expired);
+        }
+        let km = self.reach.distance_km(cols, doc);
+        if !self.reach.admits(doc < cols.remote_end, cols.region[d], km) {
+            return Err(Exclusion::OutOfReach {
+                km,
+                commute_km: self.reach.commute_km,
+            });
+        }
+        if let Some(min) = self.salary_min {
+            let pay = cols.pay[d];
+            if pay != NONE_U32 && pay < min {
+                return Err(Exclusion::SalaryBelowMinimum);
+            }
+        }
+        Ok(km)
+    }
 }
 
 /// A doc-id range to visit, with what reach says about its vacancies.
 #[derive(Debug, Clone)]
-pub struct ReachRange {
+pub(crate) struct ReachRange {
     /// Doc ids.
     pub docs: Range<u32>,
     /// Lower bound on the distance of its vacancies (0 for remote ones).
@@ -110,31 +178,11 @@ impl Reach {
         remote || km <= self.commute_km || (km <= self.max_move_km && self.moves_to[usize::from(region)])
     }
 
-    /// The constraints retrieval knows: a doc is not expired as of `today`
-    /// (days since epoch) and is in reach. On success, its distance in km.
-    #[inline]
-    pub(crate) fn admit(&self, cols: &SegmentColumns, doc: u32, today: i32) -> Result<f64, Exclusion> {
-        let d = doc as usize;
-        if cols.expires[d] < today {
-            return Err(Exclusion::Expired);
-        }
-        let km = self.distance_km(cols, doc);
-        if !self.admits(doc < cols.remote_end, cols.region[d], km) {
-            return Err(Exclusion::OutOfReach { km });
-        }
-        Ok(km)
-    }
-
     /// Whether a vacancy at least `min_km` away may be in reach, in a region
     /// the seeker would move to or not.
     #[inline]
     pub fn may_reach(&self, min_km: f64, moves_to: bool) -> bool {
         min_km <= self.commute_km || (moves_to && min_km <= self.max_move_km)
-    }
-
-    /// Whether the seeker would move to a dense region (ignoring `max_km`).
-    pub fn moves_to(&self, region: u16) -> bool {
-        self.moves_to[usize::from(region)]
     }
 
     /// The doc ranges of a segment that may hold vacancies in reach, in doc
@@ -214,8 +262,12 @@ pub struct Candidate {
 /// [`Error::Index`] on a read failure.
 pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> Result<Vec<Candidate>> {
     let (skill_terms, title_terms) = crate::index::terms::seeker_terms(snapshot.fields(), seeker);
-    let reach = Reach::new(seeker, seeker.commute_km, &[]);
-    let today = today.days_since_epoch();
+    let constraints = Constraints::new(
+        Reach::new(seeker, seeker.commute_km, &[]),
+        today.days_since_epoch(),
+        None,
+    );
+    let reach = &constraints.reach;
     let mut out = Vec::new();
     for (seg_ord, seg) in snapshot.searcher().segment_readers().iter().enumerate() {
         let cols = &snapshot.segments()[seg_ord];
@@ -225,7 +277,7 @@ pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> R
             let inv = seg.inverted_index(term.field())?;
             let Some(mut postings) = inv
                 .read_postings(term, IndexRecordOption::Basic)
-                .map_err(|e| Error::Index(e.to_string()))?
+                .map_err(|e| Error::io_unnamed(e))?
             else {
                 continue;
             };
@@ -241,7 +293,7 @@ pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> R
             if seg.is_deleted(doc) {
                 continue;
             }
-            let Ok(km) = reach.admit(cols, doc, today) else {
+            let Ok(km) = constraints.admit(cols, doc) else {
                 continue;
             };
             out.push(Candidate {

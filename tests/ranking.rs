@@ -4,7 +4,7 @@
 use jobmatch::index::VacancyIndex;
 use jobmatch::market::{Market, MarketConfig};
 use jobmatch::matcher::{MatchResult, Matcher};
-use jobmatch::rank::RankingConfig;
+use jobmatch::rank::{RankingConfig, Signals, Weights};
 use jobmatch::{Date, Seeker, Vacancy};
 use proptest::prelude::*;
 
@@ -54,12 +54,11 @@ fn config_strategy() -> impl Strategy<Value = RankingConfig> {
         .prop_map(
             |((a, b, c, d, e, f), (g, h, i, j, k), (full, require_salary, cap, broaden))| {
                 let mut cfg = RankingConfig::default();
-                let w = &mut cfg.weights;
-                (w.skills, w.occupation, w.title, w.location, w.mobility, w.salary) = (a, b, c, d, e, f);
-                (w.education, w.experience, w.industry, w.freshness, w.priority) = (g, h, i, j, k);
-                if w.as_array().iter().sum::<f64>() == 0.0 {
-                    w.skills = 1.0;
+                let mut w = [a, b, c, d, e, f, g, h, i, j, k];
+                if w.iter().sum::<f64>() == 0.0 {
+                    w[0] = 1.0; // skills
                 }
+                cfg.weights = Weights::from(Signals::from_array(w));
                 cfg.full_credit_km = full;
                 cfg.require_salary = require_salary;
                 cfg.max_per_employer = cap;
@@ -285,7 +284,10 @@ fn welder_in_jiulongpo_with_a_20_km_radius() {
     assert!((loc - 0.5).abs() < 0.01, "{loc}");
     let e = m.explain(&seeker, "far").unwrap();
     assert!(
-        e.excluded.as_deref().unwrap_or("").starts_with("out of reach"),
+        e.excluded
+            .map(|x| x.to_string())
+            .unwrap_or_default()
+            .starts_with("out of reach"),
         "{e:?}"
     );
     assert_eq!(e.skills[0].matched.as_deref(), Some("焊接"));
@@ -372,6 +374,7 @@ fn expired_vacancy_is_never_returned() {
             .unwrap()
             .excluded
             .unwrap()
+            .to_string()
             .starts_with("expired")
     );
 }

@@ -175,7 +175,7 @@ fn ensure_index(args: &BenchArgs, quiet: bool) -> Result<Option<f64>> {
     }
     let json = serde_json::to_vec(&wanted).map_err(|e| Error::Panic(e.to_string()))?;
     std::fs::write(&prov_path, json).map_err(|e| Error::Io {
-        path: prov_path.clone(),
+        path: Some(prov_path.clone()),
         source: e,
     })?;
     let _ = std::fs::remove_file(&vpath);
@@ -273,7 +273,7 @@ fn plot(path: &std::path::Path, indexed: &[f64], scan: &[f64], r: &Report) -> Re
     })?;
     let font: &'static [u8] = Box::leak(font.into_boxed_slice());
     let draw_err = |e: &dyn std::fmt::Display| Error::Io {
-        path: path.to_owned(),
+        path: Some(path.to_owned()),
         source: std::io::Error::other(e.to_string()),
     };
     plotters::style::register_font("sans-serif", FontStyle::Normal, font)

@@ -65,7 +65,7 @@ pub fn generate(vacancies: u64, seekers: u64, seed: u64, out: &Path, json: bool,
 /// Writes a generated market; returns the two files' paths.
 pub fn write_market(config: &MarketConfig, out: &Path, quiet: bool) -> Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(out).map_err(|e| Error::Io {
-        path: out.to_owned(),
+        path: Some(out.to_owned()),
         source: e,
     })?;
     let market = Market::new(config.clone());
@@ -149,7 +149,7 @@ pub fn load_config(path: Option<&Path>) -> Result<RankingConfig> {
         return Ok(RankingConfig::default());
     };
     let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        path: path.to_owned(),
+        path: Some(path.to_owned()),
         source: e,
     })?;
     let config = if path.extension().is_some_and(|e| e == "toml") {

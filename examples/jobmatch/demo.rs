@@ -71,7 +71,7 @@ pub fn run(args: DemoArgs, quiet: bool) -> Result<()> {
     let idx = dir.join("index");
     if idx.exists() {
         std::fs::remove_dir_all(&idx).map_err(|e| Error::Io {
-            path: idx.clone(),
+            path: Some(idx.clone()),
             source: e,
         })?;
     }
@@ -161,7 +161,7 @@ impl Drop for TempDir {
 fn tempdir() -> Result<TempDir> {
     let base = std::env::temp_dir().join(format!("jobmatch-demo-{}", std::process::id()));
     std::fs::create_dir_all(&base).map_err(|e| Error::Io {
-        path: base.clone(),
+        path: Some(base.clone()),
         source: e,
     })?;
     Ok(TempDir(base))

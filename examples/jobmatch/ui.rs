@@ -47,7 +47,7 @@ pub fn stdout_is_terminal() -> bool {
 /// Opens a file for buffered reading, counting the bytes read.
 pub fn open_counted(path: &Path) -> Result<(BufReader<CountingReader<File>>, Arc<AtomicU64>, u64)> {
     let file = File::open(path).map_err(|e| Error::Io {
-        path: path.to_owned(),
+        path: Some(path.to_owned()),
         source: e,
     })?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -81,7 +81,7 @@ pub fn create(path: &Path) -> Result<BufWriter<File>> {
     File::create(path)
         .map(|f| BufWriter::with_capacity(1 << 20, f))
         .map_err(|e| Error::Io {
-            path: path.to_owned(),
+            path: Some(path.to_owned()),
             source: e,
         })
 }

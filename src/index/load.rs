@@ -32,7 +32,7 @@ impl VacancyIndex {
         let mut guard = self.writer()?;
         let writer = guard
             .as_mut()
-            .ok_or_else(|| Error::Index("index writer unavailable".into()))?;
+            .ok_or_else(|| Error::index("index writer unavailable"))?;
         for record in records {
             summary.read += 1;
             // Records built in code, not parsed, are checked here as upsert

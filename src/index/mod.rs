@@ -138,7 +138,7 @@ impl VacancyIndex {
             schema_version: SCHEMA_VERSION,
             created_by: format!("jobmatch {}", env!("CARGO_PKG_VERSION")),
         };
-        let json = serde_json::to_vec_pretty(&version).map_err(|e| Error::Index(e.to_string()))?;
+        let json = serde_json::to_vec_pretty(&version).map_err(|e| Error::index(e.to_string()))?;
         let vpath = dir.join(VERSION_FILE);
         std::fs::write(&vpath, json).map_err(|e| Error::io(&vpath, e))?;
         VacancyIndex::wrap(index, fields, Some(dir.to_owned()))
@@ -259,7 +259,7 @@ impl VacancyIndex {
         let mut guard = self.writer()?;
         match guard.as_mut() {
             Some(w) => f(w),
-            None => Err(Error::Index("index writer unavailable".into())),
+            None => Err(Error::index("index writer unavailable")),
         }
     }
 

@@ -119,7 +119,7 @@ impl Snapshot {
             let inv = seg.inverted_index(self.fields.id)?;
             if let Some(mut postings) = inv
                 .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(|e| Error::Index(e.to_string()))?
+                .map_err(|e| Error::io_unnamed(e))?
             {
                 use tantivy::DocSet;
                 let mut doc = postings.doc();

@@ -2,116 +2,79 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::signal::{NUM_SIGNALS, Signal, Signals};
 use crate::error::{Error, Result};
 
-/// Names of the signals, in the order of [`Weights::as_array`] and of
-/// every component vector.
-pub const SIGNALS: [&str; 11] = [
-    "skills",
-    "occupation",
-    "title",
-    "location",
-    "mobility",
-    "salary",
-    "education",
-    "experience",
-    "industry",
-    "freshness",
-    "priority",
-];
-
-/// Number of signals.
-pub const NUM_SIGNALS: usize = SIGNALS.len();
-
-/// Position of each signal in component vectors.
-pub mod signal {
-    /// Skill overlap, IDF-weighted, with related-skill credit.
-    pub const SKILLS: usize = 0;
-    /// CSCO occupation closeness.
-    pub const OCCUPATION: usize = 1;
-    /// Desired titles against the vacancy title.
-    pub const TITLE: usize = 2;
-    /// Commute distance.
-    pub const LOCATION: usize = 3;
-    /// Willingness to move there.
-    pub const MOBILITY: usize = 4;
-    /// Salary against the seeker's minimum.
-    pub const SALARY: usize = 5;
-    /// Education against the requirement.
-    pub const EDUCATION: usize = 6;
-    /// Experience against the requirement.
-    pub const EXPERIENCE: usize = 7;
-    /// Industry preference.
-    pub const INDUSTRY: usize = 8;
-    /// Posting age.
-    pub const FRESHNESS: usize = 9;
-    /// Priority-group policy boost.
-    pub const PRIORITY: usize = 10;
-}
-
 /// Weight of each signal in the final score (any non-negative numbers; the
-/// score divides by their sum, so it stays in [0, 1]).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Weights {
-    /// Skills (default 0.35): the strongest evidence of fit.
-    pub skills: f64,
-    /// Occupation (default 0.10).
-    pub occupation: f64,
-    /// Title (default 0.10).
-    pub title: f64,
-    /// Location (default 0.12).
-    pub location: f64,
-    /// Mobility (default 0.05).
-    pub mobility: f64,
-    /// Salary (default 0.08).
-    pub salary: f64,
-    /// Education (default 0.05).
-    pub education: f64,
-    /// Experience (default 0.05).
-    pub experience: f64,
-    /// Industry (default 0.03).
-    pub industry: f64,
-    /// Freshness (default 0.07).
-    pub freshness: f64,
-    /// Priority-group boost (default 0: off).
-    pub priority: f64,
-}
+/// score divides by their sum, so it stays in [0, 1]). Defaults:
+/// [`Signal::default_weight`]. In a config file, a map from signal name to
+/// weight; signals left out keep their default, unknown names are an error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Weights(Signals<f64>);
 
 impl Default for Weights {
     fn default() -> Self {
-        Weights {
-            skills: 0.35,
-            occupation: 0.10,
-            title: 0.10,
-            location: 0.12,
-            mobility: 0.05,
-            salary: 0.08,
-            education: 0.05,
-            experience: 0.05,
-            industry: 0.03,
-            freshness: 0.07,
-            priority: 0.0,
-        }
+        Weights(Signals::from_fn(Signal::default_weight))
+    }
+}
+
+impl From<Signals<f64>> for Weights {
+    fn from(w: Signals<f64>) -> Self {
+        Weights(w)
     }
 }
 
 impl Weights {
-    /// The weights in [`SIGNALS`] order.
-    pub fn as_array(&self) -> [f64; NUM_SIGNALS] {
-        [
-            self.skills,
-            self.occupation,
-            self.title,
-            self.location,
-            self.mobility,
-            self.salary,
-            self.education,
-            self.experience,
-            self.industry,
-            self.freshness,
-            self.priority,
-        ]
+    /// The weight of a signal.
+    pub fn get(&self, s: Signal) -> f64 {
+        self.0[s]
+    }
+
+    /// Sets the weight of a signal.
+    pub fn set(&mut self, s: Signal, weight: f64) {
+        self.0[s] = weight;
+    }
+
+    /// Every weight, by signal.
+    pub fn as_signals(&self) -> &Signals<f64> {
+        &self.0
+    }
+}
+
+impl Serialize for Weights {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(NUM_SIGNALS))?;
+        for (signal, w) in self.0.iter() {
+            m.serialize_entry(signal.name(), w)?;
+        }
+        m.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Weights {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Weights;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map from signal name to weight")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Weights, A::Error> {
+                let mut w = Weights::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    let Some(signal) = Signal::from_name(&key) else {
+                        return Err(serde::de::Error::unknown_field(&key, &Signal::NAMES));
+                    };
+                    w.set(signal, map.next_value()?);
+                }
+                Ok(w)
+            }
+        }
+        d.deserialize_map(Visitor)
     }
 }
 
@@ -245,7 +208,7 @@ impl RankingConfig {
                 reason: what.to_owned(),
             })
         };
-        let w = self.weights.as_array();
+        let w = self.weights.as_signals().values();
         if w.iter().any(|x| !x.is_finite() || *x < 0.0) {
             return bad("weights must be finite and non-negative");
         }

@@ -4,7 +4,10 @@
 //! - `query`: a seeker prepared for one snapshot (terms with global IDF,
 //!   reach, seeker-side values);
 //! - [`related`]: skill relatedness learned from the market (ndarray);
-//! - `signal`: the scoring function, the one place a score is computed;
+//! - [`signal`]: the table of signals ([`Signal`], [`Signals`]) and the
+//!   function of each;
+//! - `score`: the scoring function over a prepared query, the one place a
+//!   score is computed, and the bounds the search prunes with;
 //! - `search`: the pruned top-k search and the exhaustive scan, both over
 //!   the same scoring function;
 //! - `topk`: total order by score, then vacancy id.
@@ -24,8 +27,10 @@
 pub mod config;
 pub(crate) mod query;
 pub mod related;
+pub(crate) mod score;
 pub(crate) mod search;
-pub(crate) mod signal;
+pub mod signal;
 pub(crate) mod topk;
 
-pub use config::{MobilityPrior, NUM_SIGNALS, RankingConfig, SIGNALS, Weights};
+pub use config::{MobilityPrior, RankingConfig, Weights};
+pub use signal::{NUM_SIGNALS, Signal, Signals};

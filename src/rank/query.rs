@@ -4,15 +4,15 @@ use std::sync::Arc;
 
 use tantivy::Term;
 
-use super::config::{NUM_SIGNALS, RankingConfig, signal};
+use super::config::RankingConfig;
 use super::related::SkillRelations;
-use super::signal::Freshness;
+use super::signal::{self, Freshness, Signal, Signals};
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::index::terms::{occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::{RegionPrefix, gazetteer};
-use crate::retrieve::Reach;
+use crate::retrieve::{Constraints, Reach};
 use crate::taxonomy::{OccupationCode, code_title, path_credits};
 
 /// Most distinct terms one query may hold (a bit each in a `u128`).
@@ -33,8 +33,8 @@ pub(crate) struct QTerm {
 /// One seeker skill or title term: credited once, at the best of its options.
 #[derive(Debug, Clone)]
 pub(crate) struct Clause {
-    /// [`signal::SKILLS`] or [`signal::TITLE`].
-    pub signal: usize,
+    /// [`Signal::Skills`] or [`Signal::Title`].
+    pub signal: Signal,
     /// Share of the signal (IDF over the signal's total).
     pub share: f64,
     /// What the seeker wrote (for explanations).
@@ -49,8 +49,9 @@ pub(crate) struct Query {
     pub terms: Vec<QTerm>,
     pub clauses: Vec<Clause>,
     /// Normalised weights (sum to 1).
-    pub weights: [f64; NUM_SIGNALS],
-    pub reach: Reach,
+    pub weights: Signals<f64>,
+    /// Reach, expiry and the salary minimum when it is a constraint.
+    pub constraints: Constraints,
     /// Per dense region: the mobility prior of a move there.
     pub prior: Vec<f64>,
     pub salary_min: Option<u32>,
@@ -63,16 +64,15 @@ pub(crate) struct Query {
     /// The occupation signal is bounded by the occupation terms among
     /// `terms` (not by its weight).
     pub occupation_by_terms: bool,
-    pub today: i32,
     /// The freshness curve (tabulated once per matcher).
     pub freshness: Arc<Freshness>,
     pub full_credit_km: f64,
     pub education_step: f64,
     pub salary_tolerance: f64,
     pub salary_unknown: f64,
-    pub require_salary: bool,
     /// Weighted education, experience and priority signals by the
-    /// requirements a [`crate::index::columns::Summary`] keeps.
+    /// requirements a [`crate::index::columns::Summary`] keeps (see
+    /// [`requirement_table`]).
     pub requirements: Vec<f64>,
 }
 
@@ -117,8 +117,8 @@ impl Query {
         } = *cx;
         let f = snapshot.fields();
         let n = total_docs(snapshot);
-        let raw = config.weights.as_array();
-        let total: f64 = raw.iter().sum();
+        let raw = *config.weights.as_signals();
+        let total: f64 = raw.values().iter().sum();
         let weights = raw.map(|w| w / total);
 
         let mut terms: Vec<QTerm> = Vec::new();
@@ -148,13 +148,13 @@ impl Query {
         let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
         for (sig, items, limit, what) in [
             (
-                signal::SKILLS,
+                Signal::Skills,
                 skill_items,
                 config.max_skills_per_seeker,
                 "skills per seeker",
             ),
             (
-                signal::TITLE,
+                Signal::Title,
                 title_items,
                 config.max_title_terms,
                 "title terms per seeker",
@@ -178,7 +178,7 @@ impl Query {
                 let mut options = vec![(i, 1.0)];
                 // Partial credit for related skills (never for a skill the
                 // seeker lists: that one is credited in full by its own clause).
-                if sig == signal::SKILLS
+                if sig == Signal::Skills
                     && let Some(rel) = related
                 {
                     for (other, r) in rel.related(&text) {
@@ -226,7 +226,7 @@ impl Query {
         for &code in &codes {
             for (t, credit) in path_credits(code) {
                 let text = t.text();
-                let ub = weights[signal::OCCUPATION] * credit;
+                let ub = weights[Signal::Occupation] * credit;
                 match credits.iter_mut().find(|(_, x, _)| *x == text) {
                     Some(c) => c.2 = c.2.max(ub),
                     None => credits.push((occupation_term(f, &text), text, ub)),
@@ -234,7 +234,7 @@ impl Query {
             }
         }
         let occupation_by_terms =
-            weights[signal::OCCUPATION] > 0.0 && terms.len() + credits.len() <= MAX_TERMS;
+            weights[Signal::Occupation] > 0.0 && terms.len() + credits.len() <= MAX_TERMS;
         if occupation_by_terms {
             for (term, text, ub) in credits {
                 terms.push(QTerm {
@@ -253,29 +253,51 @@ impl Query {
             .iter()
             .map(|r| config.mobility_prior.between(home, r.code.get() / 10_000))
             .collect();
-        let mut q = Query {
+        let salary_min = seeker.salary_min.map(|c| c.yuan());
+        let constraints = Constraints::new(reach, today, salary_min.filter(|_| config.require_salary));
+        let education = seeker.education.map(Education::rank);
+        let experience = seeker.experience_years;
+        let groups = seeker.groups.clone();
+        let requirements = requirement_table(&weights, education, experience, &groups, config.education_step);
+        Ok(Query {
             terms,
             clauses,
             weights,
-            reach,
+            constraints,
             prior,
-            salary_min: seeker.salary_min.map(|c| c.yuan()),
-            education: seeker.education.map(Education::rank),
-            experience: seeker.experience_years,
+            salary_min,
+            education,
+            experience,
             industries: seeker.industries.iter().fold(0, |m, i| m | 1 << i.index()),
-            groups: seeker.groups.clone(),
+            groups,
             occupations: codes.iter().map(|c| c.packed()).collect(),
             occupation_by_terms,
-            today,
             freshness: cx.freshness.clone(),
             full_credit_km: config.full_credit_km,
             education_step: config.education_step,
             salary_tolerance: config.salary_tolerance,
             salary_unknown: config.salary_unknown,
-            require_salary: config.require_salary,
-            requirements: Vec::new(),
-        };
-        q.requirements = super::signal::requirement_table(&q);
-        Ok(q)
+            requirements,
+        })
     }
+}
+
+/// The weighted education, experience and priority signals for every pair
+/// of requirements a summary can hold (each below 16), indexed
+/// `education << 4 | experience`: the summary bound reads them from a table.
+fn requirement_table(
+    w: &Signals<f64>,
+    education: Option<u8>,
+    experience: Option<u8>,
+    groups: &[PriorityGroup],
+    education_step: f64,
+) -> Vec<f64> {
+    (0..256u16)
+        .map(|k| {
+            let (need, years) = ((k >> 4) as u8, (k & 15) as u8);
+            w[Signal::Education] * signal::education(need, education, education_step)
+                + w[Signal::Experience] * signal::experience(years, experience)
+                + w[Signal::Priority] * signal::priority(groups, need, years)
+        })
+        .collect()
 }

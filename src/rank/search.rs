@@ -38,12 +38,12 @@ use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, SegmentReader, TERMINATED};
 
-use super::config::NUM_SIGNALS;
 use super::query::Query;
-use super::signal::{
+use super::score::{
     ColumnValues, admit, column_bound, column_part, column_signals, location, place_bound, place_signals,
     score, signals, summary_bound, term_part, term_signals,
 };
+use super::signal::Signals;
 use super::topk::{Entry, TopK};
 use crate::error::{Error, Result};
 use crate::index::columns::{BLOCK, Summary};
@@ -94,7 +94,7 @@ fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
         let inverted = seg.inverted_index(t.term.field())?;
         if let Some(info) = inverted
             .get_term_info(&t.term)
-            .map_err(|e| Error::Index(e.to_string()))?
+            .map_err(|e| Error::io_unnamed(e))?
         {
             out.push(SegTerm {
                 term: i,
@@ -117,7 +117,7 @@ fn open(terms: &[SegTerm], from: u32) -> Result<Vec<Cursor>> {
             let mut postings = t
                 .inverted
                 .read_postings_from_terminfo(&t.info, IndexRecordOption::Basic)
-                .map_err(|e| Error::Index(e.to_string()))?;
+                .map_err(|e| Error::io_unnamed(e))?;
             seek_to(&mut postings, from);
             Ok(Cursor {
                 postings,
@@ -155,15 +155,7 @@ impl SharedCursors {
 
 /// Offers a scored doc.
 #[inline]
-fn offer(
-    cols: &SegmentColumns,
-    seg: u32,
-    doc: u32,
-    km: f64,
-    sc: f64,
-    s: [f64; NUM_SIGNALS],
-    top: &mut TopK<'_>,
-) {
+fn offer(cols: &SegmentColumns, seg: u32, doc: u32, km: f64, sc: f64, s: Signals<f64>, top: &mut TopK<'_>) {
     if sc < top.threshold() {
         return;
     }
@@ -203,7 +195,7 @@ pub(crate) fn search(
         .collect::<Result<_>>()?;
     let mut work: Vec<Work> = Vec::new();
     for (si, cols) in snapshot.segments().iter().enumerate() {
-        for range in q.reach.ranges(cols) {
+        for range in q.constraints.reach.ranges(cols) {
             let prior = if range.remote {
                 0.0
             } else {
@@ -311,7 +303,7 @@ pub(crate) fn search(
             if summary_bound(q, cols.summary[doc as usize]) + place + EPS < theta {
                 continue;
             }
-            let mut s = [0.0; NUM_SIGNALS];
+            let mut s = Signals::default();
             stats.columns_read += 1;
             column_signals(q, cols, doc, &mut s);
             if column_part(q, &s) + place + EPS < theta {
@@ -362,10 +354,11 @@ impl<'w> BlockBounds<'w> {
                 self.reachable = true;
             } else {
                 let (lat, lon) = cols.block_centre[b];
-                let min_km = (q.reach.distance_to(lat, lon) - cols.block_radius_km[b] - 1e-3).max(r.min_km);
+                let min_km = (q.constraints.reach.distance_to(lat, lon) - cols.block_radius_km[b] - 1e-3)
+                    .max(r.min_km);
                 let prior = q.prior[usize::from(r.region)];
                 self.place = place_bound(q, false, min_km, r.moves_to, prior).min(self.work.place);
-                self.reachable = q.reach.may_reach(min_km, r.moves_to);
+                self.reachable = q.constraints.reach.may_reach(min_km, r.moves_to);
             }
         }
     }
@@ -528,7 +521,7 @@ fn walk(
             if seg.is_deleted(doc) {
                 continue;
             }
-            let mut s = [0.0; NUM_SIGNALS];
+            let mut s = Signals::default();
             stats.columns_read += 1;
             v.signals(q, &mut s);
             let columns_exact = column_part(q, &s);

@@ -1,224 +1,271 @@
-//! The scoring function: the one place a vacancy's signals and score are
-//! computed, shared by the pruned search, the exhaustive scan and `explain`.
+//! The signals: one table of what each is called, weighs by default and is
+//! read from, and the function that computes each from plain values.
+//!
+//! Adding a signal is one place: a variant of [`Signal`] with its row in
+//! [`Signal::ALL`], [`Signal::name`], [`Signal::default_weight`] and
+//! [`Signal::source`], and its function here. Weights, components,
+//! explanations, the bounds by source and the JSON names all follow the
+//! table.
 
-use super::config::{NUM_SIGNALS, signal};
-use super::query::Query;
-use crate::index::SegmentColumns;
-use crate::index::columns::{NONE_U8, NONE_U32, Summary};
+use std::ops::{Index, IndexMut};
+
+use serde::Serialize;
+
+use crate::index::columns::{NONE_U8, NONE_U32};
 use crate::model::PriorityGroup;
-use crate::retrieve::Exclusion;
-use crate::taxonomy::relatedness_packed;
 
-/// The hard constraints ([`crate::retrieve::Reach::admit`], then the minimum salary when
-/// required); on success, the distance from home in km.
-#[inline]
-pub(crate) fn admit(q: &Query, cols: &SegmentColumns, doc: u32) -> Result<f64, Exclusion> {
-    let km = q.reach.admit(cols, doc, q.today)?;
-    if q.require_salary
-        && let Some(min) = q.salary_min
-    {
-        let pay = cols.pay[doc as usize];
-        if pay != NONE_U32 && pay < min {
-            return Err(Exclusion::SalaryBelowMinimum);
+/// One signal of the score. Every signal is a number in [0, 1]; the score
+/// is their weighted mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// Skill overlap, IDF-weighted, with related-skill credit.
+    Skills,
+    /// CSCO occupation closeness.
+    Occupation,
+    /// Desired titles against the vacancy title.
+    Title,
+    /// Commute distance.
+    Location,
+    /// Willingness to move there.
+    Mobility,
+    /// Salary against the seeker's minimum.
+    Salary,
+    /// Education against the requirement.
+    Education,
+    /// Experience against the requirement.
+    Experience,
+    /// Industry preference.
+    Industry,
+    /// Posting age.
+    Freshness,
+    /// Priority-group policy boost.
+    Priority,
+}
+
+/// Where the ranker reads a signal from, which decides how the search
+/// bounds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Source {
+    /// The seeker's terms in the vacancy's postings (bounded per term).
+    Terms,
+    /// Where the vacancy is (bounded per region range and per block).
+    Place,
+    /// The vacancy's columns (bounded by its eight-byte summary).
+    Columns,
+}
+
+/// Number of signals.
+pub const NUM_SIGNALS: usize = Signal::ALL.len();
+
+impl Signal {
+    /// Every signal, in the order of component vectors and of the score's
+    /// sum.
+    pub const ALL: [Signal; 11] = [
+        Signal::Skills,
+        Signal::Occupation,
+        Signal::Title,
+        Signal::Location,
+        Signal::Mobility,
+        Signal::Salary,
+        Signal::Education,
+        Signal::Experience,
+        Signal::Industry,
+        Signal::Freshness,
+        Signal::Priority,
+    ];
+
+    /// The names, in [`Signal::ALL`] order.
+    pub const NAMES: [&'static str; NUM_SIGNALS] = {
+        let mut names = [""; NUM_SIGNALS];
+        let mut i = 0;
+        while i < NUM_SIGNALS {
+            names[i] = Signal::ALL[i].name();
+            i += 1;
+        }
+        names
+    };
+
+    /// Its name in configs, components and explanations.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Signal::Skills => "skills",
+            Signal::Occupation => "occupation",
+            Signal::Title => "title",
+            Signal::Location => "location",
+            Signal::Mobility => "mobility",
+            Signal::Salary => "salary",
+            Signal::Education => "education",
+            Signal::Experience => "experience",
+            Signal::Industry => "industry",
+            Signal::Freshness => "freshness",
+            Signal::Priority => "priority",
         }
     }
-    Ok(km)
-}
 
-/// The location signal at `km` (not remote).
-#[inline]
-pub(crate) fn location(q: &Query, km: f64) -> f64 {
-    let r = q.reach.commute_km();
-    let full = q.full_credit_km;
-    if km <= full.min(r) {
-        1.0
-    } else if km >= r {
-        0.0
-    } else {
-        1.0 - (km - full) / (r - full)
+    /// Its default weight (weights need not sum to 1: the score divides by
+    /// their sum). Skills weigh most: they are the strongest evidence of
+    /// fit; the priority boost is off unless a service turns it on.
+    pub const fn default_weight(self) -> f64 {
+        match self {
+            Signal::Skills => 0.35,
+            Signal::Occupation => 0.10,
+            Signal::Title => 0.10,
+            Signal::Location => 0.12,
+            Signal::Mobility => 0.05,
+            Signal::Salary => 0.08,
+            Signal::Education => 0.05,
+            Signal::Experience => 0.05,
+            Signal::Industry => 0.03,
+            Signal::Freshness => 0.07,
+            Signal::Priority => 0.0,
+        }
+    }
+
+    /// Where the ranker reads it from.
+    pub(crate) const fn source(self) -> Source {
+        match self {
+            Signal::Skills | Signal::Title => Source::Terms,
+            Signal::Location | Signal::Mobility => Source::Place,
+            Signal::Occupation
+            | Signal::Salary
+            | Signal::Education
+            | Signal::Experience
+            | Signal::Industry
+            | Signal::Freshness
+            | Signal::Priority => Source::Columns,
+        }
+    }
+
+    /// The signal of this name.
+    pub fn from_name(name: &str) -> Option<Signal> {
+        Signal::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Its position in component vectors.
+    #[inline]
+    pub const fn index(self) -> usize {
+        self as usize
     }
 }
 
-/// Every signal of an admitted vacancy. `mask` has bit i set when the
-/// vacancy holds query term i.
-#[inline]
-pub(crate) fn signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, mask: u128) -> [f64; NUM_SIGNALS] {
-    let mut s = [0.0; NUM_SIGNALS];
-    column_signals(q, cols, doc, &mut s);
-    place_signals(q, cols, doc, km, &mut s);
-    term_signals(q, cols.skill_count[doc as usize], mask, &mut s);
-    s
+/// One value per signal, indexed by [`Signal`].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Signals<T>([T; NUM_SIGNALS]);
+
+impl<T> Signals<T> {
+    /// From an array in [`Signal::ALL`] order.
+    pub const fn from_array(values: [T; NUM_SIGNALS]) -> Self {
+        Signals(values)
+    }
+
+    /// Each signal with its value, in [`Signal::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Signal, &T)> + '_ {
+        Signal::ALL.into_iter().zip(&self.0)
+    }
+
+    /// The values in [`Signal::ALL`] order.
+    pub fn values(&self) -> &[T; NUM_SIGNALS] {
+        &self.0
+    }
+
+    /// A value per signal, computed from each.
+    pub fn from_fn(f: impl FnMut(Signal) -> T) -> Self {
+        Signals(Signal::ALL.map(f))
+    }
+
+    /// Each value mapped.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Signals<U> {
+        Signals(self.0.map(f))
+    }
 }
 
-/// The signals that come from the seeker's terms: skills and title.
-///
-/// Skills is `R × (½ + ½·P)`: `R` is the IDF-weighted share of the seeker's
-/// skills the vacancy asks for, `P` the share of the vacancy's skills the
-/// seeker has (by count). A vacancy asking for much the seeker lacks fits
-/// less well; `P` only lowers the score, so `R` bounds it.
-#[inline]
-pub(crate) fn term_signals(q: &Query, skill_count: u8, mask: u128, s: &mut [f64; NUM_SIGNALS]) {
-    let mut r = 0.0;
-    let mut held = 0.0;
-    let mut title = 0.0;
-    for c in &q.clauses {
-        let mut best: f64 = 0.0;
-        for &(i, credit) in &c.options {
-            if mask >> i & 1 == 1 {
-                best = best.max(credit);
+impl<T> Index<Signal> for Signals<T> {
+    type Output = T;
+    #[inline]
+    fn index(&self, s: Signal) -> &T {
+        // A `Signal` is always below NUM_SIGNALS: the array has a slot for
+        // every variant.
+        #[allow(clippy::indexing_slicing)]
+        &self.0[s.index()]
+    }
+}
+
+impl<T> IndexMut<Signal> for Signals<T> {
+    #[inline]
+    fn index_mut(&mut self, s: Signal) -> &mut T {
+        #[allow(clippy::indexing_slicing)]
+        &mut self.0[s.index()]
+    }
+}
+
+impl Signals<f64> {
+    /// `Σ self[s] · other[s]` over the signals of one source, in
+    /// [`Signal::ALL`] order.
+    #[inline]
+    pub(crate) fn dot_of(&self, other: &Signals<f64>, source: Source) -> f64 {
+        let mut total = 0.0;
+        for s in Signal::ALL {
+            if s.source() == source {
+                total += self[s] * other[s];
             }
         }
-        if c.signal == signal::SKILLS {
-            r += c.share * best;
-            held += best;
-        } else {
-            title += c.share * best;
-        }
+        total
     }
-    let count = f64::from(skill_count);
-    let p = if count == 0.0 {
+
+    /// `Σ self[s]` over the signals of one source.
+    #[inline]
+    pub(crate) fn sum_of(&self, source: Source) -> f64 {
+        let mut total = 0.0;
+        for s in Signal::ALL {
+            if s.source() == source {
+                total += self[s];
+            }
+        }
+        total
+    }
+}
+
+/// The location signal at `km` from home (not remote): full within
+/// `full_km`, falling linearly to 0 at the commute radius.
+#[inline]
+pub(crate) fn location(km: f64, commute_km: f64, full_km: f64) -> f64 {
+    if km <= full_km.min(commute_km) {
         1.0
-    } else {
-        (held / count).min(1.0)
-    };
-    s[signal::SKILLS] = (r * (0.5 + 0.5 * p)).min(1.0);
-    s[signal::TITLE] = title.min(1.0);
-}
-
-/// Weighted sum of the term signals in `s` (skills and title).
-#[inline]
-pub(crate) fn term_part(q: &Query, s: &[f64; NUM_SIGNALS]) -> f64 {
-    q.weights[signal::SKILLS] * s[signal::SKILLS] + q.weights[signal::TITLE] * s[signal::TITLE]
-}
-
-/// The signals that come from where the vacancy is: location and mobility.
-#[inline]
-pub(crate) fn place_signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, s: &mut [f64; NUM_SIGNALS]) {
-    let remote = doc < cols.remote_end;
-    let within = remote || km <= q.reach.commute_km();
-    s[signal::LOCATION] = if remote { 1.0 } else { location(q, km) };
-    s[signal::MOBILITY] = if within {
+    } else if km >= commute_km {
         0.0
     } else {
-        q.prior[usize::from(cols.region[doc as usize])]
-    };
-}
-
-/// The signals read from the vacancy's columns alone (no distance, no
-/// terms): occupation, salary, education, experience, industry, freshness,
-/// priority. Cheap, so the search computes them first to prune.
-#[inline]
-pub(crate) fn column_signals(q: &Query, cols: &SegmentColumns, doc: u32, s: &mut [f64; NUM_SIGNALS]) {
-    ColumnValues::read(cols, doc).signals(q, s);
-}
-
-/// What the ranker reads of one vacancy's columns to score it (all but
-/// where it is), with the columns' sentinels.
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct ColumnValues {
-    pub occupation: u32,
-    pub pay: u32,
-    pub posted: i32,
-    pub education: u8,
-    pub experience: u8,
-    pub industry: u8,
-    pub skill_count: u8,
-}
-
-impl ColumnValues {
-    /// Reads a doc's values.
-    #[inline]
-    pub fn read(cols: &SegmentColumns, doc: u32) -> ColumnValues {
-        let d = doc as usize;
-        ColumnValues {
-            occupation: cols.occupation[d],
-            pay: cols.pay[d],
-            posted: cols.posted[d],
-            education: cols.education[d],
-            experience: cols.experience[d],
-            industry: cols.industry[d],
-            skill_count: cols.skill_count[d],
-        }
+        1.0 - (km - full_km) / (commute_km - full_km)
     }
-
-    /// Their signals, written into `s`.
-    #[inline]
-    pub fn signals(self, q: &Query, s: &mut [f64; NUM_SIGNALS]) {
-        s[signal::OCCUPATION] = occupation(q, self.occupation);
-        s[signal::SALARY] = salary(q, self.pay);
-        s[signal::EDUCATION] = education(q, self.education);
-        s[signal::EXPERIENCE] = experience(q, self.experience);
-        s[signal::INDUSTRY] = industry(q, self.industry);
-        s[signal::FRESHNESS] = f64::from(q.freshness.at(self.posted));
-        s[signal::PRIORITY] = priority(q, self.education, self.experience);
-    }
-}
-
-/// An upper bound of [`column_part`] for a vacancy, from its eight-byte
-/// summary alone: the same signal functions on values rounded the
-/// favourable way (each signal is monotone in its value).
-#[inline]
-pub(crate) fn summary_bound(q: &Query, sm: Summary) -> f64 {
-    let w = &q.weights;
-    let requirements = usize::from(sm.education_at_most()) << 4 | usize::from(sm.experience_at_most());
-    w[signal::OCCUPATION] * occupation(q, sm.occupation_group())
-        + w[signal::SALARY] * salary(q, sm.pay_ceiling())
-        + q.requirements[requirements]
-        + w[signal::INDUSTRY] * sm.industry().map_or(1.0, |i| industry(q, i))
-        + w[signal::FRESHNESS] * f64::from(q.freshness.at(sm.posted_no_earlier()))
-}
-
-/// The weighted education, experience and priority signals for every pair
-/// of requirements a summary can hold (each below 16), indexed
-/// `education << 4 | experience`: [`summary_bound`] reads them from a table.
-pub(crate) fn requirement_table(q: &Query) -> Vec<f64> {
-    let w = &q.weights;
-    (0..256u16)
-        .map(|k| {
-            let (need, years) = ((k >> 4) as u8, (k & 15) as u8);
-            w[signal::EDUCATION] * education(q, need)
-                + w[signal::EXPERIENCE] * experience(q, years)
-                + w[signal::PRIORITY] * priority(q, need, years)
-        })
-        .collect()
-}
-
-/// Closeness in the occupation hierarchy to the nearest of the seeker's
-/// occupations. Never lower for a group than for any code in it.
-#[inline]
-fn occupation(q: &Query, occ: u32) -> f64 {
-    q.occupations
-        .iter()
-        .map(|&o| relatedness_packed(o, occ))
-        .fold(0.0, f64::max)
 }
 
 /// Pay against the seeker's minimum: non-decreasing in `pay`.
 #[inline]
-fn salary(q: &Query, pay: u32) -> f64 {
-    match (q.salary_min, pay) {
-        (_, NONE_U32) => q.salary_unknown,
+pub(crate) fn salary(min: Option<u32>, pay: u32, tolerance: f64, unknown: f64) -> f64 {
+    match (min, pay) {
+        (_, NONE_U32) => unknown,
         (None, _) => 1.0,
         (Some(min), p) if p >= min => 1.0,
-        (Some(min), p) => (1.0 - f64::from(min - p) / (q.salary_tolerance * f64::from(min))).max(0.0),
+        (Some(min), p) => (1.0 - f64::from(min - p) / (tolerance * f64::from(min))).max(0.0),
     }
 }
 
-/// The seeker's education against the rank asked: non-increasing in `need`.
+/// The seeker's education rank against the rank asked: non-increasing in
+/// `need`.
 #[inline]
-fn education(q: &Query, need: u8) -> f64 {
-    match (need, q.education) {
+pub(crate) fn education(need: u8, have: Option<u8>, step: f64) -> f64 {
+    match (need, have) {
         (NONE_U8, _) | (0, _) => 1.0,
         (_, None) => 0.5,
         (n, Some(h)) if h >= n => 1.0,
-        (n, Some(h)) => (1.0 - q.education_step * f64::from(n - h)).max(0.0),
+        (n, Some(h)) => (1.0 - step * f64::from(n - h)).max(0.0),
     }
 }
 
 /// The seeker's years against the years asked: non-increasing in `years`.
 #[inline]
-fn experience(q: &Query, years: u8) -> f64 {
-    match (years, q.experience) {
+pub(crate) fn experience(years: u8, have: Option<u8>) -> f64 {
+    match (years, have) {
         (NONE_U8, _) | (0, _) => 1.0,
         (_, None) => 0.5,
         (n, Some(h)) if h >= n => 1.0,
@@ -226,14 +273,15 @@ fn experience(q: &Query, years: u8) -> f64 {
     }
 }
 
-/// The vacancy's industry against the seeker's preferences.
+/// The vacancy's industry against the seeker's preferences (bit i set =
+/// industry index i preferred; 0 = no preference).
 #[inline]
-fn industry(q: &Query, ind: u8) -> f64 {
-    if q.industries == 0 {
+pub(crate) fn industry(preferred: u32, ind: u8) -> f64 {
+    if preferred == 0 {
         1.0
     } else if ind == NONE_U8 {
         0.5
-    } else if q.industries.checked_shr(u32::from(ind)).unwrap_or(0) & 1 == 1 {
+    } else if preferred.checked_shr(u32::from(ind)).unwrap_or(0) & 1 == 1 {
         1.0
     } else {
         0.0
@@ -243,25 +291,12 @@ fn industry(q: &Query, ind: u8) -> f64 {
 /// 1 when the vacancy suits one of the seeker's priority groups:
 /// non-increasing in both requirements.
 #[inline]
-fn priority(q: &Query, need: u8, years: u8) -> f64 {
-    if q.groups.iter().any(|&g| suits(g, need, years)) {
+pub(crate) fn priority(groups: &[PriorityGroup], need: u8, years: u8) -> f64 {
+    if groups.iter().any(|&g| suits(g, need, years)) {
         1.0
     } else {
         0.0
     }
-}
-
-/// Weighted sum of the column signals in `s` (the others still zero).
-#[inline]
-pub(crate) fn column_part(q: &Query, s: &[f64; NUM_SIGNALS]) -> f64 {
-    let w = &q.weights;
-    w[signal::OCCUPATION] * s[signal::OCCUPATION]
-        + w[signal::SALARY] * s[signal::SALARY]
-        + w[signal::EDUCATION] * s[signal::EDUCATION]
-        + w[signal::EXPERIENCE] * s[signal::EXPERIENCE]
-        + w[signal::INDUSTRY] * s[signal::INDUSTRY]
-        + w[signal::FRESHNESS] * s[signal::FRESHNESS]
-        + w[signal::PRIORITY] * s[signal::PRIORITY]
 }
 
 /// Whether a vacancy with these requirements suits a priority group: entry
@@ -280,45 +315,6 @@ fn suits(group: PriorityGroup, education: u8, experience: u8) -> bool {
             edu(2) && exp(1)
         }
     }
-}
-
-/// The score of a set of signals: Σ wᵢ·sᵢ with normalised weights, summed in
-/// signal order (both ranking paths sum the same way).
-#[inline]
-pub(crate) fn score(q: &Query, s: &[f64; NUM_SIGNALS]) -> f64 {
-    let mut total = 0.0;
-    for (w, v) in q.weights.iter().zip(s) {
-        total += w * v;
-    }
-    total
-}
-
-/// Upper bound of the column signals of a vacancy holding no query term:
-/// each at most 1; occupation 0 for a seeker with no occupation or when the
-/// occupation terms bound it.
-pub(crate) fn column_bound(q: &Query) -> f64 {
-    let w = &q.weights;
-    let occupation = if q.occupations.is_empty() || q.occupation_by_terms {
-        0.0
-    } else {
-        w[signal::OCCUPATION]
-    };
-    occupation
-        + w[signal::SALARY]
-        + w[signal::EDUCATION]
-        + w[signal::EXPERIENCE]
-        + w[signal::INDUSTRY]
-        + w[signal::FRESHNESS]
-        + w[signal::PRIORITY]
-}
-
-/// Upper bound of location and mobility for vacancies of a range whose
-/// distance is at least `min_km`.
-pub(crate) fn place_bound(q: &Query, remote: bool, min_km: f64, moves_to: bool, province_prior: f64) -> f64 {
-    let w = &q.weights;
-    let location = if remote { 1.0 } else { location(q, min_km) };
-    let mobility = if remote || !moves_to { 0.0 } else { province_prior };
-    w[signal::LOCATION] * location + w[signal::MOBILITY] * mobility
 }
 
 /// The freshness signal as of one day: `2^(−age / half_life)`, 1 for a
@@ -369,90 +365,21 @@ impl Freshness {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use proptest::prelude::*;
-    use proptest::sample::Index;
-
     use super::*;
-    use crate::index::VacancyIndex;
-    use crate::model::{Cny, Education, Industry, Seeker};
-    use crate::rank::RankingConfig;
-    use crate::rank::query::{Context, Query};
-    use crate::region::RegionCode;
-    use crate::taxonomy::taxonomy;
 
-    fn sentinel_or<T: Copy + std::fmt::Debug + 'static>(
-        none: T,
-        some: impl Strategy<Value = T> + 'static,
-    ) -> impl Strategy<Value = T> {
-        prop_oneof![Just(none), some]
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(300))]
-
-        /// The search skips a vacancy on its summary's bound before reading
-        /// its columns, so that bound must never fall below the signals the
-        /// columns give, for any values and any seeker.
-        #[test]
-        fn a_summary_bounds_the_column_signals(
-            occupation in any::<Index>(),
-            pay in sentinel_or(NONE_U32, prop_oneof![0u32..50_000, any::<u32>()]),
-            posted in sentinel_or(i32::MIN, prop_oneof![20_000i32..20_500, any::<i32>()]),
-            education in sentinel_or(NONE_U8, any::<u8>()),
-            experience in sentinel_or(NONE_U8, any::<u8>()),
-            industry in sentinel_or(NONE_U8, prop_oneof![0u8..20, any::<u8>()]),
-            seeker_occupations in proptest::collection::vec(any::<Index>(), 0..3),
-            salary_min in proptest::option::of(1i64..60_000),
-            seeker_education in proptest::option::of(0usize..8),
-            seeker_experience in proptest::option::of(0u8..40),
-            industries in proptest::collection::vec(0usize..20, 0..3),
-            groups in proptest::collection::vec(0usize..6, 0..3),
-            weights in proptest::array::uniform11(0.01..1.0f64),
-            salary_unknown in 0.0..=1.0f64,
-            today in 20_000i32..20_500,
-        ) {
-            let codes: Vec<_> = taxonomy().all().iter().map(|o| o.code).collect();
-            let mut seeker = Seeker::new("s", vec![], "510104".parse::<RegionCode>().unwrap()).unwrap();
-            seeker.occupations = seeker_occupations.iter().map(|i| *i.get(&codes)).collect();
-            seeker.salary_min = salary_min.map(|y| Cny::new(y).unwrap());
-            seeker.education = seeker_education.map(|e| Education::ALL[e]);
-            seeker.experience_years = seeker_experience;
-            seeker.industries = industries.iter().filter_map(|&i| Industry::from_index(i)).collect();
-            seeker.groups = groups.iter().map(|&g| PriorityGroup::ALL[g]).collect();
-            let mut config = RankingConfig::default();
-            let w = &mut config.weights;
-            (w.skills, w.occupation, w.title, w.location, w.mobility, w.salary) =
-                (weights[0], weights[1], weights[2], weights[3], weights[4], weights[5]);
-            (w.education, w.experience, w.industry, w.freshness, w.priority) =
-                (weights[6], weights[7], weights[8], weights[9], weights[10]);
-            config.salary_unknown = salary_unknown;
-
-            let index = VacancyIndex::create_in_ram().unwrap();
-            let snapshot = index.snapshot().unwrap();
-            let freshness = Arc::new(Freshness::new(today, config.freshness_half_life_days));
-            let cx = Context { snapshot: &snapshot, config: &config, related: None, freshness: &freshness, today };
-            let q = Query::new(&cx, &seeker, seeker.commute_km, &[]).unwrap();
-
-            let values = ColumnValues {
-                occupation: occupation.get(&codes).packed(),
-                pay,
-                posted,
-                education,
-                experience,
-                industry,
-                skill_count: 0,
-            };
-            let mut s = [0.0; NUM_SIGNALS];
-            values.signals(&q, &mut s);
-            let summary = Summary::new(values.occupation, pay, posted, education, experience, industry);
-            let bound = summary_bound(&q, summary);
-            prop_assert!(
-                bound + 1e-12 >= column_part(&q, &s),
-                "bound {bound} < exact {} for {values:?}",
-                column_part(&q, &s)
-            );
+    #[test]
+    fn the_table_is_complete_and_names_are_unique() {
+        for (i, s) in Signal::ALL.iter().enumerate() {
+            assert_eq!(s.index(), i, "{s:?} out of order");
+            assert_eq!(Signal::from_name(s.name()), Some(*s));
         }
+        let total: f64 = Signal::ALL.iter().map(|s| s.default_weight()).sum();
+        assert!((total - 1.0).abs() < 1e-9, "default weights sum to {total}");
+        let w = Signals::from_fn(Signal::default_weight);
+        let ones = Signals::from_fn(|_| 1.0);
+        let by_source = w.dot_of(&ones, Source::Terms)
+            + w.dot_of(&ones, Source::Place)
+            + w.dot_of(&ones, Source::Columns);
+        assert!((by_source - total).abs() < 1e-12, "every signal has one source");
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::config::NUM_SIGNALS;
+use super::signal::Signals;
 use crate::index::SegmentColumns;
 
 /// One ranked vacancy.
@@ -15,7 +15,7 @@ pub(crate) struct Entry {
     pub ord: u64,
     pub employer: u64,
     pub km: f64,
-    pub components: [f64; NUM_SIGNALS],
+    pub components: Signals<f64>,
 }
 
 /// The best k entries seen, with an optional cap per employer.
@@ -142,7 +142,7 @@ mod tests {
             ord: u64::from(doc),
             employer: 0,
             km: 0.0,
-            components: [0.0; NUM_SIGNALS],
+            components: Signals::default(),
         }
     }
 

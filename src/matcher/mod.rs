@@ -21,148 +21,29 @@
 //! # Ok::<(), jobmatch::Error>(())
 //! ```
 
+mod result;
+mod theta;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
-use serde::ser::SerializeMap;
-use serde::{Serialize, Serializer};
 
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::model::{Date, Seeker};
-use crate::rank::config::{NUM_SIGNALS, RankingConfig, SIGNALS, signal};
+use crate::rank::RankingConfig;
 use crate::rank::query::{Context, Query};
 use crate::rank::related::SkillRelations;
+use crate::rank::score::{admit, score, signals};
 use crate::rank::search::{self, SearchStats};
-use crate::rank::signal::{Freshness, admit, score, signals};
+use crate::rank::signal::{Freshness, Signal};
 use crate::rank::topk::{Entry, TopK};
 use crate::region::RegionPrefix;
 use crate::retrieve::Exclusion;
-
-/// Per-signal values of a match, serialised as `{"skills": 0.9, …}` for
-/// every signal whose weight is not zero.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Components {
-    values: [f64; NUM_SIGNALS],
-    weights: [f64; NUM_SIGNALS],
-}
-
-impl Components {
-    /// The value of a signal by name.
-    pub fn get(&self, name: &str) -> Option<f64> {
-        SIGNALS.iter().position(|s| *s == name).map(|i| self.values[i])
-    }
-
-    /// `(name, value, normalised weight)` of every signal.
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f64, f64)> + '_ {
-        (0..NUM_SIGNALS).map(|i| (SIGNALS[i], self.values[i], self.weights[i]))
-    }
-}
-
-impl Serialize for Components {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let n = self.weights.iter().filter(|w| **w > 0.0).count();
-        let mut m = s.serialize_map(Some(n))?;
-        for (name, value, weight) in self.iter() {
-            if weight > 0.0 {
-                m.serialize_entry(name, &round6(value))?;
-            }
-        }
-        m.end()
-    }
-}
-
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
-}
-
-/// How far reach was widened to find a match (see [`RankingConfig::broaden`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Widening {
-    /// Found with the commute radius doubled.
-    CommuteX2,
-    /// Found anywhere in the seeker's province (and with the radius doubled).
-    Province,
-}
-
-/// One ranked vacancy.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Match {
-    /// Vacancy id.
-    pub vacancy: String,
-    /// Score in [0, 1].
-    pub score: f64,
-    /// Per-signal values.
-    pub components: Components,
-    /// Distance from the seeker's home, km.
-    pub distance_km: f64,
-    /// Set when the match was found only by widening reach.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub widened: Option<Widening>,
-}
-
-/// The ranked vacancies of one seeker, best first: one line of the
-/// interchange format's match results.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MatchResult {
-    /// Seeker id.
-    pub seeker: String,
-    /// Best first.
-    pub matches: Vec<Match>,
-}
-
-/// Why a vacancy scores what it does for a seeker, or why it is excluded.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Explanation {
-    /// Seeker id.
-    pub seeker: String,
-    /// Vacancy id.
-    pub vacancy: String,
-    /// The score, when the vacancy may be returned.
-    pub score: Option<f64>,
-    /// Why the vacancy is never returned to this seeker, if it is not.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub excluded: Option<String>,
-    /// Distance from home, km.
-    pub distance_km: f64,
-    /// Every signal: value, normalised weight, contribution to the score.
-    pub signals: Vec<SignalExplanation>,
-    /// Each of the seeker's skills and the credit it earned.
-    pub skills: Vec<TermCredit>,
-    /// Each of the seeker's title terms and whether the title holds it.
-    pub title_terms: Vec<TermCredit>,
-}
-
-/// One signal in an explanation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SignalExplanation {
-    /// Signal name.
-    pub name: &'static str,
-    /// Value in [0, 1].
-    pub value: f64,
-    /// Normalised weight (weights sum to 1).
-    pub weight: f64,
-    /// `value × weight`: its part of the score.
-    pub contribution: f64,
-}
-
-/// Credit one seeker skill (or title term) earned.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TermCredit {
-    /// What the seeker wrote.
-    pub term: String,
-    /// Its share of the signal (IDF over the total).
-    pub share: f64,
-    /// Credit earned: 1 when the vacancy holds it, less through a related
-    /// skill, 0 when absent.
-    pub credit: f64,
-    /// The vacancy's term that earned the credit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub matched: Option<String>,
-}
+use result::round6;
+pub use result::{Components, Explanation, Match, MatchResult, SignalExplanation, TermCredit, Widening};
+use theta::ThetaEstimate;
 
 /// Ranks vacancies of one snapshot for seekers. `Send + Sync`: share one
 /// across threads (e.g. in an `Arc`); build a new one after a commit to see it.
@@ -176,67 +57,6 @@ pub struct Matcher {
     freshness: Arc<Freshness>,
     /// What k-th scores recent seekers got, for the search's first floor.
     theta: ThetaEstimate,
-}
-
-/// A running estimate of the k-th score seekers get from a matcher, from
-/// which the search guesses a floor: exponentially weighted mean and mean
-/// absolute deviation, in relaxed atomics (a matcher is shared across
-/// threads; a race only blurs the estimate, never a result).
-#[derive(Debug, Default)]
-struct ThetaEstimate {
-    k: AtomicUsize,
-    seen: AtomicU64,
-    mean: AtomicU64,
-    deviation: AtomicU64,
-}
-
-impl ThetaEstimate {
-    /// Seekers observed before guessing.
-    const WARM_UP: u64 = 16;
-    /// Weight of each new observation.
-    const RATE: f64 = 1.0 / 32.0;
-    /// The floor: this many mean deviations below the mean (about the
-    /// 20th percentile of a normal spread), so that most first searches
-    /// settle and few run twice.
-    const DEVIATIONS: f64 = 1.0;
-
-    fn load(x: &AtomicU64) -> f64 {
-        f64::from_bits(x.load(Ordering::Relaxed))
-    }
-
-    fn store(x: &AtomicU64, v: f64) {
-        x.store(v.to_bits(), Ordering::Relaxed);
-    }
-
-    /// A floor for a search of the top `k`, once enough seekers were seen.
-    fn guess(&self, k: usize) -> Option<f64> {
-        if self.k.load(Ordering::Relaxed) != k || self.seen.load(Ordering::Relaxed) < Self::WARM_UP {
-            return None;
-        }
-        let floor = Self::load(&self.mean) - Self::DEVIATIONS * Self::load(&self.deviation);
-        floor.is_finite().then_some(floor)
-    }
-
-    /// Records a seeker's k-th score.
-    fn observe(&self, k: usize, kth: f64) {
-        if !kth.is_finite() {
-            return;
-        }
-        if self.k.swap(k, Ordering::Relaxed) != k {
-            Self::store(&self.mean, kth);
-            Self::store(&self.deviation, 0.0);
-            self.seen.store(1, Ordering::Relaxed);
-            return;
-        }
-        let mean = Self::load(&self.mean);
-        let deviation = Self::load(&self.deviation);
-        Self::store(&self.mean, mean + Self::RATE * (kth - mean));
-        Self::store(
-            &self.deviation,
-            deviation + Self::RATE * ((kth - mean).abs() - deviation),
-        );
-        self.seen.fetch_add(1, Ordering::Relaxed);
-    }
 }
 
 impl Matcher {
@@ -368,14 +188,11 @@ impl Matcher {
         let entries = self.run(&q, k, exhaustive, stats)?;
         let mut matches: Vec<Match> = entries.iter().map(|e| self.to_match(&q, e, None)).collect();
         if self.config.broaden && matches.len() < k {
-            let province = [RegionPrefix::province_of(seeker.region)];
-            let steps: [(&[RegionPrefix], Widening); 2] =
-                [(&[], Widening::CommuteX2), (&province, Widening::Province)];
-            for (extra, how) in steps {
+            for (commute_km, extra, how) in widenings(seeker) {
                 if matches.len() >= k {
                     break;
                 }
-                let wide = self.query(seeker, seeker.commute_km * 2.0, extra)?;
+                let wide = self.query(seeker, commute_km, &extra)?;
                 for e in self.run(&wide, k, exhaustive, stats)? {
                     let m = self.to_match(&wide, &e, Some(how));
                     if matches.len() < k && !matches.iter().any(|x| x.vacancy == m.vacancy) {
@@ -440,27 +257,35 @@ impl Matcher {
     /// [`Error::Invalid`] when no vacancy has that id.
     pub fn explain(&self, seeker: &Seeker, vacancy: &str) -> Result<Explanation> {
         let Some((si, doc)) = self.snapshot.find(vacancy)? else {
-            return Err(Error::invalid(
-                "vacancy",
-                format!("no vacancy `{vacancy}` in the index"),
-            ));
+            return Err(Error::UnknownVacancy {
+                id: vacancy.to_owned(),
+            });
         };
-        let q = self.query(seeker, seeker.commute_km, &[])?;
-        let seg = &self.snapshot.searcher().segment_readers()[si];
-        let cols = &self.snapshot.segments()[si];
+        let seg = self.snapshot.searcher().segment_reader(si as u32);
+        let cols = self.snapshot.segments().get(si).ok_or_else(|| Error::Corrupt {
+            reason: format!("vacancy `{vacancy}` found in segment {si}, which the snapshot lacks"),
+        })?;
+        // As `match` would: the seeker's own reach, then (with broadening
+        // on) each widening in turn; the first that admits the vacancy
+        // explains it. A vacancy no reach admits is explained under the
+        // seeker's own, with why it is excluded.
+        let mut q = self.query(seeker, seeker.commute_km, &[])?;
+        let mut admitted = admit(&q, cols, doc);
+        let mut widened = None;
+        if self.config.broaden && matches!(admitted, Err(Exclusion::OutOfReach { .. })) {
+            for (commute_km, extra, how) in widenings(seeker) {
+                let wide = self.query(seeker, commute_km, &extra)?;
+                if let Ok(km) = admit(&wide, cols, doc) {
+                    (q, admitted, widened) = (wide, Ok(km), Some(how));
+                    break;
+                }
+            }
+        }
         let mask = search::mask_of(&q, seg, doc)?;
-        let admitted = admit(&q, cols, doc);
-        let km = q.reach.distance_km(cols, doc);
+        let km = q.constraints.reach.distance_km(cols, doc);
         let s = signals(&q, cols, doc, km, mask);
-        let excluded = admitted.err().map(|e| match e {
-            Exclusion::Expired => "expired: its expiry date is before today".to_owned(),
-            Exclusion::OutOfReach { km } => format!(
-                "out of reach: {km:.1} km away, beyond the {:.0} km commute and not in a region the seeker would move to",
-                seeker.commute_km
-            ),
-            Exclusion::SalaryBelowMinimum => "pays less than the seeker's minimum salary".to_owned(),
-        });
-        let credits = |sig: usize| {
+        let excluded = admitted.err();
+        let credits = |sig: Signal| {
             q.clauses
                 .iter()
                 .filter(|c| c.signal == sig)
@@ -474,7 +299,7 @@ impl Matcher {
                         term: c.label.clone(),
                         share: round6(c.share),
                         credit: best.map_or(0.0, |b| b.1),
-                        matched: best.map(|b| q.terms[b.0].text.clone()),
+                        matched: best.and_then(|b| q.terms.get(b.0)).map(|t| t.text.clone()),
                     }
                 })
                 .collect()
@@ -484,19 +309,35 @@ impl Matcher {
             vacancy: vacancy.to_owned(),
             score: excluded.is_none().then(|| score(&q, &s)),
             excluded,
+            widened,
             distance_km: round6(km),
-            signals: (0..NUM_SIGNALS)
-                .map(|i| SignalExplanation {
-                    name: SIGNALS[i],
-                    value: round6(s[i]),
-                    weight: round6(q.weights[i]),
-                    contribution: round6(s[i] * q.weights[i]),
+            signals: Signal::ALL
+                .into_iter()
+                .map(|sig| SignalExplanation {
+                    name: sig.name(),
+                    value: round6(s[sig]),
+                    weight: round6(q.weights[sig]),
+                    contribution: round6(s[sig] * q.weights[sig]),
                 })
                 .collect(),
-            skills: credits(signal::SKILLS),
-            title_terms: credits(signal::TITLE),
+            skills: credits(Signal::Skills),
+            title_terms: credits(Signal::Title),
         })
     }
+}
+
+/// The widenings of reach that broadening tries, in order: the commute
+/// radius doubled, then the seeker's whole province as well.
+fn widenings(seeker: &Seeker) -> [(f64, Vec<RegionPrefix>, Widening); 2] {
+    let wide = seeker.commute_km * 2.0;
+    [
+        (wide, Vec::new(), Widening::CommuteX2),
+        (
+            wide,
+            vec![RegionPrefix::province_of(seeker.region)],
+            Widening::Province,
+        ),
+    ]
 }
 
 fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {

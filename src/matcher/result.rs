@@ -1,0 +1,138 @@
+//! What matching returns: ranked matches and explanations, as the
+//! interchange format writes them.
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::rank::{Signal, Signals};
+use crate::retrieve::Exclusion;
+
+/// Per-signal values of a match, serialised as `{"skills": 0.9, …}` for
+/// every signal whose weight is not zero.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Components {
+    pub(crate) values: Signals<f64>,
+    pub(crate) weights: Signals<f64>,
+}
+
+impl Components {
+    /// The value of a signal by name.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        Signal::from_name(name).map(|s| self.values[s])
+    }
+
+    /// `(name, value, normalised weight)` of every signal.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, f64, f64)> + '_ {
+        Signal::ALL
+            .into_iter()
+            .map(|s| (s.name(), self.values[s], self.weights[s]))
+    }
+}
+
+impl Serialize for Components {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let n = self.weights.values().iter().filter(|w| **w > 0.0).count();
+        let mut m = s.serialize_map(Some(n))?;
+        for (name, value, weight) in self.iter() {
+            if weight > 0.0 {
+                m.serialize_entry(name, &round6(value))?;
+            }
+        }
+        m.end()
+    }
+}
+
+pub(crate) fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// How far reach was widened to find a match (see [`RankingConfig::broaden`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Widening {
+    /// Found with the commute radius doubled.
+    CommuteX2,
+    /// Found anywhere in the seeker's province (and with the radius doubled).
+    Province,
+}
+
+/// One ranked vacancy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Match {
+    /// Vacancy id.
+    pub vacancy: String,
+    /// Score in [0, 1].
+    pub score: f64,
+    /// Per-signal values.
+    pub components: Components,
+    /// Distance from the seeker's home, km.
+    pub distance_km: f64,
+    /// Set when the match was found only by widening reach.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub widened: Option<Widening>,
+}
+
+/// The ranked vacancies of one seeker, best first: one line of the
+/// interchange format's match results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchResult {
+    /// Seeker id.
+    pub seeker: String,
+    /// Best first.
+    pub matches: Vec<Match>,
+}
+
+/// Why a vacancy scores what it does for a seeker, or why it is excluded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// Seeker id.
+    pub seeker: String,
+    /// Vacancy id.
+    pub vacancy: String,
+    /// The score, when the vacancy may be returned.
+    pub score: Option<f64>,
+    /// Why the vacancy is never returned to this seeker, if it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<Exclusion>,
+    /// Set when the vacancy is in reach only by widening (with
+    /// [`crate::rank::RankingConfig::broaden`] on): the score is then the one
+    /// a widened match gets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub widened: Option<Widening>,
+    /// Distance from home, km.
+    pub distance_km: f64,
+    /// Every signal: value, normalised weight, contribution to the score.
+    pub signals: Vec<SignalExplanation>,
+    /// Each of the seeker's skills and the credit it earned.
+    pub skills: Vec<TermCredit>,
+    /// Each of the seeker's title terms and whether the title holds it.
+    pub title_terms: Vec<TermCredit>,
+}
+
+/// One signal in an explanation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SignalExplanation {
+    /// Signal name.
+    pub name: &'static str,
+    /// Value in [0, 1].
+    pub value: f64,
+    /// Normalised weight (weights sum to 1).
+    pub weight: f64,
+    /// `value × weight`: its part of the score.
+    pub contribution: f64,
+}
+
+/// Credit one seeker skill (or title term) earned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TermCredit {
+    /// What the seeker wrote.
+    pub term: String,
+    /// Its share of the signal (IDF over the total).
+    pub share: f64,
+    /// Credit earned: 1 when the vacancy holds it, less through a related
+    /// skill, 0 when absent.
+    pub credit: f64,
+    /// The vacancy's term that earned the credit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matched: Option<String>,
+}

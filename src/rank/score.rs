@@ -1,0 +1,294 @@
+//! The scoring function: the one place a vacancy's signals and score are
+//! computed for a prepared [`Query`], shared by the pruned search, the
+//! exhaustive scan and `explain`, and the bounds the search prunes with,
+//! computed by the same functions.
+
+use super::query::Query;
+use super::signal::{self, Signal, Signals, Source};
+use crate::index::SegmentColumns;
+use crate::index::columns::Summary;
+use crate::retrieve::Exclusion;
+use crate::taxonomy::relatedness_packed;
+
+/// The hard constraints ([`crate::retrieve::Constraints::admit`]); on
+/// success, the distance from home in km.
+#[inline]
+pub(crate) fn admit(q: &Query, cols: &SegmentColumns, doc: u32) -> Result<f64, Exclusion> {
+    q.constraints.admit(cols, doc)
+}
+
+/// The location signal at `km` (not remote).
+#[inline]
+pub(crate) fn location(q: &Query, km: f64) -> f64 {
+    signal::location(km, q.constraints.reach.commute_km(), q.full_credit_km)
+}
+
+/// Every signal of an admitted vacancy. `mask` has bit i set when the
+/// vacancy holds query term i.
+#[inline]
+pub(crate) fn signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, mask: u128) -> Signals<f64> {
+    let mut s = Signals::default();
+    column_signals(q, cols, doc, &mut s);
+    place_signals(q, cols, doc, km, &mut s);
+    term_signals(q, cols.skill_count[doc as usize], mask, &mut s);
+    s
+}
+
+/// The signals that come from the seeker's terms: skills and title.
+///
+/// Skills is `R × (½ + ½·P)`: `R` is the IDF-weighted share of the seeker's
+/// skills the vacancy asks for, `P` the share of the vacancy's skills the
+/// seeker has (by count). A vacancy asking for much the seeker lacks fits
+/// less well; `P` only lowers the score, so `R` bounds it.
+#[inline]
+pub(crate) fn term_signals(q: &Query, skill_count: u8, mask: u128, s: &mut Signals<f64>) {
+    let mut r = 0.0;
+    let mut held = 0.0;
+    let mut title = 0.0;
+    for c in &q.clauses {
+        let mut best: f64 = 0.0;
+        for &(i, credit) in &c.options {
+            if mask >> i & 1 == 1 {
+                best = best.max(credit);
+            }
+        }
+        if c.signal == Signal::Skills {
+            r += c.share * best;
+            held += best;
+        } else {
+            title += c.share * best;
+        }
+    }
+    let count = f64::from(skill_count);
+    let p = if count == 0.0 {
+        1.0
+    } else {
+        (held / count).min(1.0)
+    };
+    s[Signal::Skills] = (r * (0.5 + 0.5 * p)).min(1.0);
+    s[Signal::Title] = title.min(1.0);
+}
+
+/// Weighted sum of the term signals in `s` (skills and title).
+#[inline]
+pub(crate) fn term_part(q: &Query, s: &Signals<f64>) -> f64 {
+    q.weights.dot_of(s, Source::Terms)
+}
+
+/// The signals that come from where the vacancy is: location and mobility.
+#[inline]
+pub(crate) fn place_signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, s: &mut Signals<f64>) {
+    let remote = doc < cols.remote_end;
+    let within = remote || km <= q.constraints.reach.commute_km();
+    s[Signal::Location] = if remote { 1.0 } else { location(q, km) };
+    s[Signal::Mobility] = if within {
+        0.0
+    } else {
+        q.prior[usize::from(cols.region[doc as usize])]
+    };
+}
+
+/// The signals read from the vacancy's columns alone (no distance, no
+/// terms): occupation, salary, education, experience, industry, freshness,
+/// priority. Cheap, so the search computes them first to prune.
+#[inline]
+pub(crate) fn column_signals(q: &Query, cols: &SegmentColumns, doc: u32, s: &mut Signals<f64>) {
+    ColumnValues::read(cols, doc).signals(q, s);
+}
+
+/// What the ranker reads of one vacancy's columns to score it (all but
+/// where it is), with the columns' sentinels.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct ColumnValues {
+    pub occupation: u32,
+    pub pay: u32,
+    pub posted: i32,
+    pub education: u8,
+    pub experience: u8,
+    pub industry: u8,
+    pub skill_count: u8,
+}
+
+impl ColumnValues {
+    /// Reads a doc's values.
+    #[inline]
+    pub fn read(cols: &SegmentColumns, doc: u32) -> ColumnValues {
+        let d = doc as usize;
+        ColumnValues {
+            occupation: cols.occupation[d],
+            pay: cols.pay[d],
+            posted: cols.posted[d],
+            education: cols.education[d],
+            experience: cols.experience[d],
+            industry: cols.industry[d],
+            skill_count: cols.skill_count[d],
+        }
+    }
+
+    /// Their signals, written into `s`.
+    #[inline]
+    pub fn signals(self, q: &Query, s: &mut Signals<f64>) {
+        s[Signal::Occupation] = occupation(q, self.occupation);
+        s[Signal::Salary] = salary(q, self.pay);
+        s[Signal::Education] = signal::education(self.education, q.education, q.education_step);
+        s[Signal::Experience] = signal::experience(self.experience, q.experience);
+        s[Signal::Industry] = signal::industry(q.industries, self.industry);
+        s[Signal::Freshness] = f64::from(q.freshness.at(self.posted));
+        s[Signal::Priority] = signal::priority(&q.groups, self.education, self.experience);
+    }
+}
+
+/// An upper bound of [`column_part`] for a vacancy, from its eight-byte
+/// summary alone: the same signal functions on values rounded the
+/// favourable way (each signal is monotone in its value).
+#[inline]
+pub(crate) fn summary_bound(q: &Query, sm: Summary) -> f64 {
+    let w = &q.weights;
+    let requirements = usize::from(sm.education_at_most()) << 4 | usize::from(sm.experience_at_most());
+    w[Signal::Occupation] * occupation(q, sm.occupation_group())
+        + w[Signal::Salary] * salary(q, sm.pay_ceiling())
+        + q.requirements[requirements]
+        + w[Signal::Industry] * sm.industry().map_or(1.0, |i| signal::industry(q.industries, i))
+        + w[Signal::Freshness] * f64::from(q.freshness.at(sm.posted_no_earlier()))
+}
+
+/// Closeness in the occupation hierarchy to the nearest of the seeker's
+/// occupations. Never lower for a group than for any code in it.
+#[inline]
+fn occupation(q: &Query, occ: u32) -> f64 {
+    q.occupations
+        .iter()
+        .map(|&o| relatedness_packed(o, occ))
+        .fold(0.0, f64::max)
+}
+
+/// Pay against the seeker's minimum.
+#[inline]
+fn salary(q: &Query, pay: u32) -> f64 {
+    signal::salary(q.salary_min, pay, q.salary_tolerance, q.salary_unknown)
+}
+
+/// Weighted sum of the column signals in `s` (the others still zero).
+#[inline]
+pub(crate) fn column_part(q: &Query, s: &Signals<f64>) -> f64 {
+    q.weights.dot_of(s, Source::Columns)
+}
+
+/// The score of a set of signals: Σ wᵢ·sᵢ with normalised weights, summed in
+/// signal order (both ranking paths sum the same way).
+#[inline]
+pub(crate) fn score(q: &Query, s: &Signals<f64>) -> f64 {
+    let mut total = 0.0;
+    for (w, v) in q.weights.values().iter().zip(s.values()) {
+        total += w * v;
+    }
+    total
+}
+
+/// Upper bound of the column signals of a vacancy holding no query term:
+/// each at most 1; occupation 0 for a seeker with no occupation or when the
+/// occupation terms bound it.
+pub(crate) fn column_bound(q: &Query) -> f64 {
+    let mut w = q.weights;
+    if q.occupations.is_empty() || q.occupation_by_terms {
+        w[Signal::Occupation] = 0.0;
+    }
+    w.sum_of(Source::Columns)
+}
+
+/// Upper bound of location and mobility for vacancies of a range whose
+/// distance is at least `min_km`.
+pub(crate) fn place_bound(q: &Query, remote: bool, min_km: f64, moves_to: bool, province_prior: f64) -> f64 {
+    let w = &q.weights;
+    let location = if remote { 1.0 } else { location(q, min_km) };
+    let mobility = if remote || !moves_to { 0.0 } else { province_prior };
+    w[Signal::Location] * location + w[Signal::Mobility] * mobility
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use proptest::prelude::*;
+    use proptest::sample::Index;
+
+    use super::*;
+    use crate::index::VacancyIndex;
+    use crate::index::columns::{NONE_U8, NONE_U32};
+    use crate::model::{Cny, Education, Industry, PriorityGroup, Seeker};
+    use crate::rank::RankingConfig;
+    use crate::rank::query::{Context, Query};
+    use crate::rank::signal::Freshness;
+    use crate::region::RegionCode;
+    use crate::taxonomy::taxonomy;
+
+    fn sentinel_or<T: Copy + std::fmt::Debug + 'static>(
+        none: T,
+        some: impl Strategy<Value = T> + 'static,
+    ) -> impl Strategy<Value = T> {
+        prop_oneof![Just(none), some]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The search skips a vacancy on its summary's bound before reading
+        /// its columns, so that bound must never fall below the signals the
+        /// columns give, for any values and any seeker.
+        #[test]
+        fn a_summary_bounds_the_column_signals(
+            occupation in any::<Index>(),
+            pay in sentinel_or(NONE_U32, prop_oneof![0u32..50_000, any::<u32>()]),
+            posted in sentinel_or(i32::MIN, prop_oneof![20_000i32..20_500, any::<i32>()]),
+            education in sentinel_or(NONE_U8, any::<u8>()),
+            experience in sentinel_or(NONE_U8, any::<u8>()),
+            industry in sentinel_or(NONE_U8, prop_oneof![0u8..20, any::<u8>()]),
+            seeker_occupations in proptest::collection::vec(any::<Index>(), 0..3),
+            salary_min in proptest::option::of(1i64..60_000),
+            seeker_education in proptest::option::of(0usize..8),
+            seeker_experience in proptest::option::of(0u8..40),
+            industries in proptest::collection::vec(0usize..20, 0..3),
+            groups in proptest::collection::vec(0usize..6, 0..3),
+            weights in proptest::array::uniform11(0.01..1.0f64),
+            salary_unknown in 0.0..=1.0f64,
+            today in 20_000i32..20_500,
+        ) {
+            let codes: Vec<_> = taxonomy().all().iter().map(|o| o.code).collect();
+            let mut seeker = Seeker::new("s", vec![], "510104".parse::<RegionCode>().unwrap()).unwrap();
+            seeker.occupations = seeker_occupations.iter().map(|i| *i.get(&codes)).collect();
+            seeker.salary_min = salary_min.map(|y| Cny::new(y).unwrap());
+            seeker.education = seeker_education.map(|e| Education::ALL[e]);
+            seeker.experience_years = seeker_experience;
+            seeker.industries = industries.iter().filter_map(|&i| Industry::from_index(i)).collect();
+            seeker.groups = groups.iter().map(|&g| PriorityGroup::ALL[g]).collect();
+            let mut config = RankingConfig::default();
+            config.weights = crate::rank::Weights::from(Signals::from_array(weights));
+            config.salary_unknown = salary_unknown;
+
+            let index = VacancyIndex::create_in_ram().unwrap();
+            let snapshot = index.snapshot().unwrap();
+            let freshness = Arc::new(Freshness::new(today, config.freshness_half_life_days));
+            let cx = Context { snapshot: &snapshot, config: &config, related: None, freshness: &freshness, today };
+            let q = Query::new(&cx, &seeker, seeker.commute_km, &[]).unwrap();
+
+            let values = ColumnValues {
+                occupation: occupation.get(&codes).packed(),
+                pay,
+                posted,
+                education,
+                experience,
+                industry,
+                skill_count: 0,
+            };
+            let mut s = Signals::default();
+            values.signals(&q, &mut s);
+            let summary = Summary::new(values.occupation, pay, posted, education, experience, industry);
+            let bound = summary_bound(&q, summary);
+            prop_assert!(
+                bound + 1e-12 >= column_part(&q, &s),
+                "bound {bound} < exact {} for {values:?}",
+                column_part(&q, &s)
+            );
+        }
+    }
+}
