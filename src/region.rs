@@ -410,6 +410,43 @@ impl Gazetteer {
         })
     }
 
+    /// The one unit a person means by `text`: a 6-digit code, or a name
+    /// (`九龙坡区` or its short form `九龙坡`).
+    ///
+    /// ```
+    /// use jobmatch::region::gazetteer;
+    /// assert_eq!(gazetteer().resolve("九龙坡")?.code.to_string(), "500107");
+    /// assert_eq!(gazetteer().resolve("500107")?.name, "九龙坡区");
+    /// # Ok::<(), jobmatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnknownRegion`] when nothing has that code or name;
+    /// [`Error::Invalid`] (field `region`) listing the codes when the name
+    /// is ambiguous.
+    pub fn resolve(&self, text: &str) -> Result<&Region> {
+        if let Ok(code) = text.parse::<RegionCode>() {
+            return Ok(self.get(code));
+        }
+        match self.find(text).as_slice() {
+            [one] => Ok(one),
+            [] => Err(Error::UnknownRegion {
+                code: text.to_owned(),
+            }),
+            many => Err(Error::invalid(
+                "region",
+                format!(
+                    "`{text}` names {} units ({}): give the code",
+                    many.len(),
+                    many.iter()
+                        .map(|r| r.code.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+        }
+    }
+
     /// Every unit, provinces first, in the table's order.
     pub fn all(&self) -> &[Region] {
         &self.regions

@@ -235,6 +235,85 @@ fn explain_agrees_with_match_scores() {
     }
 }
 
+#[test]
+fn explain_agrees_with_every_match_when_broadening() {
+    // A sparse market (60 vacancies over two provinces) and short commutes:
+    // most seekers find fewer than k in reach, so widened matches abound.
+    let (index, market) = market_index(60, 17, 2);
+    let config = RankingConfig {
+        broaden: true,
+        ..RankingConfig::default()
+    };
+    let matcher = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
+    let mut widened = 0;
+    for j in 0..40 {
+        let mut seeker = market.seeker(j);
+        seeker.commute_km = seeker.commute_km.min(15.0);
+        for m in matcher.match_one(&seeker, 10).unwrap().matches {
+            let e = matcher.explain(&seeker, &m.vacancy).unwrap();
+            assert_eq!(e.score, Some(m.score), "{}: {m:?} vs {e:?}", seeker.id);
+            assert!(e.excluded.is_none(), "{e:?}");
+            assert_eq!(e.widened.is_some(), m.widened.is_some(), "{m:?} vs {e:?}");
+            widened += usize::from(m.widened.is_some());
+        }
+    }
+    assert!(
+        widened > 20,
+        "only {widened} widened matches: the test does not test widening"
+    );
+}
+
+#[test]
+fn an_invalid_seeker_built_in_code_is_an_error_not_an_empty_result() {
+    let (index, market) = market_index(50, 3, 1);
+    let matcher = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    for bad in [f64::NAN, f64::INFINITY, -1.0] {
+        let mut seeker = market.seeker(0);
+        seeker.commute_km = bad;
+        for r in [
+            matcher.match_one(&seeker, 10),
+            matcher.match_exhaustive(&seeker, 10),
+        ] {
+            let e = r.unwrap_err();
+            assert!(
+                matches!(&e, jobmatch::Error::Invalid { field, .. } if field.contains("commute_km")),
+                "{bad}: {e}"
+            );
+        }
+        assert!(matcher.explain(&seeker, "v0").is_err());
+    }
+    let mut seeker = market.seeker(0);
+    seeker.mobility.max_km = Some(f64::NAN);
+    assert!(matcher.match_one(&seeker, 10).is_err());
+}
+
+#[test]
+fn absurd_k_and_unknown_ids_are_typed_errors() {
+    let config = RankingConfig {
+        max_k: usize::MAX,
+        ..RankingConfig::default()
+    };
+    assert!(matches!(config.validate(), Err(jobmatch::Error::Config { .. })));
+    let (index, market) = market_index(50, 3, 1);
+    let config = RankingConfig {
+        max_k: RankingConfig::MAX_K_LIMIT,
+        ..RankingConfig::default()
+    };
+    let matcher = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
+    let seeker = market.seeker(0);
+    // k far above the market: every vacancy in reach, no panic, no waste.
+    let all = matcher.match_one(&seeker, RankingConfig::MAX_K_LIMIT).unwrap();
+    assert!(all.matches.len() <= 50);
+    assert!(matches!(
+        matcher.match_one(&seeker, RankingConfig::MAX_K_LIMIT + 1),
+        Err(jobmatch::Error::TooLarge { .. })
+    ));
+    assert!(matches!(
+        matcher.explain(&seeker, "no-such-vacancy"),
+        Err(jobmatch::Error::UnknownVacancy { .. })
+    ));
+}
+
 fn vacancy(id: &str, title: &str, skills: &[&str], region: &str) -> Vacancy {
     let mut v = Vacancy::new(id, title, region.parse().unwrap()).unwrap();
     v.skills = skills.iter().map(|s| s.to_string()).collect();

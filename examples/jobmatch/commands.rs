@@ -225,30 +225,14 @@ impl InlineSeeker {
             field: "--region".into(),
             reason: "an inline seeker needs a home region (code or name)".into(),
         })?;
-        let region: RegionCode = match region.parse() {
-            Ok(code) => code,
-            Err(_) => match gazetteer().find(region).as_slice() {
-                [one] => one.code,
-                [] => {
-                    return Err(Error::UnknownRegion {
-                        code: region.to_owned(),
-                    });
-                }
-                many => {
-                    return Err(Error::Invalid {
-                        field: "--region".into(),
-                        reason: format!(
-                            "`{region}` names {} units ({}): give the code",
-                            many.len(),
-                            many.iter()
-                                .map(|r| r.code.to_string())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                    });
-                }
+        let region = gazetteer().resolve(region).map_err(|e| match e {
+            Error::Invalid { reason, .. } => Error::Invalid {
+                field: "--region".into(),
+                reason,
             },
-        };
+            other => other,
+        })?;
+        let region = region.code;
         let mut s = Seeker::new("cli", self.skills.clone().unwrap_or_default(), region)?;
         s.titles = self.titles.clone();
         if let Some(km) = self.commute_km {

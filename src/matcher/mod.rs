@@ -177,6 +177,7 @@ impl Matcher {
         stats: &mut SearchStats,
     ) -> Result<MatchResult> {
         self.check_k(k)?;
+        validate(seeker)?;
         let q = self.query(seeker, seeker.commute_km, &[])?;
         if k == 0 {
             // Nothing to rank, once the seeker is known to be valid.
@@ -210,7 +211,8 @@ impl Matcher {
     /// The `k` best vacancies for a seeker, through the index with pruning.
     ///
     /// # Errors
-    /// [`Error::TooLarge`] when `k` or the seeker's terms exceed the
+    /// [`Error::Invalid`] naming the seeker and field when the seeker is
+    /// invalid (e.g. a NaN commute radius); [`Error::TooLarge`] when `k` or the seeker's terms exceed the
     /// configured limits; [`Error::Index`] on a read failure.
     pub fn match_one(&self, seeker: &Seeker, k: usize) -> Result<MatchResult> {
         self.rank(seeker, k, false, &mut SearchStats::default())
@@ -256,6 +258,7 @@ impl Matcher {
     /// # Errors
     /// [`Error::Invalid`] when no vacancy has that id.
     pub fn explain(&self, seeker: &Seeker, vacancy: &str) -> Result<Explanation> {
+        validate(seeker)?;
         let Some((si, doc)) = self.snapshot.find(vacancy)? else {
             return Err(Error::UnknownVacancy {
                 id: vacancy.to_owned(),
@@ -324,6 +327,20 @@ impl Matcher {
             title_terms: credits(Signal::Title),
         })
     }
+}
+
+/// Checks a seeker at the door: its fields are public, so one built or
+/// changed in code is checked here as one read from a file is checked when
+/// parsed (a NaN radius would otherwise match nothing, silently). The error
+/// names the seeker.
+fn validate(seeker: &Seeker) -> Result<()> {
+    seeker.validate().map_err(|e| match e {
+        Error::Invalid { field, reason } => Error::Invalid {
+            field: format!("seeker `{}`: {field}", seeker.id),
+            reason,
+        },
+        other => other,
+    })
 }
 
 /// The widenings of reach that broadening tries, in order: the commute

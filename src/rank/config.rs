@@ -166,7 +166,8 @@ pub struct RankingConfig {
     /// then to the seeker's whole province, and mark those results
     /// (default false).
     pub broaden: bool,
-    /// Largest k a request may ask for (default 1,000).
+    /// Largest k a request may ask for (default 1,000; at most
+    /// [`RankingConfig::MAX_K_LIMIT`]).
     pub max_k: usize,
     /// Most skills a seeker may list (default 64).
     pub max_skills_per_seeker: usize,
@@ -198,6 +199,10 @@ impl Default for RankingConfig {
 }
 
 impl RankingConfig {
+    /// The largest `max_k` a config may set: a result list longer than this
+    /// is no recommendation, and it bounds the memory one request can claim.
+    pub const MAX_K_LIMIT: usize = 100_000;
+
     /// Checks that every number is finite and in range.
     ///
     /// # Errors
@@ -242,8 +247,8 @@ impl RankingConfig {
         if self.max_per_employer == Some(0) {
             return bad("max_per_employer must be at least 1");
         }
-        if self.max_k == 0 {
-            return bad("max_k must be at least 1");
+        if self.max_k == 0 || self.max_k > Self::MAX_K_LIMIT {
+            return bad("max_k must be between 1 and 100000");
         }
         Ok(())
     }

@@ -33,7 +33,9 @@ impl<'a> TopK<'a> {
         TopK {
             k,
             cap,
-            entries: Vec::with_capacity(k + 1),
+            // Grown as entries come: k is bounded by the config, but a large k
+            // with few vacancies in reach should not claim memory up front.
+            entries: Vec::with_capacity(k.saturating_add(1).min(1024)),
             segments,
             floor: f64::NEG_INFINITY,
         }
