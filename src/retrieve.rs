@@ -277,7 +277,7 @@ pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> R
             let inv = seg.inverted_index(term.field())?;
             let Some(mut postings) = inv
                 .read_postings(term, IndexRecordOption::Basic)
-                .map_err(|e| Error::io_unnamed(e))?
+                .map_err(Error::io_unnamed)?
             else {
                 continue;
             };

@@ -119,7 +119,7 @@ impl Snapshot {
             let inv = seg.inverted_index(self.fields.id)?;
             if let Some(mut postings) = inv
                 .read_postings(&term, IndexRecordOption::Basic)
-                .map_err(|e| Error::io_unnamed(e))?
+                .map_err(Error::io_unnamed)?
             {
                 use tantivy::DocSet;
                 let mut doc = postings.doc();

@@ -57,7 +57,7 @@ impl SkillRelations {
         let mut df: HashMap<Vec<u8>, u32> = HashMap::new();
         for seg in readers {
             let inv = seg.inverted_index(field)?;
-            let mut stream = inv.terms().stream().map_err(|e| Error::io_unnamed(e))?;
+            let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
             while stream.advance() {
                 *df.entry(stream.key().to_vec()).or_default() += stream.value().doc_freq;
             }
@@ -94,7 +94,7 @@ impl SkillRelations {
                 let term = tantivy::Term::from_field_text(field, term);
                 let Some(mut postings) = inv
                     .read_postings(&term, IndexRecordOption::Basic)
-                    .map_err(|e| Error::io_unnamed(e))?
+                    .map_err(Error::io_unnamed)?
                 else {
                     continue;
                 };

@@ -261,9 +261,11 @@ mod tests {
             seeker.experience_years = seeker_experience;
             seeker.industries = industries.iter().filter_map(|&i| Industry::from_index(i)).collect();
             seeker.groups = groups.iter().map(|&g| PriorityGroup::ALL[g]).collect();
-            let mut config = RankingConfig::default();
-            config.weights = crate::rank::Weights::from(Signals::from_array(weights));
-            config.salary_unknown = salary_unknown;
+            let config = RankingConfig {
+                weights: crate::rank::Weights::from(Signals::from_array(weights)),
+                salary_unknown,
+                ..RankingConfig::default()
+            };
 
             let index = VacancyIndex::create_in_ram().unwrap();
             let snapshot = index.snapshot().unwrap();

@@ -94,7 +94,7 @@ fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
         let inverted = seg.inverted_index(t.term.field())?;
         if let Some(info) = inverted
             .get_term_info(&t.term)
-            .map_err(|e| Error::io_unnamed(e))?
+            .map_err(Error::io_unnamed)?
         {
             out.push(SegTerm {
                 term: i,
@@ -117,7 +117,7 @@ fn open(terms: &[SegTerm], from: u32) -> Result<Vec<Cursor>> {
             let mut postings = t
                 .inverted
                 .read_postings_from_terminfo(&t.info, IndexRecordOption::Basic)
-                .map_err(|e| Error::io_unnamed(e))?;
+                .map_err(Error::io_unnamed)?;
             seek_to(&mut postings, from);
             Ok(Cursor {
                 postings,
