@@ -52,6 +52,14 @@
 //! error, never a panic.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Nothing a user supplies may panic: no unwrap, no expect, no unchecked
+// index. A module that indexes in its hot loop says why the index is in
+// range where it allows it.
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 pub mod error;
 pub mod index;

@@ -158,7 +158,12 @@ impl Matcher {
 
     fn to_match(&self, q: &Query, e: &Entry, widened: Option<Widening>) -> Match {
         Match {
-            vacancy: self.snapshot.segments()[e.segment as usize].id(e.doc),
+            // Entries come from a search of this very snapshot.
+            vacancy: self
+                .snapshot
+                .segments()
+                .get(e.segment as usize)
+                .map_or_else(String::new, |c| c.id(e.doc)),
             score: e.score,
             components: Components {
                 values: e.components,

@@ -81,11 +81,15 @@ impl Industry {
     }
 
     /// Chinese name, e.g. `制造业`.
+    // An `Industry` holds an index below `SECTIONS.len()` (its only
+    // constructors check), so these lookups are in range.
+    #[allow(clippy::indexing_slicing)]
     pub fn name_zh(self) -> &'static str {
         SECTIONS[self.index()].0
     }
 
     /// English name, e.g. `Manufacturing`.
+    #[allow(clippy::indexing_slicing)]
     pub fn name_en(self) -> &'static str {
         SECTIONS[self.index()].1
     }

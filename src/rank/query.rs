@@ -201,7 +201,9 @@ impl Query {
         // A term's bound: everything it can add through every clause it serves.
         for c in &clauses {
             for &(i, credit) in &c.options {
-                terms[i].ub += weights[c.signal] * c.share * credit;
+                if let Some(t) = terms.get_mut(i) {
+                    t.ub += weights[c.signal] * c.share * credit;
+                }
             }
         }
 

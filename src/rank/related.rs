@@ -10,6 +10,10 @@
 //! skill's nearest neighbours are found once, when learning, through the
 //! skills of each group it belongs to: the query path only reads them.
 
+// Indexing here cannot panic: term and group positions index the matrix and lists built here with
+// those very counts.
+#![allow(clippy::indexing_slicing)]
+
 use std::collections::HashMap;
 
 use ndarray::{Array2, Axis};

@@ -3,6 +3,11 @@
 //! exhaustive scan and `explain`, and the bounds the search prunes with,
 //! computed by the same functions.
 
+// Indexing here cannot panic: doc ids are below `max_doc`, the length of every column; dense regions
+// below the gazetteer's size, the length of `prior`; a summary's
+// requirements pair is below 256, the length of `requirements`.
+#![allow(clippy::indexing_slicing)]
+
 use super::query::Query;
 use super::signal::{self, Signal, Signals, Source};
 use crate::index::SegmentColumns;

@@ -31,6 +31,12 @@
 //! included, broken by id) is skipped. The values compared are computed by
 //! the same functions as the final score.
 
+// Indexing here cannot panic: doc ids come from this segment's postings or doc-id ranges, all below
+// `max_doc`, the length of every column (`SegmentColumns::load`); term
+// positions are below the query's term count, cursors' positions below
+// their count.
+#![allow(clippy::indexing_slicing)]
+
 use std::sync::Arc;
 
 use tantivy::index::InvertedIndexReader;
@@ -92,10 +98,7 @@ fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
     let mut out = Vec::with_capacity(q.terms.len());
     for (i, t) in q.terms.iter().enumerate() {
         let inverted = seg.inverted_index(t.term.field())?;
-        if let Some(info) = inverted
-            .get_term_info(&t.term)
-            .map_err(Error::io_unnamed)?
-        {
+        if let Some(info) = inverted.get_term_info(&t.term).map_err(Error::io_unnamed)? {
             out.push(SegTerm {
                 term: i,
                 ub: t.ub,

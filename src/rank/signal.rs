@@ -76,6 +76,8 @@ impl Signal {
     ];
 
     /// The names, in [`Signal::ALL`] order.
+    // Evaluated at compile time, where an index out of range fails the build.
+    #[allow(clippy::indexing_slicing)]
     pub const NAMES: [&'static str; NUM_SIGNALS] = {
         let mut names = [""; NUM_SIGNALS];
         let mut i = 0;

@@ -20,6 +20,10 @@
 //! The coder is built once from the shipped taxonomy (a few tens of
 //! milliseconds) and is deterministic: ties are broken by code.
 
+// Indexing here cannot panic: document and occupation positions index the coder's own tables, built
+// together; n-gram windows stay inside the character vector.
+#![allow(clippy::indexing_slicing)]
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
@@ -236,7 +240,7 @@ impl Classifier {
             let keywords: String = vocab
                 .profile(o.code)
                 .iter()
-                .map(|&id| vocab.get(id).name.clone())
+                .filter_map(|&id| vocab.get(id).map(|s| s.name.clone()))
                 .collect::<Vec<_>>()
                 .join(" ");
             if !keywords.is_empty() {
