@@ -3,7 +3,7 @@
 //! Reach is a hard constraint: a vacancy is in reach when it is remote, within
 //! the seeker's commute radius, or in a region the seeker would move to
 //! (within `max_km`), or anywhere within `max_km` for a seeker who relocates.
-//! Segments are sorted by region (remote first), so [`Reach::ranges`] turns
+//! Segments are sorted by region (remote first), so `Reach::ranges` turns
 //! reach into a few doc-id ranges per segment; a region is skipped only when
 //! a proven lower bound on its vacancies' distance rules it out.
 
@@ -35,7 +35,7 @@ pub(crate) struct Reach {
 }
 
 /// Why a vacancy can never be returned to a seeker: the hard constraints,
-/// all checked in [`Constraints::admit`].
+/// all checked in `Constraints::admit`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 #[non_exhaustive]

@@ -40,7 +40,7 @@ use crate::rank::search::{self, SearchStats};
 use crate::rank::signal::{Freshness, Signal};
 use crate::rank::topk::{Entry, TopK};
 use crate::region::RegionPrefix;
-use crate::retrieve::Exclusion;
+pub use crate::retrieve::Exclusion;
 use result::round6;
 pub use result::{Components, Explanation, Match, MatchResult, SignalExplanation, TermCredit, Widening};
 use theta::ThetaEstimate;

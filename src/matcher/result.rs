@@ -46,7 +46,8 @@ pub(crate) fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// How far reach was widened to find a match (see [`RankingConfig::broaden`]).
+/// How far reach was widened to find a match (see
+/// [`crate::rank::RankingConfig::broaden`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Widening {

@@ -33,4 +33,5 @@ pub mod signal;
 pub(crate) mod topk;
 
 pub use config::{MobilityPrior, RankingConfig, Weights};
+pub use search::SearchStats;
 pub use signal::{NUM_SIGNALS, Signal, Signals};

@@ -3,7 +3,7 @@
 //!
 //! Adding a signal is one place: a variant of [`Signal`] with its row in
 //! [`Signal::ALL`], [`Signal::name`], [`Signal::default_weight`] and
-//! [`Signal::source`], and its function here. Weights, components,
+//! `Signal::source`, and its function here. Weights, components,
 //! explanations, the bounds by source and the JSON names all follow the
 //! table.
 

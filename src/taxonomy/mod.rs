@@ -12,8 +12,6 @@ pub mod occupation;
 pub mod skill;
 
 pub use classify::{Coded, MIN_CODING_CONFIDENCE, classifier, classify, code_title};
-pub use occupation::{
-    Occupation, OccupationCode, OccupationLevel, PathTerm, Taxonomy, path_credits, path_terms,
-    relatedness_packed, taxonomy,
-};
+pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, taxonomy};
+pub(crate) use occupation::{path_credits, path_terms, relatedness_packed};
 pub use skill::{SkillId, SkillVocabulary, skills};

@@ -302,7 +302,7 @@ const BY_SHARED_PARTS: [f64; 5] = [0.0, 0.1, 0.3, 0.6, 1.0];
 
 /// [`Taxonomy::relatedness`] on packed codes (see [`OccupationCode::packed`]),
 /// for the ranker's hot loop; 0 when either code is 0 (unknown).
-pub fn relatedness_packed(a: u32, b: u32) -> f64 {
+pub(crate) fn relatedness_packed(a: u32, b: u32) -> f64 {
     if a == 0 || b == 0 {
         return 0.0;
     }
@@ -325,7 +325,7 @@ pub fn relatedness_packed(a: u32, b: u32) -> f64 {
 /// nothing from it. The ranker prunes with these bounds and still scores
 /// from the code itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct PathTerm {
+pub(crate) struct PathTerm {
     /// Parts kept (1–4), or 0 for the code exactly. Parts, not depth:
     /// `1-01-00-01` and `1-01-00-02` share three parts.
     level: u8,
@@ -348,7 +348,7 @@ impl PathTerm {
 /// each `l` up to its depth, and its exact code when it is a group (no
 /// seeker asks for an occupation's exact term: only ancestors have one in
 /// [`path_credits`]).
-pub fn path_terms(c: OccupationCode) -> Vec<PathTerm> {
+pub(crate) fn path_terms(c: OccupationCode) -> Vec<PathTerm> {
     let depth = c.depth();
     let mut out: Vec<PathTerm> = (1..=depth)
         .map(|l| PathTerm {
@@ -371,7 +371,7 @@ pub fn path_terms(c: OccupationCode) -> Vec<PathTerm> {
 /// shared parts; one at or below `o` also holds `o`'s own prefix term, and
 /// one coded exactly at an ancestor of `o` holds that ancestor's exact term,
 /// each topping the sum up to 1.
-pub fn path_credits(o: OccupationCode) -> Vec<(PathTerm, f64)> {
+pub(crate) fn path_credits(o: OccupationCode) -> Vec<(PathTerm, f64)> {
     let depth = o.depth();
     let mut out = Vec::with_capacity(2 * depth);
     for l in 1..depth {
