@@ -46,8 +46,8 @@ use tantivy::{DocSet, SegmentReader, TERMINATED};
 
 use super::query::Query;
 use super::score::{
-    ColumnValues, admit, column_bound, column_part, column_signals, location, place_bound, place_signals,
-    score, signals, summary_bound, term_part, term_signals,
+    ColumnValues, admit, column_bound, column_part, location, place_bound, place_signals, score, signals,
+    summary_bound, term_part, term_signals,
 };
 use super::signal::Signals;
 use super::topk::{Entry, TopK};
@@ -156,21 +156,119 @@ impl SharedCursors {
     }
 }
 
-/// Offers a scored doc.
-#[inline]
-fn offer(cols: &SegmentColumns, seg: u32, doc: u32, km: f64, sc: f64, s: Signals<f64>, top: &mut TopK<'_>) {
-    if sc < top.threshold() {
-        return;
+/// One segment as a search reads it: tantivy's reader, the decoded
+/// columns, the query's terms present in it, and what every step of the
+/// bound chain shares (tantivy's `Weight`/`Scorer` split: what is per query
+/// lives in [`Query`], what is per segment here).
+struct SegmentSearch<'a> {
+    q: &'a Query,
+    /// Position of the segment in the snapshot.
+    ord: u32,
+    reader: &'a SegmentReader,
+    cols: &'a SegmentColumns,
+    /// The query's terms present in the segment, by ascending bound.
+    terms: Vec<SegTerm>,
+    /// Bound of the column signals of a vacancy holding no query term.
+    columns: f64,
+}
+
+impl<'a> SegmentSearch<'a> {
+    fn new(q: &'a Query, ord: usize, reader: &'a SegmentReader, cols: &'a SegmentColumns) -> Result<Self> {
+        Ok(SegmentSearch {
+            q,
+            ord: ord as u32,
+            reader,
+            cols,
+            terms: segment_terms(q, reader)?,
+            columns: column_bound(q),
+        })
     }
-    top.offer(Entry {
-        score: sc,
-        segment: seg,
-        doc,
-        ord: cols.id_ord(doc),
-        employer: cols.employer[doc as usize],
-        km,
-        components: s,
-    });
+
+    /// The bound chain's column step, shared by the walk and the term-less
+    /// scan: a doc's exact column signals, unless with them (and `rest`, the
+    /// bound of everything else) it cannot reach `theta`.
+    #[inline]
+    fn exact_columns(
+        &self,
+        v: ColumnValues,
+        rest: f64,
+        theta: f64,
+        stats: &mut SearchStats,
+    ) -> Option<(Signals<f64>, f64)> {
+        let mut s = Signals::default();
+        stats.columns_read += 1;
+        v.signals(self.q, &mut s);
+        let exact = column_part(self.q, &s);
+        (rest + exact + EPS >= theta).then_some((s, exact))
+    }
+
+    /// The chain's last step, shared likewise: the hard constraints, then
+    /// the distance's signals and the full score (`s` holds every other
+    /// signal), offered to the top k.
+    #[inline]
+    fn admit_and_offer(&self, doc: u32, mut s: Signals<f64>, top: &mut TopK<'_>, stats: &mut SearchStats) {
+        let (q, cols) = (self.q, self.cols);
+        let Ok(km) = admit(q, cols, doc) else { return };
+        place_signals(q, cols, doc, km, &mut s);
+        stats.scored += 1;
+        self.offer(doc, km, s, top);
+    }
+
+    /// Offers a scored doc to the top k.
+    #[inline]
+    fn offer(&self, doc: u32, km: f64, s: Signals<f64>, top: &mut TopK<'_>) {
+        let sc = score(self.q, &s);
+        if sc < top.threshold() {
+            return;
+        }
+        let cols = self.cols;
+        top.offer(Entry {
+            score: sc,
+            segment: self.ord,
+            doc,
+            ord: cols.id_ord(doc),
+            employer: cols.employer[doc as usize],
+            km,
+            components: s,
+        });
+    }
+
+    /// Vacancies of a range holding no query term, where the other signals
+    /// alone could still reach the k-th score (θ is final when this runs).
+    fn scan_termless(&self, w: &Work, cursors: &mut [Cursor], top: &mut TopK<'_>, stats: &mut SearchStats) {
+        let (q, cols, columns) = (self.q, self.cols, self.columns);
+        let mut blocks = BlockBounds::new(w);
+        let mut next = w.range.docs.start;
+        while next < w.range.docs.end {
+            let doc = next;
+            next += 1;
+            let theta = top.threshold();
+            if columns + w.place + EPS < theta {
+                break;
+            }
+            let place = blocks.place(q, cols, doc);
+            if columns + place + EPS < theta {
+                next = ((doc as usize / BLOCK + 1) * BLOCK) as u32; // the whole block
+                continue;
+            }
+            if self.reader.is_deleted(doc) {
+                continue;
+            }
+            stats.scanned += 1;
+            if summary_bound(q, cols.summary[doc as usize]) + place + EPS < theta {
+                continue;
+            }
+            let values = ColumnValues::read(cols, doc);
+            let Some((mut s, _)) = self.exact_columns(values, place, theta, stats) else {
+                continue;
+            };
+            if cursors.iter_mut().any(|c| seek_to(&mut c.postings, doc) == doc) {
+                continue; // holds a term: handled (scored or soundly pruned) by the walk
+            }
+            term_signals(q, values.skill_count, 0, &mut s);
+            self.admit_and_offer(doc, s, top, stats);
+        }
+    }
 }
 
 /// One range of one segment, with its bounds.
@@ -191,11 +289,7 @@ pub(crate) fn search(
     top: &mut TopK<'_>,
     stats: &mut SearchStats,
 ) -> Result<()> {
-    let readers = snapshot.searcher().segment_readers();
-    let terms: Vec<Vec<SegTerm>> = readers
-        .iter()
-        .map(|seg| segment_terms(q, seg))
-        .collect::<Result<_>>()?;
+    let segments = segment_searches(snapshot, q)?;
     let mut work: Vec<Work> = Vec::new();
     for (si, cols) in snapshot.segments().iter().enumerate() {
         for range in q.constraints.reach.ranges(cols) {
@@ -249,22 +343,21 @@ pub(crate) fn search(
     let columns = column_bound(q);
     let mut shared = SharedCursors::default();
     for (i, w) in work.iter().enumerate() {
-        let seg_terms = &terms[w.segment];
-        let all_terms: f64 = seg_terms.iter().map(|t| t.ub).sum();
+        let seg = &segments[w.segment];
+        let all_terms: f64 = seg.terms.iter().map(|t| t.ub).sum();
         if all_terms + columns + w.place + EPS < top.threshold() {
             stats.ranges_skipped += 1;
             continue;
         }
         stats.ranges_walked += 1;
-        let cols = &snapshot.segments()[w.segment];
         if i == 0 {
             // Out of doc order: cursors of its own.
-            let mut cursors = open(seg_terms, w.range.docs.start)?;
-            walk(q, &readers[w.segment], cols, w, columns, &mut cursors, top, stats);
+            let mut cursors = open(&seg.terms, w.range.docs.start)?;
+            seg.walk(w, &mut cursors, top, stats);
             continue;
         }
-        let cursors = shared.at(w.segment, seg_terms, w.range.docs.start)?;
-        walk(q, &readers[w.segment], cols, w, columns, cursors, top, stats);
+        let cursors = shared.at(w.segment, &seg.terms, w.range.docs.start)?;
+        seg.walk(w, cursors, top, stats);
     }
     // Vacancies holding no query term, where the other signals alone could
     // still reach the k-th score.
@@ -281,48 +374,23 @@ pub(crate) fn search(
         if columns + w.place + EPS < top.threshold() {
             continue;
         }
-        let si = w.segment;
-        let seg = &readers[si];
-        let cols = &snapshot.segments()[si];
-        let cursors = shared.at(si, &terms[si], w.range.docs.start)?;
-        let mut blocks = BlockBounds::new(w);
-        let mut next = w.range.docs.start;
-        while next < w.range.docs.end {
-            let doc = next;
-            next += 1;
-            let theta = top.threshold();
-            if columns + w.place + EPS < theta {
-                break;
-            }
-            let place = blocks.place(q, cols, doc);
-            if columns + place + EPS < theta {
-                next = ((doc as usize / BLOCK + 1) * BLOCK) as u32; // the whole block
-                continue;
-            }
-            if seg.is_deleted(doc) {
-                continue;
-            }
-            stats.scanned += 1;
-            if summary_bound(q, cols.summary[doc as usize]) + place + EPS < theta {
-                continue;
-            }
-            let mut s = Signals::default();
-            stats.columns_read += 1;
-            column_signals(q, cols, doc, &mut s);
-            if column_part(q, &s) + place + EPS < theta {
-                continue;
-            }
-            if cursors.iter_mut().any(|c| seek_to(&mut c.postings, doc) == doc) {
-                continue; // holds a term: handled (scored or soundly pruned) by the walk
-            }
-            let Ok(km) = admit(q, cols, doc) else { continue };
-            place_signals(q, cols, doc, km, &mut s);
-            term_signals(q, cols.skill_count[doc as usize], 0, &mut s);
-            stats.scored += 1;
-            offer(cols, si as u32, doc, km, score(q, &s), s, top);
-        }
+        let seg = &segments[w.segment];
+        let cursors = shared.at(w.segment, &seg.terms, w.range.docs.start)?;
+        seg.scan_termless(w, cursors, top, stats);
     }
     Ok(())
+}
+
+/// Every segment of a snapshot, prepared for a query.
+fn segment_searches<'a>(snapshot: &'a Snapshot, q: &'a Query) -> Result<Vec<SegmentSearch<'a>>> {
+    snapshot
+        .searcher()
+        .segment_readers()
+        .iter()
+        .zip(snapshot.segments())
+        .enumerate()
+        .map(|(i, (reader, cols))| SegmentSearch::new(q, i, reader, cols))
+        .collect()
 }
 
 /// Location and mobility bounds per block of a range, computed lazily: the
@@ -407,146 +475,132 @@ struct Candidate {
     place: f64,
 }
 
-/// MaxScore over one doc range of one segment.
-///
-/// Works in batches: up to [`BATCH`] candidates are gathered from the
-/// essential lists first (jumping over blocks out of reach), then their
-/// summaries read, then the survivors' columns. Reading one array for many
-/// docs in a row lets the memory system fetch them in parallel, where
-/// interleaving the reads with the postings' decoding waited for each.
-/// Each survivor is then bounded with its exact columns, then its exact
-/// terms; only then is its distance computed. θ only rises, so checking a
-/// batch against the θ it started with is safe.
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    q: &Query,
-    seg: &SegmentReader,
-    cols: &SegmentColumns,
-    w: &Work,
-    columns: f64,
-    cursors: &mut [Cursor],
-    top: &mut TopK<'_>,
-    stats: &mut SearchStats,
-) {
-    let end = w.range.docs.end;
-    let si = w.segment;
-    let rest = columns + w.place;
-    let mut blocks = BlockBounds::new(w);
-    let mut non_essential = 0;
-    // Bounds of the non-essential terms: all, and those not for occupation.
-    let mut ne_bound = 0.0;
-    let mut ne_other = 0.0;
-    let mut batch = [Candidate::default(); BATCH];
-    let mut summaries = [Summary::default(); BATCH];
-    let mut values = [ColumnValues::default(); BATCH];
-    let mut done = false;
-    while !done {
-        let theta = top.threshold();
-        while non_essential < cursors.len() && ne_bound + cursors[non_essential].ub + rest + EPS < theta {
-            let c = &cursors[non_essential];
-            ne_bound += c.ub;
-            if !c.occupation {
-                ne_other += c.ub;
-            }
-            non_essential += 1;
-        }
-        // Gather.
-        let mut n = 0;
-        while n < BATCH {
-            let essential = &mut cursors[non_essential..];
-            let doc = essential
-                .iter()
-                .map(|c| c.postings.doc())
-                .min()
-                .unwrap_or(TERMINATED);
-            if doc == TERMINATED || doc >= end {
-                done = true;
-                break;
-            }
-            if !blocks.reachable(q, cols, doc) {
-                // Every vacancy of the block lies beyond reach.
-                let next = blocks.next_reachable(q, cols, doc, end);
-                for c in essential.iter_mut() {
-                    seek_to(&mut c.postings, next);
-                }
-                continue;
-            }
-            stats.postings += 1;
-            let mut terms = ne_bound;
-            let mut other = ne_other;
-            let mut mask: u128 = 0;
-            for c in essential.iter_mut() {
-                if c.postings.doc() == doc {
-                    terms += c.ub;
-                    if !c.occupation {
-                        other += c.ub;
-                    }
-                    mask |= 1 << c.term;
-                    c.postings.advance();
-                }
-            }
-            if terms + rest + EPS < theta {
-                continue;
-            }
-            let place = blocks.place(q, cols, doc);
-            if terms + columns + place + EPS >= theta {
-                batch[n] = Candidate {
-                    doc,
-                    other,
-                    mask,
-                    place,
-                };
-                n += 1;
-            }
-        }
-        // Bound by place and summary. The summaries are read in a loop of
-        // their own, so that all their cache misses are in flight together.
-        for (sm, c) in summaries.iter_mut().zip(&batch[..n]) {
-            *sm = cols.summary[c.doc as usize];
-        }
-        let mut kept = 0;
-        for i in 0..n {
-            let c = batch[i];
-            if c.other + summary_bound(q, summaries[i]) + c.place + EPS >= theta {
-                batch[kept] = c;
-                kept += 1;
-            }
-        }
-        // The survivors' columns, likewise in a loop of their own.
-        for (v, c) in values.iter_mut().zip(&batch[..kept]) {
-            *v = ColumnValues::read(cols, c.doc);
-        }
-        // Score.
-        for (c, v) in batch[..kept].iter().zip(&values) {
+impl SegmentSearch<'_> {
+    /// MaxScore over one doc range of one segment.
+    ///
+    /// Works in batches: up to [`BATCH`] candidates are gathered from the
+    /// essential lists first (jumping over blocks out of reach), then their
+    /// summaries read, then the survivors' columns. Reading one array for many
+    /// docs in a row lets the memory system fetch them in parallel, where
+    /// interleaving the reads with the postings' decoding waited for each.
+    /// Each survivor is then bounded with its exact columns, then its exact
+    /// terms; only then is its distance computed. θ only rises, so checking a
+    /// batch against the θ it started with is safe.
+    fn walk(&self, w: &Work, cursors: &mut [Cursor], top: &mut TopK<'_>, stats: &mut SearchStats) {
+        let (q, cols, columns) = (self.q, self.cols, self.columns);
+        let end = w.range.docs.end;
+        let rest = columns + w.place;
+        let mut blocks = BlockBounds::new(w);
+        let mut non_essential = 0;
+        // Bounds of the non-essential terms: all, and those not for occupation.
+        let mut ne_bound = 0.0;
+        let mut ne_other = 0.0;
+        let mut batch = [Candidate::default(); BATCH];
+        let mut summaries = [Summary::default(); BATCH];
+        let mut values = [ColumnValues::default(); BATCH];
+        let mut done = false;
+        while !done {
             let theta = top.threshold();
-            let place = c.place;
-            let doc = c.doc;
-            if seg.is_deleted(doc) {
-                continue;
+            while non_essential < cursors.len() && ne_bound + cursors[non_essential].ub + rest + EPS < theta {
+                let c = &cursors[non_essential];
+                ne_bound += c.ub;
+                if !c.occupation {
+                    ne_other += c.ub;
+                }
+                non_essential += 1;
             }
-            let mut s = Signals::default();
-            stats.columns_read += 1;
-            v.signals(q, &mut s);
-            let columns_exact = column_part(q, &s);
-            if c.other + columns_exact + place + EPS < theta {
-                continue;
-            }
-            // The terms exactly (probing the non-essential lists), before
-            // any trigonometry.
-            let mut mask = c.mask;
-            for nc in cursors[..non_essential].iter_mut() {
-                if seek_to(&mut nc.postings, doc) == doc {
-                    mask |= 1 << nc.term;
+            // Gather.
+            let mut n = 0;
+            while n < BATCH {
+                let essential = &mut cursors[non_essential..];
+                let doc = essential
+                    .iter()
+                    .map(|c| c.postings.doc())
+                    .min()
+                    .unwrap_or(TERMINATED);
+                if doc == TERMINATED || doc >= end {
+                    done = true;
+                    break;
+                }
+                if !blocks.reachable(q, cols, doc) {
+                    // Every vacancy of the block lies beyond reach.
+                    let next = blocks.next_reachable(q, cols, doc, end);
+                    for c in essential.iter_mut() {
+                        seek_to(&mut c.postings, next);
+                    }
+                    continue;
+                }
+                stats.postings += 1;
+                let mut terms = ne_bound;
+                let mut other = ne_other;
+                let mut mask: u128 = 0;
+                for c in essential.iter_mut() {
+                    if c.postings.doc() == doc {
+                        terms += c.ub;
+                        if !c.occupation {
+                            other += c.ub;
+                        }
+                        mask |= 1 << c.term;
+                        c.postings.advance();
+                    }
+                }
+                if terms + rest + EPS < theta {
+                    continue;
+                }
+                let place = blocks.place(q, cols, doc);
+                if terms + columns + place + EPS >= theta {
+                    batch[n] = Candidate {
+                        doc,
+                        other,
+                        mask,
+                        place,
+                    };
+                    n += 1;
                 }
             }
-            term_signals(q, v.skill_count, mask, &mut s);
-            if term_part(q, &s) + columns_exact + place + EPS < theta {
-                continue;
+            // Bound by place and summary. The summaries are read in a loop of
+            // their own, so that all their cache misses are in flight together.
+            for (sm, c) in summaries.iter_mut().zip(&batch[..n]) {
+                *sm = cols.summary[c.doc as usize];
             }
-            let Ok(km) = admit(q, cols, doc) else { continue };
-            place_signals(q, cols, doc, km, &mut s);
-            stats.scored += 1;
-            offer(cols, si as u32, doc, km, score(q, &s), s, top);
+            let mut kept = 0;
+            for i in 0..n {
+                let c = batch[i];
+                if c.other + summary_bound(q, summaries[i]) + c.place + EPS >= theta {
+                    batch[kept] = c;
+                    kept += 1;
+                }
+            }
+            // The survivors' columns, likewise in a loop of their own.
+            for (v, c) in values.iter_mut().zip(&batch[..kept]) {
+                *v = ColumnValues::read(cols, c.doc);
+            }
+            // Score.
+            for (c, v) in batch[..kept].iter().zip(&values) {
+                let theta = top.threshold();
+                let place = c.place;
+                let doc = c.doc;
+                if self.reader.is_deleted(doc) {
+                    continue;
+                }
+                let Some((mut s, columns_exact)) = self.exact_columns(*v, c.other + place, theta, stats)
+                else {
+                    continue;
+                };
+                // The terms exactly (probing the non-essential lists), before
+                // any trigonometry.
+                let mut mask = c.mask;
+                for nc in cursors[..non_essential].iter_mut() {
+                    if seek_to(&mut nc.postings, doc) == doc {
+                        mask |= 1 << nc.term;
+                    }
+                }
+                term_signals(q, v.skill_count, mask, &mut s);
+                if term_part(q, &s) + columns_exact + place + EPS < theta {
+                    continue;
+                }
+                self.admit_and_offer(doc, s, top, stats);
+            }
         }
     }
 }
@@ -559,11 +613,11 @@ pub(crate) fn scan(
     top: &mut TopK<'_>,
     stats: &mut SearchStats,
 ) -> Result<()> {
-    for (si, seg) in snapshot.searcher().segment_readers().iter().enumerate() {
-        let cols = &snapshot.segments()[si];
-        let mut cursors = open(&segment_terms(q, seg)?, 0)?;
+    for seg in segment_searches(snapshot, q)? {
+        let cols = seg.cols;
+        let mut cursors = open(&seg.terms, 0)?;
         for doc in 0..cols.max_doc {
-            if seg.is_deleted(doc) {
+            if seg.reader.is_deleted(doc) {
                 continue;
             }
             stats.scanned += 1;
@@ -575,8 +629,7 @@ pub(crate) fn scan(
                 }
             }
             stats.scored += 1;
-            let s = signals(q, cols, doc, km, mask);
-            offer(cols, si as u32, doc, km, score(q, &s), s, top);
+            seg.offer(doc, km, signals(q, cols, doc, km, mask), top);
         }
     }
     Ok(())
