@@ -335,8 +335,6 @@ pub type Latencies = (Vec<f64>, Vec<f64>);
 pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
     let build_s = ensure_index(args, quiet)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-
-    // Reopen and serve a first query, as after a restart.
     let market = Market::new(MarketConfig {
         vacancies: args.vacancies,
         seekers: args.seekers,
@@ -344,126 +342,17 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
         ..Default::default()
     });
     let seekers: Vec<Seeker> = (0..args.seekers).map(|j| market.seeker(j)).collect();
-    let start = Instant::now();
-    let index = VacancyIndex::open(&args.index)?;
-    let snapshot = index.snapshot()?;
-    let today = snapshot.latest_posted().unwrap_or(market.config().today);
-    let matcher = Matcher::new(snapshot, RankingConfig::default(), today)?;
-    if let Some(s) = seekers.first() {
-        matcher.match_one(s, args.top)?;
-    }
-    let open_first_query_ms = start.elapsed().as_secs_f64() * 1e3;
-
-    // Single-thread latency.
-    let bar = ui::progress(args.seekers, "latency", quiet, false);
-    let mut lat = Vec::with_capacity(seekers.len());
-    let mut results = Vec::with_capacity(seekers.len());
-    for s in &seekers {
-        let t = Instant::now();
-        let r = matcher.match_one(s, args.top)?;
-        lat.push(t.elapsed().as_secs_f64() * 1e3);
-        results.push(r);
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    let mut sorted = lat.clone();
-    sorted.sort_by(f64::total_cmp);
-
-    // Batch throughput on one thread and on all: the median of three passes
-    // over every seeker (one pass takes about a second, short enough for a
-    // neighbour's burst of work on a shared machine to skew it).
-    let throughput = |t: usize| -> Result<f64> {
-        let p = pool(t)?;
-        let mut rates = Vec::with_capacity(THROUGHPUT_PASSES);
-        for _ in 0..THROUGHPUT_PASSES {
-            let start = Instant::now();
-            let rs = p.install(|| matcher.match_batch(&seekers, args.top, false));
-            let secs = start.elapsed().as_secs_f64();
-            for r in rs {
-                r?;
-            }
-            rates.push(seekers.len() as f64 / secs);
-        }
-        rates.sort_by(f64::total_cmp);
-        Ok(rates[rates.len() / 2])
-    };
-    let throughput_1t = throughput(1)?;
-    let throughput_all = throughput(threads)?;
-
-    // The exhaustive scan on the same seekers, on all cores, timing each.
-    if !quiet {
-        eprintln!(
-            "exhaustive scan of {} seekers on {threads} threads…",
-            seekers.len()
-        );
-    }
-    let p = pool(threads)?;
-    let start = Instant::now();
-    let scans: Vec<(f64, Result<MatchResult>)> = p.install(|| {
-        seekers
-            .par_iter()
-            .map(|s| {
-                let t = Instant::now();
-                let r = matcher.match_exhaustive(s, args.top);
-                (t.elapsed().as_secs_f64() * 1e3, r)
-            })
-            .collect()
-    });
-    let scan_secs = start.elapsed().as_secs_f64();
-    let mut scan_lat: Vec<f64> = scans.iter().map(|(t, _)| *t).collect();
-    scan_lat.sort_by(f64::total_cmp);
-    let mut mismatches = 0;
-    for ((_, scan), fast) in scans.into_iter().zip(&results) {
-        if &scan? != fast {
-            mismatches += 1;
-        }
-    }
-
-    // Quality: where the planted vacancy lands.
-    let mut hits = 0u64;
-    let mut rr = 0.0;
-    for (j, r) in results.iter().enumerate() {
-        let planted = format!("v{}", market.planted_vacancy(j as u64));
-        if let Some(pos) = r.matches.iter().position(|m| m.vacancy == planted) {
-            if pos < 10 {
-                hits += 1;
-            }
-            rr += 1.0 / (pos + 1) as f64;
-        }
-    }
-    let n = seekers.len().max(1) as f64;
-
-    // Market health of the recommendations.
-    let mut slots: std::collections::HashMap<&str, u64> = Default::default();
-    let mut cross = 0u64;
-    let mut total_slots = 0u64;
-    for (s, r) in seekers.iter().zip(&results) {
-        for m in &r.matches {
-            *slots.entry(m.vacancy.as_str()).or_default() += 1;
-            total_slots += 1;
-            let vid: u64 = m.vacancy.trim_start_matches('v').parse().unwrap_or(0);
-            if market.vacancy(vid).region.get() / 10_000 != s.region.get() / 10_000 {
-                cross += 1;
-            }
-        }
-    }
-    let mut counts: Vec<u64> = slots.values().copied().collect();
-    counts.sort_unstable_by(|a, b| b.cmp(a));
-    let top1 = ((args.vacancies as f64) * 0.01).ceil() as usize;
-    let top_share = counts.iter().take(top1).sum::<u64>() as f64 / total_slots.max(1) as f64;
-
-    // A live update: upsert 10,000 vacancies (the same content again, so the
-    // index stays that market) and commit.
-    let start = Instant::now();
-    for i in 0..10_000.min(args.vacancies) {
-        index.upsert(&market.vacancy(i))?;
-    }
-    index.commit()?;
-    let upsert_10k_s = start.elapsed().as_secs_f64();
-    index.close_writer()?;
+    let (index, matcher, open_first_query_ms) = open_and_serve(args, &market, &seekers)?;
+    let (sorted, results) = latencies(&matcher, &seekers, args.top, quiet)?;
+    let throughput_1t = throughput(&matcher, &seekers, args.top, 1)?;
+    let throughput_all = throughput(&matcher, &seekers, args.top, threads)?;
+    let scan = exhaustive(&matcher, &seekers, &results, args.top, threads, quiet)?;
+    let (recall_at_10, mrr) = planted_quality(&market, &results);
+    let health = market_health(&market, &seekers, &results, args.vacancies);
+    let upsert_10k_s = upsert_10k(&index, &market, args.vacancies)?;
 
     let p50 = percentile(&sorted, 0.5);
-    let scan_p50 = percentile(&scan_lat, 0.5);
+    let scan_p50 = percentile(&scan.sorted_ms, 0.5);
     let report = Report {
         vacancies: matcher.snapshot().num_vacancies(),
         seekers: args.seekers,
@@ -478,14 +367,14 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
         throughput_all,
         parallel_speedup: throughput_all / throughput_1t,
         scan_p50_ms: scan_p50,
-        scan_throughput_all: seekers.len() as f64 / scan_secs,
+        scan_throughput_all: seekers.len() as f64 / scan.seconds,
         speedup_vs_scan: scan_p50 / p50.max(1e-9),
-        topk_mismatches: mismatches,
-        recall_at_10: hits as f64 / n,
-        mrr: rr / n,
-        top1pct_share: top_share,
-        orphan_share: 1.0 - slots.len() as f64 / args.vacancies.max(1) as f64,
-        cross_border_share: cross as f64 / total_slots.max(1) as f64,
+        topk_mismatches: scan.mismatches,
+        recall_at_10,
+        mrr,
+        top1pct_share: health.top1pct_share,
+        orphan_share: health.orphan_share,
+        cross_border_share: health.cross_border_share,
         build_s,
         open_first_query_ms,
         upsert_10k_s,
@@ -501,7 +390,185 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
             args.seed
         ),
     };
-    Ok((report, (sorted, scan_lat)))
+    Ok((report, (sorted, scan.sorted_ms)))
+}
+
+/// Reopens the index and serves a first query, as after a restart: the
+/// index, its matcher and the milliseconds that took.
+fn open_and_serve(
+    args: &BenchArgs,
+    market: &Market,
+    seekers: &[Seeker],
+) -> Result<(VacancyIndex, Matcher, f64)> {
+    let start = Instant::now();
+    let index = VacancyIndex::open(&args.index)?;
+    let snapshot = index.snapshot()?;
+    let today = snapshot.latest_posted().unwrap_or(market.config().today);
+    let matcher = Matcher::new(snapshot, RankingConfig::default(), today)?;
+    if let Some(s) = seekers.first() {
+        matcher.match_one(s, args.top)?;
+    }
+    Ok((index, matcher, start.elapsed().as_secs_f64() * 1e3))
+}
+
+/// Each seeker ranked alone on this thread: the sorted latencies in ms and
+/// the results, in seeker order.
+fn latencies(
+    matcher: &Matcher,
+    seekers: &[Seeker],
+    top: usize,
+    quiet: bool,
+) -> Result<(Vec<f64>, Vec<MatchResult>)> {
+    let bar = ui::progress(seekers.len() as u64, "latency", quiet, false);
+    let mut lat = Vec::with_capacity(seekers.len());
+    let mut results = Vec::with_capacity(seekers.len());
+    for s in seekers {
+        let t = Instant::now();
+        let r = matcher.match_one(s, top)?;
+        lat.push(t.elapsed().as_secs_f64() * 1e3);
+        results.push(r);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    lat.sort_by(f64::total_cmp);
+    Ok((lat, results))
+}
+
+/// Batch throughput on `threads`, seekers a second: the median of three
+/// passes over every seeker (one pass takes about a second, short enough
+/// for a neighbour's burst of work on a shared machine to skew it).
+fn throughput(matcher: &Matcher, seekers: &[Seeker], top: usize, threads: usize) -> Result<f64> {
+    let p = pool(threads)?;
+    let mut rates = Vec::with_capacity(THROUGHPUT_PASSES);
+    for _ in 0..THROUGHPUT_PASSES {
+        let start = Instant::now();
+        let rs = p.install(|| matcher.match_batch(seekers, top, false));
+        let secs = start.elapsed().as_secs_f64();
+        for r in rs {
+            r?;
+        }
+        rates.push(seekers.len() as f64 / secs);
+    }
+    rates.sort_by(f64::total_cmp);
+    Ok(rates[rates.len() / 2])
+}
+
+/// What the exhaustive scan measured.
+struct Scan {
+    /// Per-seeker latencies, sorted, ms.
+    sorted_ms: Vec<f64>,
+    /// Wall time of the whole scan on all threads.
+    seconds: f64,
+    /// Seekers whose top k differ from the indexed results.
+    mismatches: u64,
+}
+
+/// The exhaustive scan on the same seekers, on all cores, timing each and
+/// comparing each top k with the indexed one.
+fn exhaustive(
+    matcher: &Matcher,
+    seekers: &[Seeker],
+    indexed: &[MatchResult],
+    top: usize,
+    threads: usize,
+    quiet: bool,
+) -> Result<Scan> {
+    if !quiet {
+        eprintln!(
+            "exhaustive scan of {} seekers on {threads} threads…",
+            seekers.len()
+        );
+    }
+    let p = pool(threads)?;
+    let start = Instant::now();
+    let scans: Vec<(f64, Result<MatchResult>)> = p.install(|| {
+        seekers
+            .par_iter()
+            .map(|s| {
+                let t = Instant::now();
+                let r = matcher.match_exhaustive(s, top);
+                (t.elapsed().as_secs_f64() * 1e3, r)
+            })
+            .collect()
+    });
+    let seconds = start.elapsed().as_secs_f64();
+    let mut sorted_ms: Vec<f64> = scans.iter().map(|(t, _)| *t).collect();
+    sorted_ms.sort_by(f64::total_cmp);
+    let mut mismatches = 0;
+    for ((_, scan), fast) in scans.into_iter().zip(indexed) {
+        if &scan? != fast {
+            mismatches += 1;
+        }
+    }
+    Ok(Scan {
+        sorted_ms,
+        seconds,
+        mismatches,
+    })
+}
+
+/// Where each seeker's planted vacancy lands: recall@10 and MRR.
+fn planted_quality(market: &Market, results: &[MatchResult]) -> (f64, f64) {
+    let mut hits = 0u64;
+    let mut rr = 0.0;
+    for (j, r) in results.iter().enumerate() {
+        let planted = format!("v{}", market.planted_vacancy(j as u64));
+        if let Some(pos) = r.matches.iter().position(|m| m.vacancy == planted) {
+            if pos < 10 {
+                hits += 1;
+            }
+            rr += 1.0 / (pos + 1) as f64;
+        }
+    }
+    let n = results.len().max(1) as f64;
+    (hits as f64 / n, rr / n)
+}
+
+/// How the recommendations spread over the market.
+struct Health {
+    /// Share of slots taken by the most recommended 1% of vacancies.
+    top1pct_share: f64,
+    /// Share of vacancies never recommended.
+    orphan_share: f64,
+    /// Share of recommendations across the provincial border.
+    cross_border_share: f64,
+}
+
+fn market_health(market: &Market, seekers: &[Seeker], results: &[MatchResult], vacancies: u64) -> Health {
+    let mut slots: std::collections::HashMap<&str, u64> = Default::default();
+    let mut cross = 0u64;
+    let mut total_slots = 0u64;
+    for (s, r) in seekers.iter().zip(results) {
+        for m in &r.matches {
+            *slots.entry(m.vacancy.as_str()).or_default() += 1;
+            total_slots += 1;
+            let vid: u64 = m.vacancy.trim_start_matches('v').parse().unwrap_or(0);
+            if market.vacancy(vid).region.get() / 10_000 != s.region.get() / 10_000 {
+                cross += 1;
+            }
+        }
+    }
+    let mut counts: Vec<u64> = slots.values().copied().collect();
+    counts.sort_unstable_by(|a, b| b.cmp(a));
+    let top1 = ((vacancies as f64) * 0.01).ceil() as usize;
+    Health {
+        top1pct_share: counts.iter().take(top1).sum::<u64>() as f64 / total_slots.max(1) as f64,
+        orphan_share: 1.0 - slots.len() as f64 / vacancies.max(1) as f64,
+        cross_border_share: cross as f64 / total_slots.max(1) as f64,
+    }
+}
+
+/// A live update: upsert 10,000 vacancies (the same content again, so the
+/// index stays that market) and commit; seconds.
+fn upsert_10k(index: &VacancyIndex, market: &Market, vacancies: u64) -> Result<f64> {
+    let start = Instant::now();
+    for i in 0..10_000.min(vacancies) {
+        index.upsert(&market.vacancy(i))?;
+    }
+    index.commit()?;
+    let seconds = start.elapsed().as_secs_f64();
+    index.close_writer()?;
+    Ok(seconds)
 }
 
 fn print(r: &Report) {

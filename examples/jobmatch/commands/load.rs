@@ -1,0 +1,124 @@
+//! `index`, `update`, `delete`, `expire`: building and changing an index.
+
+use super::*;
+
+/// `index` / `update`: load a JSON Lines file into an index.
+pub fn index(
+    input: &Path,
+    dir: &Path,
+    skip_bad: bool,
+    json: bool,
+    quiet: bool,
+    must_exist: bool,
+) -> Result<()> {
+    let summary = load(input, dir, skip_bad, quiet, must_exist)?;
+    if json {
+        return ui::print_json(&summary);
+    }
+    println!(
+        "indexed {} vacancies ({} replaced) in {:.1} s; rejected {}; index is {:.1} MB at {}",
+        summary.indexed,
+        summary.replaced,
+        summary.seconds,
+        summary.rejected,
+        summary.bytes_on_disk as f64 / 1e6,
+        dir.display()
+    );
+    for e in &summary.errors {
+        eprintln!("rejected: {}: {e}", input.display());
+    }
+    if summary.rejected as usize > summary.errors.len() {
+        eprintln!(
+            "… and {} more rejected lines",
+            summary.rejected as usize - summary.errors.len()
+        );
+    }
+    Ok(())
+}
+
+/// Loads a file into an index (created unless `must_exist`).
+pub fn load(input: &Path, dir: &Path, skip_bad: bool, quiet: bool, must_exist: bool) -> Result<LoadSummary> {
+    let (reader, read_bytes, total_bytes) = ui::open_counted(input)?;
+    let index = if must_exist {
+        VacancyIndex::open(dir)?
+    } else {
+        VacancyIndex::open_or_create(dir)?
+    };
+    let bar = ui::progress(total_bytes, "indexing", quiet, true);
+    let options = LoadOptions {
+        on_error: if skip_bad { OnError::Skip } else { OnError::Stop },
+        progress: Some(Box::new(|_: &LoadSummary| {
+            bar.set_position(read_bytes.load(Ordering::Relaxed))
+        })),
+        max_errors_kept: 20,
+    };
+    let records = JsonLines::<_, Vacancy>::new(reader);
+    let summary = index
+        .bulk_load(records, options)
+        .map_err(|e| e.with_path(input))?;
+    index.close_writer()?;
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+/// Reads a ranking config from JSON or TOML (by extension).
+
+#[derive(Serialize)]
+struct ChangeReport {
+    requested: usize,
+    found: u64,
+    remaining: u64,
+}
+
+/// Commits a change, releases the writer and reports what remains.
+fn finish_change(index: &VacancyIndex, requested: usize, found: u64) -> Result<ChangeReport> {
+    index.commit()?;
+    index.close_writer()?;
+    Ok(ChangeReport {
+        requested,
+        found,
+        remaining: index.snapshot()?.num_vacancies(),
+    })
+}
+
+/// `delete`.
+pub fn delete(dir: &Path, ids: &[String], json: bool) -> Result<()> {
+    let index = VacancyIndex::open(dir)?;
+    let mut found = 0;
+    for id in ids {
+        found += u64::from(index.delete(id)?);
+    }
+    let report = finish_change(&index, ids.len(), found)?;
+    if json {
+        return ui::print_json(&report);
+    }
+    println!(
+        "deleted {found} of {} ids ({} were not in the index); {} vacancies remain",
+        ids.len(),
+        ids.len() as u64 - found,
+        report.remaining
+    );
+    Ok(())
+}
+
+/// `expire`.
+pub fn expire(dir: &Path, today: Option<&str>, json: bool) -> Result<()> {
+    let index = VacancyIndex::open(dir)?;
+    let today = match today {
+        Some(t) => parse_date(t)?,
+        None => index
+            .snapshot()?
+            .latest_posted()
+            .unwrap_or(Date::new(2021, 3, 31)?),
+    };
+    let found = index.expire(today)?;
+    let report = finish_change(&index, 0, found)?;
+    if json {
+        return ui::print_json(&report);
+    }
+    println!(
+        "expired {found} vacancies that ended before {today}; {} remain",
+        report.remaining
+    );
+    Ok(())
+}

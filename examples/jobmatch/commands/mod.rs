@@ -1,0 +1,71 @@
+//! The everyday commands, one module per family: `market` (generate),
+//! `load` (index, update, delete, expire), `rank` (match, explain),
+//! `report` (stats, classify); what they share is here.
+
+mod load;
+mod market;
+mod rank;
+mod report;
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use clap::Args;
+use jobmatch::index::{LoadOptions, LoadSummary, OnError, VacancyIndex};
+use jobmatch::io::{JsonLines, JsonLinesWriter};
+use jobmatch::market::{Market, MarketConfig};
+use jobmatch::matcher::{MatchResult, Matcher};
+use jobmatch::rank::RankingConfig;
+use jobmatch::region::gazetteer;
+use jobmatch::stats::MarketStats;
+use jobmatch::{Cny, Date, Error, Industry, RegionCode, RegionPrefix, Result, Seeker, Vacancy};
+use serde::Serialize;
+
+use crate::RankArgs;
+use crate::ui;
+
+pub use load::{delete, expire, index, load};
+pub use market::{generate, write_market};
+pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
+pub use report::{classify, stats};
+
+pub fn load_config(path: Option<&Path>) -> Result<RankingConfig> {
+    let Some(path) = path else {
+        return Ok(RankingConfig::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: Some(path.to_owned()),
+        source: e,
+    })?;
+    let config = if path.extension().is_some_and(|e| e == "toml") {
+        let c: RankingConfig = toml::from_str(&text).map_err(|e| Error::Config {
+            reason: e.to_string(),
+        })?;
+        c.validate()?;
+        c
+    } else {
+        RankingConfig::from_json(&text)?
+    };
+    Ok(config)
+}
+
+fn parse_date(s: &str) -> Result<Date> {
+    s.parse::<Date>().map_err(|_| Error::Invalid {
+        field: "--today".into(),
+        reason: format!("`{s}` is not a date YYYY-MM-DD"),
+    })
+}
+
+/// Opens an index and a matcher over its current state.
+pub fn open_matcher(dir: &Path, args: &RankArgs) -> Result<Matcher> {
+    let config = load_config(args.config.as_deref())?;
+    let index = VacancyIndex::open(dir)?;
+    let snapshot = index.snapshot()?;
+    let today = match &args.today {
+        Some(t) => parse_date(t)?,
+        None => snapshot.latest_posted().unwrap_or(Date::new(2021, 3, 31)?),
+    };
+    Matcher::new(snapshot, config, today)
+}

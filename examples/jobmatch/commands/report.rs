@@ -1,0 +1,147 @@
+//! `stats` and `classify`: market figures and title coding.
+
+use super::*;
+
+/// `stats`.
+pub fn stats(dir: &Path, seekers: Option<&Path>, json: bool) -> Result<()> {
+    let index = VacancyIndex::open(dir)?;
+    let snapshot = index.snapshot()?;
+    let mut st = MarketStats::of(&snapshot);
+    if let Some(path) = seekers {
+        let (reader, _, _) = ui::open_counted(path)?;
+        let all: Vec<Seeker> = JsonLines::new(reader)
+            .collect::<Result<_>>()
+            .map_err(|e| e.with_path(path))?;
+        st = st.with_seekers(&all);
+    }
+    if json {
+        return ui::print_json(&st);
+    }
+    let total = st.total.vacancies.max(1) as f64;
+    println!(
+        "{} vacancies, {} openings ({} remote)\n",
+        st.total.vacancies, st.total.openings, st.remote
+    );
+    let rows: Vec<Vec<String>> = st
+        .by_industry
+        .iter()
+        .map(|(k, c)| {
+            let name = k
+                .parse::<Industry>()
+                .map_or("(none)".to_owned(), |i| i.name_zh().to_owned());
+            vec![
+                k.clone(),
+                name,
+                c.vacancies.to_string(),
+                format!("{:.2}%", 100.0 * c.vacancies as f64 / total),
+                c.openings.to_string(),
+            ]
+        })
+        .collect();
+    ui::table(
+        &["section", "industry", ">vacancies", ">share", ">openings"],
+        &rows,
+    );
+    println!();
+    let name = |code: &str| {
+        code.parse::<RegionCode>()
+            .map_or(String::new(), |c| c.region().name.clone())
+    };
+    let region_rows = |map: &std::collections::BTreeMap<String, jobmatch::stats::Count>| -> Vec<Vec<String>> {
+        let mut rows: Vec<_> = map.iter().collect();
+        rows.sort_by(|a, b| b.1.vacancies.cmp(&a.1.vacancies).then(a.0.cmp(b.0)));
+        rows.into_iter()
+            .map(|(k, c)| {
+                vec![
+                    k.clone(),
+                    name(k),
+                    c.vacancies.to_string(),
+                    c.openings.to_string(),
+                    c.seekers.map_or("-".into(), |s| s.to_string()),
+                    c.openings_per_seeker.map_or("-".into(), |r| format!("{r:.2}")),
+                ]
+            })
+            .collect()
+    };
+    let headers = [
+        "code",
+        "name",
+        ">vacancies",
+        ">openings",
+        ">seekers",
+        ">openings/seeker",
+    ];
+    ui::table(&headers, &region_rows(&st.by_province));
+    println!();
+    ui::table(&headers, &region_rows(&st.by_prefecture));
+    println!("\nTop 15 districts:");
+    ui::table(
+        &headers,
+        &region_rows(&st.by_district)
+            .into_iter()
+            .take(15)
+            .collect::<Vec<_>>(),
+    );
+    println!("\nBy CSCO major group:");
+    let rows: Vec<Vec<String>> = st
+        .by_major_group
+        .iter()
+        .map(|(k, c)| {
+            let group = format!("{k}-00-00-00")
+                .parse::<jobmatch::OccupationCode>()
+                .map_or("(not coded)".to_owned(), |c| c.occupation().name.clone());
+            vec![
+                k.clone(),
+                ui::clip(&group, 40),
+                c.vacancies.to_string(),
+                c.openings.to_string(),
+            ]
+        })
+        .collect();
+    ui::table(&["major", "group", ">vacancies", ">openings"], &rows);
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ClassifiedTitle<'a> {
+    title: &'a str,
+    codes: Vec<ClassifiedCode>,
+}
+
+#[derive(Serialize)]
+struct ClassifiedCode {
+    code: String,
+    name: String,
+    confidence: f32,
+}
+
+/// `classify`: one JSON line per input title, codes best first.
+pub fn classify(input: Option<&Path>, top: usize) -> Result<()> {
+    let reader: Box<dyn BufRead> = match input {
+        Some(p) if p.as_os_str() != "-" => Box::new(ui::open_counted(p)?.0),
+        _ => Box::new(std::io::stdin().lock()),
+    };
+    let mut out = JsonLinesWriter::new(std::io::BufWriter::new(std::io::stdout().lock()));
+    let name = input.map_or("(stdin)".into(), |p| p.display().to_string());
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::Parse {
+            line: i as u64 + 1,
+            field: "(line)".into(),
+            reason: format!("{name}: {e}"),
+        })?;
+        let title = line.trim();
+        if title.is_empty() {
+            continue;
+        }
+        let codes = jobmatch::taxonomy::classify(title, top)
+            .into_iter()
+            .map(|c| ClassifiedCode {
+                code: c.code.to_string(),
+                name: c.name,
+                confidence: (c.confidence * 1000.0).round() / 1000.0,
+            })
+            .collect();
+        out.write(&ClassifiedTitle { title, codes })?;
+    }
+    out.finish().map(drop)
+}
