@@ -135,9 +135,9 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
 
 /// Prints a value as pretty JSON.
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Invalid {
-        field: "(output)".into(),
-        reason: e.to_string(),
+    let text = serde_json::to_string_pretty(value).map_err(|e| Error::Io {
+        path: None,
+        source: e.into(),
     })?;
     println!("{text}");
     Ok(())

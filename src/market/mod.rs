@@ -27,19 +27,23 @@
 #![allow(clippy::indexing_slicing)]
 
 pub mod calibration;
+mod geo;
+mod sample;
+mod text;
+mod write;
 
-use std::io::Write;
 use std::num::NonZeroU32;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rayon::prelude::*;
 
-use crate::error::{Error, Result};
 use crate::model::{Cny, Date, Education, Industry, Mobility, PriorityGroup, Seeker, Vacancy};
 use crate::region::{Coordinates, Level, RegionCode, RegionPrefix, gazetteer};
 use crate::taxonomy::{OccupationCode, skills, taxonomy};
 use calibration as cal;
+use geo::{jitter, offset};
+use sample::{Weighted, mix, normal, round_to};
+use text::{EMPLOYER_WORDS, INDUSTRY_WORDS, POPULAR, description, vacancy_skills};
 
 /// The size, seed and date of a synthetic market.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -70,40 +74,6 @@ impl Default for MarketConfig {
     }
 }
 
-/// A weighted choice among items, sampled by binary search over the
-/// cumulative weights.
-#[derive(Debug, Clone)]
-struct Weighted<T> {
-    items: Vec<T>,
-    cumulative: Vec<f64>,
-}
-
-impl<T: Copy> Weighted<T> {
-    fn new(pairs: impl IntoIterator<Item = (T, f64)>) -> Self {
-        let mut items = Vec::new();
-        let mut cumulative = Vec::new();
-        let mut total = 0.0;
-        for (item, w) in pairs {
-            if w > 0.0 {
-                total += w;
-                items.push(item);
-                cumulative.push(total);
-            }
-        }
-        Weighted { items, cumulative }
-    }
-
-    fn total(&self) -> f64 {
-        self.cumulative.last().copied().unwrap_or(0.0)
-    }
-
-    fn sample(&self, rng: &mut ChaCha8Rng) -> T {
-        let u = rng.random::<f64>() * self.total();
-        let i = self.cumulative.partition_point(|&c| c <= u);
-        self.items[i.min(self.items.len() - 1)]
-    }
-}
-
 /// What a workplace region looks like to the generator.
 #[derive(Debug, Clone, Copy)]
 struct Place {
@@ -123,16 +93,6 @@ pub struct Market {
 
 const STREAM_VACANCY: u64 = 1;
 const STREAM_SEEKER: u64 = 2;
-
-/// SplitMix64 finaliser: spreads (seed, stream, index) over the seed space.
-fn mix(seed: u64, stream: u64, index: u64) -> u64 {
-    let mut z = seed
-        .wrapping_add(stream.wrapping_mul(0x9E37_79B9_7F4A_7C15))
-        .wrapping_add(index.wrapping_mul(0xBF58_476D_1CE4_E5B9));
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 fn region_class(code: RegionCode) -> usize {
     let r = code.region();
@@ -498,222 +458,6 @@ impl Market {
         let kind = INDUSTRY_WORDS[industry.index()];
         format!("{town}{word}{word2}{kind}有限公司")
     }
-
-    /// Writes vacancies `0..config.vacancies` as JSON Lines, generating in
-    /// parallel on the current rayon pool; `progress` is called with the
-    /// number written so far.
-    ///
-    /// # Errors
-    /// [`Error::Io`] when writing fails.
-    pub fn write_vacancies<W: Write>(&self, out: W, progress: impl FnMut(u64)) -> Result<u64> {
-        self.write_records(out, self.config.vacancies, progress, |i, buf| {
-            serde_json::to_writer(&mut *buf, &self.vacancy(i))
-        })
-    }
-
-    /// Writes seekers `0..config.seekers` as JSON Lines (see
-    /// [`Market::write_vacancies`]).
-    ///
-    /// # Errors
-    /// [`Error::Io`] when writing fails.
-    pub fn write_seekers<W: Write>(&self, out: W, progress: impl FnMut(u64)) -> Result<u64> {
-        self.write_records(out, self.config.seekers, progress, |j, buf| {
-            serde_json::to_writer(&mut *buf, &self.seeker(j))
-        })
-    }
-
-    fn write_records<W: Write>(
-        &self,
-        mut out: W,
-        count: u64,
-        mut progress: impl FnMut(u64),
-        one: impl Fn(u64, &mut Vec<u8>) -> serde_json::Result<()> + Sync,
-    ) -> Result<u64> {
-        const CHUNK: u64 = 4_096;
-        const BATCH: u64 = CHUNK * 32;
-        let mut written = 0;
-        while written < count {
-            let end = (written + BATCH).min(count);
-            let chunks: Vec<(u64, u64)> = (written..end)
-                .step_by(CHUNK as usize)
-                .map(|s| (s, (s + CHUNK).min(end)))
-                .collect();
-            let buffers = chunks
-                .par_iter()
-                .map(|&(s, e)| {
-                    let mut buf = Vec::with_capacity((e - s) as usize * 700);
-                    for i in s..e {
-                        one(i, &mut buf)?;
-                        buf.push(b'\n');
-                    }
-                    Ok(buf)
-                })
-                .collect::<serde_json::Result<Vec<Vec<u8>>>>()
-                .map_err(|e| Error::io("(output)", e.into()))?;
-            for b in &buffers {
-                out.write_all(b).map_err(|e| Error::io("(output)", e))?;
-            }
-            written = end;
-            progress(written);
-        }
-        out.flush().map_err(|e| Error::io("(output)", e))?;
-        Ok(written)
-    }
-}
-
-/// Skills employers ask for across occupations (assumption): soft skills,
-/// office software, a driving licence.
-const POPULAR: [&str; 8] = [
-    "沟通能力",
-    "团队合作",
-    "办公软件",
-    "Excel",
-    "驾驶",
-    "吃苦耐劳",
-    "责任心",
-    "英语",
-];
-
-const EMPLOYER_WORDS: [&str; 32] = [
-    "华", "鑫", "诚", "信", "达", "通", "盛", "恒", "宏", "泰", "瑞", "安", "新", "天", "顺", "德", "源",
-    "升", "博", "川", "渝", "嘉", "锦", "蓉", "巴", "蜀", "兴", "隆", "合", "众", "和", "远",
-];
-
-const INDUSTRY_WORDS: [&str; 20] = [
-    "农业",
-    "矿业",
-    "制造",
-    "能源",
-    "建设",
-    "商贸",
-    "物流",
-    "餐饮",
-    "科技",
-    "金融",
-    "置业",
-    "商务",
-    "技术",
-    "环境",
-    "服务",
-    "教育",
-    "医疗",
-    "文化",
-    "公共服务",
-    "国际",
-];
-
-/// A vacancy's skills: most of its occupation's profile (the first ones most
-/// often), a popular skill now and then, and a share written as an alias or
-/// in full-width characters, as job boards do.
-fn vacancy_skills(rng: &mut ChaCha8Rng, occupation: OccupationCode) -> Vec<String> {
-    let vocab = skills();
-    let profile = vocab.profile(occupation);
-    let mut out: Vec<String> = Vec::with_capacity(8);
-    for (rank, &id) in profile.iter().enumerate() {
-        let p = (0.85 - 0.07 * rank as f64).max(0.25);
-        if rng.random_bool(p) {
-            // Profiles hold ids of the same vocabulary.
-            let Some(skill) = vocab.get(id) else { continue };
-            let written = if !skill.aliases.is_empty() && rng.random_bool(0.3) {
-                skill.aliases[rng.random_range(0..skill.aliases.len())].clone()
-            } else {
-                skill.name.clone()
-            };
-            out.push(written);
-        }
-    }
-    if out.is_empty()
-        && let Some(&id) = profile.first()
-        && let Some(skill) = vocab.get(id)
-    {
-        out.push(skill.name.clone());
-    }
-    if rng.random_bool(0.35) {
-        let p = POPULAR[rng.random_range(0..POPULAR.len())];
-        if !out.iter().any(|s| s == p) {
-            out.push(p.to_owned());
-        }
-    }
-    if rng.random_bool(0.05)
-        && let Some(s) = out.iter_mut().find(|s| s.is_ascii())
-    {
-        *s = s
-            .chars()
-            .map(|c| {
-                if c.is_ascii_graphic() {
-                    char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)
-                } else {
-                    c
-                }
-            })
-            .collect();
-    }
-    out
-}
-
-fn description(
-    rng: &mut ChaCha8Rng,
-    occupation: &str,
-    skills: &[String],
-    education: Option<Education>,
-    years: u8,
-    region: RegionCode,
-) -> String {
-    let edu = match education {
-        None | Some(Education::None) => "学历不限",
-        Some(Education::JuniorHigh) => "初中及以上学历",
-        Some(Education::HighSchool) => "高中及以上学历",
-        Some(Education::Vocational) => "中专及以上学历",
-        Some(Education::Associate) => "大专及以上学历",
-        Some(Education::Bachelor) => "本科及以上学历",
-        Some(Education::Master) => "硕士及以上学历",
-        Some(Education::Doctorate) => "博士学历",
-    };
-    let main = skills.first().map_or("相关", String::as_str);
-    let other = skills.get(1).map_or("岗位", String::as_str);
-    let exp = if years == 0 {
-        "经验不限，可接受应届生".to_owned()
-    } else {
-        format!("{years}年以上相关工作经验")
-    };
-    let perk = [
-        "五险一金，节假日福利",
-        "包吃包住，月休四天",
-        "周末双休，带薪年假",
-        "绩效奖金，定期培训",
-    ][rng.random_range(0..4)];
-    format!(
-        "岗位职责：从事{occupation}工作，负责{main}及{other}相关事务。任职要求：{edu}，{exp}，熟悉{main}。福利待遇：{perk}。工作地点：{}。",
-        region.region().name
-    )
-}
-
-/// A standard normal draw (Box–Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
-    let u1: f64 = rng.random::<f64>().max(f64::MIN_POSITIVE);
-    let u2: f64 = rng.random();
-    (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
-}
-
-fn round_to(x: f64, step: f64) -> f64 {
-    (x / step).round() * step
-}
-
-/// A point `km` away from `from` in a random direction with a normal spread.
-fn jitter(rng: &mut ChaCha8Rng, from: Coordinates, sigma_km: f64) -> Coordinates {
-    let km = (sigma_km * normal(rng)).abs();
-    offset(from, km, rng.random_range(0.0..std::f64::consts::TAU))
-}
-
-/// The point `km` from `from` along `bearing` (radians), on a sphere.
-fn offset(from: Coordinates, km: f64, bearing: f64) -> Coordinates {
-    let d = km / 6371.0088;
-    let (lat1, lon1) = (from.lat().to_radians(), from.lon().to_radians());
-    let lat2 = (lat1.sin() * d.cos() + lat1.cos() * d.sin() * bearing.cos()).asin();
-    let lon2 = lon1 + (bearing.sin() * d.sin() * lat1.cos()).atan2(d.cos() - lat1.sin() * lat2.sin());
-    // Six decimals (~0.1 m) keep files small and round-trip exactly.
-    let r6 = |x: f64| (x * 1e6).round() / 1e6;
-    Coordinates::new(r6(lat2.to_degrees()), r6(lon2.to_degrees())).unwrap_or(from)
 }
 
 #[cfg(test)]
