@@ -68,6 +68,7 @@ pub mod market;
 pub mod matcher;
 pub mod model;
 pub mod rank;
+pub mod reference;
 pub mod region;
 pub mod retrieve;
 pub mod stats;

@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -175,9 +175,12 @@ impl RegionCode {
         RegionCode(self.0 / 10_000 * 10_000)
     }
 
-    /// The unit's entry in the gazetteer.
+    /// The unit's entry in the gazetteer that holds it (the shipped one
+    /// first, then any registered).
     pub fn region(self) -> &'static Region {
-        gazetteer().get(self)
+        // A RegionCode is only made for a code some known gazetteer holds,
+        // and gazetteers are never unregistered.
+        known_region(self.0).unwrap_or_else(|| &gazetteer().regions[0])
     }
 
     /// Whether the code falls under `prefix` (`50` = all of Chongqing,
@@ -195,7 +198,7 @@ impl FromStr for RegionCode {
             return Err(unknown());
         }
         let n: u32 = s.parse().map_err(|_| unknown())?;
-        if gazetteer().by_code.contains_key(&n) {
+        if known_region(n).is_some() {
             Ok(RegionCode(n))
         } else {
             Err(unknown())
@@ -276,7 +279,8 @@ impl FromStr for RegionPrefix {
             digits,
             len: s.len() as u8,
         };
-        if gazetteer().all().iter().any(|r| r.code.is_in(prefix)) {
+        let known = known().read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if known.iter().any(|g| g.all().iter().any(|r| r.code.is_in(prefix))) {
             Ok(prefix)
         } else {
             Err(unknown())
@@ -336,7 +340,8 @@ pub struct Gazetteer {
     by_name: HashMap<String, Vec<usize>>,
 }
 
-/// The gazetteer shipped with the crate (parsed once, on first use).
+/// The gazetteer shipped with the crate (parsed once, on first use): the
+/// Sichuan–Chongqing one of [`crate::reference::ReferenceData::sichuan_chongqing`].
 // The shipped table is compiled in and parsed by the tests: it cannot fail
 // here, whatever a user supplies.
 #[allow(clippy::expect_used)]
@@ -348,8 +353,29 @@ pub fn gazetteer() -> &'static Gazetteer {
     })
 }
 
+/// Every gazetteer this process knows: the shipped one, then those
+/// registered by [`Gazetteer::register`]. A [`RegionCode`] is valid when one
+/// of them holds it, so that codes stay plain validated values while another
+/// market's gazetteer can be plugged in.
+fn known() -> &'static RwLock<Vec<&'static Gazetteer>> {
+    static KNOWN: OnceLock<RwLock<Vec<&'static Gazetteer>>> = OnceLock::new();
+    KNOWN.get_or_init(|| RwLock::new(vec![gazetteer()]))
+}
+
+/// The unit with this code in the first known gazetteer that holds it.
+fn known_region(code: u32) -> Option<&'static Region> {
+    let known = known().read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    known.iter().find_map(|g| g.lookup(code))
+}
+
 impl Gazetteer {
-    fn from_csv(text: &str) -> Result<Gazetteer> {
+    /// Reads a gazetteer from CSV text in the format of the shipped
+    /// `data/regions.csv` (see `data/SOURCES.md`): one row per unit with its
+    /// level, code, name, parent codes and coordinates.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] naming the row and field of the first bad row.
+    pub fn from_csv(text: &str) -> Result<Gazetteer> {
         #[derive(Deserialize)]
         struct Row {
             level: String,
@@ -389,6 +415,27 @@ impl Gazetteer {
                 "new_2025" => Status::New2025,
                 _ => Status::Current,
             };
+            if !(100_000..=999_999).contains(&row.adcode)
+                || row.adcode % 10_000 == 0 && level != Level::Province
+            {
+                return Err(Error::Parse {
+                    line,
+                    field: "adcode".into(),
+                    reason: format!("`{}` is not a 6-digit code of a unit at its level", row.adcode),
+                });
+            }
+            if regions.iter().any(|r: &Region| r.code.0 == row.adcode) {
+                return Err(Error::Parse {
+                    line,
+                    field: "adcode".into(),
+                    reason: format!("code {} appears twice", row.adcode),
+                });
+            }
+            let dense = u16::try_from(i).map_err(|_| Error::Parse {
+                line,
+                field: "(row)".into(),
+                reason: "more than 65,535 units".into(),
+            })?;
             regions.push(Region {
                 code: RegionCode(row.adcode),
                 name: row.name,
@@ -398,7 +445,7 @@ impl Gazetteer {
                 seat: Coordinates::new(row.lat, row.lon)?,
                 centroid: Coordinates::new(row.centroid_lat, row.centroid_lon)?,
                 status,
-                dense: i as u16,
+                dense,
             });
         }
         let by_code = regions.iter().enumerate().map(|(i, r)| (r.code.0, i)).collect();
@@ -454,6 +501,20 @@ impl Gazetteer {
         }
     }
 
+    /// Makes this gazetteer's codes valid [`RegionCode`]s for the rest of the
+    /// process and returns it with a `'static` lifetime (reference data lives
+    /// as long as the process: it is leaked once, never freed). A code that
+    /// an earlier gazetteer already holds keeps that one's entry for
+    /// [`RegionCode::region`]; indexes and matchers always use their own.
+    pub fn register(self) -> &'static Gazetteer {
+        let g: &'static Gazetteer = Box::leak(Box::new(self));
+        known()
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(g);
+        g
+    }
+
     /// Every unit, provinces first, in the table's order.
     pub fn all(&self) -> &[Region] {
         &self.regions
@@ -469,10 +530,10 @@ impl Gazetteer {
         self.regions.is_empty()
     }
 
-    /// The unit with this code.
+    /// The unit with this code: this gazetteer's entry, or for a code
+    /// only another known gazetteer holds, that one's.
     pub fn get(&self, code: RegionCode) -> &Region {
-        // A RegionCode can only be made from a code in this table.
-        &self.regions[self.by_code[&code.0]]
+        self.lookup(code.0).unwrap_or_else(|| code.region())
     }
 
     /// The unit with this numeric code, if the gazetteer has it.

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::index::columns::NONE_U32;
 use crate::index::{SegmentColumns, Snapshot};
 use crate::model::Seeker;
-use crate::region::{Point, RegionPrefix, gazetteer};
+use crate::region::{Gazetteer, Point, RegionPrefix};
 
 /// A seeker's reach, prepared once per query.
 #[derive(Debug, Clone)]
@@ -32,6 +32,8 @@ pub(crate) struct Reach {
     /// Per dense region: would the seeker move there.
     moves_to: Vec<bool>,
     home_province: u32,
+    /// The gazetteer whose dense region ids the index's columns hold.
+    gazetteer: &'static Gazetteer,
 }
 
 /// Why a vacancy can never be returned to a seeker: the hard constraints,
@@ -135,10 +137,15 @@ pub(crate) struct ReachRange {
 impl Reach {
     /// The reach of a seeker (optionally with a widened commute radius or
     /// extra prefixes the seeker would move to).
-    pub fn new(seeker: &Seeker, commute_km: f64, extra_moves: &[RegionPrefix]) -> Reach {
+    pub fn new(
+        seeker: &Seeker,
+        commute_km: f64,
+        extra_moves: &[RegionPrefix],
+        gazetteer: &'static Gazetteer,
+    ) -> Reach {
         let pos = seeker.position();
         let m = &seeker.mobility;
-        let moves_to = gazetteer()
+        let moves_to = gazetteer
             .all()
             .iter()
             .map(|r| m.relocate || m.regions.iter().chain(extra_moves).any(|&p| r.code.is_in(p)))
@@ -149,6 +156,7 @@ impl Reach {
             max_move_km: m.max_km.unwrap_or(f64::INFINITY),
             moves_to,
             home_province: seeker.region.get() / 10_000,
+            gazetteer,
         }
     }
 
@@ -194,7 +202,7 @@ impl Reach {
     /// vacancies' distance (centroid distance minus the region's radius in
     /// the segment) exceeds both the commute radius and the move limit.
     pub fn ranges(&self, cols: &SegmentColumns) -> Vec<ReachRange> {
-        let gaz = gazetteer();
+        let gaz = self.gazetteer;
         let mut out = Vec::new();
         if cols.remote_end > 0 {
             out.push(ReachRange {
@@ -265,9 +273,11 @@ pub struct Candidate {
 /// # Errors
 /// [`Error::Index`] on a read failure.
 pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> Result<Vec<Candidate>> {
-    let (skill_terms, title_terms) = crate::index::terms::seeker_terms(snapshot.fields(), seeker);
+    let reference = snapshot.reference();
+    let (skill_terms, title_terms) =
+        crate::index::terms::seeker_terms(snapshot.fields(), seeker, reference.skills());
     let constraints = Constraints::new(
-        Reach::new(seeker, seeker.commute_km, &[]),
+        Reach::new(seeker, seeker.commute_km, &[], reference.gazetteer()),
         today.days_since_epoch(),
         None,
     );

@@ -12,7 +12,6 @@ use serde::Serialize;
 use crate::index::Snapshot;
 use crate::index::columns::NONE_U8;
 use crate::model::{Industry, Seeker};
-use crate::region::gazetteer;
 use crate::taxonomy::OccupationCode;
 
 /// Vacancies and openings of one group.
@@ -66,7 +65,7 @@ pub struct MarketStats {
 impl MarketStats {
     /// Counts the live vacancies of a snapshot.
     pub fn of(snapshot: &Snapshot) -> MarketStats {
-        let gaz = gazetteer();
+        let gaz = snapshot.reference().gazetteer();
         let mut st = MarketStats::default();
         for (seg, cols) in snapshot
             .searcher()
@@ -127,7 +126,7 @@ impl MarketStats {
         let mut homes: [BTreeMap<String, u64>; 3] = Default::default();
         let mut total = 0;
         for s in seekers {
-            let r = gazetteer().get(s.region);
+            let r = s.region.region();
             total += 1;
             for (map, key) in homes.iter_mut().zip([r.code, r.prefecture, r.province]) {
                 *map.entry(key.to_string()).or_default() += 1;

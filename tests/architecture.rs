@@ -8,7 +8,18 @@ use std::path::{Path, PathBuf};
 
 /// The crate's top-level modules in flow order.
 const FLOW: &[&str] = &[
-    "error", "region", "text", "taxonomy", "model", "io", "market", "index", "retrieve", "rank", "matcher",
+    "error",
+    "region",
+    "text",
+    "taxonomy",
+    "reference",
+    "model",
+    "io",
+    "market",
+    "index",
+    "retrieve",
+    "rank",
+    "matcher",
     "stats",
 ];
 

@@ -10,3 +10,4 @@ mod index;
 mod io_input;
 mod market;
 mod ranking;
+mod reference;

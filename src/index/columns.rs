@@ -19,7 +19,7 @@ use tantivy::{DocId, SegmentReader};
 
 use super::schema::NONE_U64;
 use crate::error::{Error, Result};
-use crate::region::Point;
+use crate::region::{Gazetteer, Point};
 
 /// Sentinel for "absent" in the u8 columns.
 pub const NONE_U8: u8 = u8::MAX;
@@ -210,7 +210,7 @@ impl SegmentColumns {
     ///
     /// # Errors
     /// [`Error::Corrupt`] when a field is missing or the sort order is broken.
-    pub fn load(seg: &SegmentReader) -> Result<SegmentColumns> {
+    pub fn load(seg: &SegmentReader, gaz: &Gazetteer) -> Result<SegmentColumns> {
         let ff = seg.fast_fields();
         let max_doc = seg.max_doc();
         let corrupt = |what: &str| Error::Corrupt {
@@ -235,7 +235,6 @@ impl SegmentColumns {
                 .map(|x| u32::try_from(x).unwrap_or(NONE_U32))
                 .collect()
         };
-        let gaz = crate::region::gazetteer();
         let region_codes = read_u64("region_code")?;
         let mut region = Vec::with_capacity(max_doc as usize);
         for &code in &region_codes {

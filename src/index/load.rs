@@ -57,7 +57,7 @@ impl VacancyIndex {
                 writer.delete_term(self.id_term(&v.id));
                 summary.replaced += u64::from(fresh);
             }
-            writer.add_document(self.fields.document(&v, self.code(&v)))?;
+            writer.add_document(self.fields.document(&v, self.code(&v), self.reference.skills()))?;
             summary.indexed += 1;
             if let Some(p) = progress.as_mut()
                 && last_report.elapsed() >= Duration::from_millis(100)

@@ -44,8 +44,9 @@ use tantivy::{
 
 use crate::error::{Error, Result};
 use crate::model::{Date, Vacancy};
+use crate::reference::ReferenceData;
 use crate::taxonomy::OccupationCode;
-pub use coder::{TitleCoder, default_coder};
+pub use coder::{TitleCoder, coder_of, default_coder};
 pub(crate) use columns::SegmentColumns;
 pub use load::{LoadOptions, LoadSummary, OnError, ProgressFn};
 pub(crate) use schema::Fields;
@@ -85,6 +86,9 @@ pub struct VacancyIndex {
     writer: Mutex<Option<IndexWriter>>,
     columns: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
     coder: Option<TitleCoder>,
+    /// Whether `coder` is the reference data's own (replaced with it).
+    default_coder: bool,
+    reference: ReferenceData,
     threads: usize,
 }
 
@@ -207,16 +211,37 @@ impl VacancyIndex {
             writer: Mutex::new(None),
             columns: Mutex::new(HashMap::new()),
             coder: Some(default_coder()),
+            default_coder: true,
+            reference: ReferenceData::sichuan_chongqing(),
             threads: std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
                 .clamp(1, 8),
         })
     }
 
+    /// Uses another market's reference data (default:
+    /// [`ReferenceData::sichuan_chongqing`]): its gazetteer places
+    /// vacancies, its skill vocabulary makes skill terms, its coder codes
+    /// titles (unless a coder of your own was set). Set it before the first
+    /// upsert or snapshot, and open an index with the data it was built with.
+    pub fn with_reference(mut self, reference: ReferenceData) -> Self {
+        if self.default_coder {
+            self.coder = Some(coder_of(&reference));
+        }
+        self.reference = reference;
+        self
+    }
+
+    /// The reference data this index places and codes vacancies with.
+    pub fn reference(&self) -> &ReferenceData {
+        &self.reference
+    }
+
     /// Replaces the coder of titles for vacancies that carry no
     /// `occupation` (default: [`default_coder`]); `None` turns coding off.
     pub fn with_title_coder(mut self, coder: Option<TitleCoder>) -> Self {
         self.coder = coder;
+        self.default_coder = false;
         self
     }
 
@@ -282,7 +307,7 @@ impl VacancyIndex {
     /// another writer holds the index.
     pub fn upsert(&self, v: &Vacancy) -> Result<()> {
         validate(v)?;
-        let doc = self.fields.document(v, self.code(v));
+        let doc = self.fields.document(v, self.code(v), self.reference.skills());
         let term = self.id_term(&v.id);
         self.with_writer(|w| {
             w.delete_term(term);

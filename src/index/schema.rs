@@ -19,7 +19,7 @@ use tantivy::schema::{
 
 use super::analyzer::ZH;
 use crate::model::Vacancy;
-use crate::taxonomy::{OccupationCode, path_terms, skills};
+use crate::taxonomy::{OccupationCode, SkillVocabulary, path_terms};
 
 /// Version of the on-disk layout; bump on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
@@ -129,7 +129,12 @@ impl Fields {
 
     /// The tantivy document for a vacancy. `coded` is the occupation coded
     /// from the title when the vacancy carries none.
-    pub fn document(&self, v: &Vacancy, coded: Option<(OccupationCode, f32)>) -> TantivyDocument {
+    pub fn document(
+        &self,
+        v: &Vacancy,
+        coded: Option<(OccupationCode, f32)>,
+        vocab: &SkillVocabulary,
+    ) -> TantivyDocument {
         let mut d = TantivyDocument::default();
         d.add_text(self.id, &v.id);
         d.add_text(self.title, &v.title);
@@ -139,7 +144,6 @@ impl Fields {
         if let Some(e) = &v.employer {
             d.add_text(self.employer, e);
         }
-        let vocab = skills();
         let mut seen: Vec<String> = Vec::with_capacity(v.skills.len());
         for s in &v.skills {
             let term = vocab.canonical(s);

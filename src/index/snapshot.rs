@@ -14,6 +14,7 @@ use super::columns::SegmentColumns;
 use super::schema::Fields;
 use crate::error::{Error, Result};
 use crate::model::Date;
+use crate::reference::ReferenceData;
 
 impl VacancyIndex {
     /// The current committed state, with the ranker's columns of every
@@ -33,7 +34,7 @@ impl VacancyIndex {
             let cols = match cache.get(&id) {
                 Some(c) => c.clone(),
                 None => {
-                    let c = Arc::new(SegmentColumns::load(seg)?);
+                    let c = Arc::new(SegmentColumns::load(seg, self.reference.gazetteer())?);
                     cache.insert(id, c.clone());
                     c
                 }
@@ -51,6 +52,7 @@ impl VacancyIndex {
             searcher,
             segments,
             fields: self.fields.clone(),
+            reference: self.reference.clone(),
         })
     }
 }
@@ -64,9 +66,16 @@ pub struct Snapshot {
     searcher: Searcher,
     segments: Vec<Arc<SegmentColumns>>,
     fields: Fields,
+    reference: ReferenceData,
 }
 
 impl Snapshot {
+    /// The reference data the index was built with: what a matcher of this
+    /// snapshot places, reaches and codes with.
+    pub fn reference(&self) -> &ReferenceData {
+        &self.reference
+    }
+
     /// tantivy's searcher for this state.
     pub(crate) fn searcher(&self) -> &Searcher {
         &self.searcher
@@ -155,7 +164,9 @@ impl Snapshot {
         };
         let cols = self.segments.get(segment).ok_or_else(corrupt)?;
         let dense = *cols.region.get(doc as usize).ok_or_else(corrupt)?;
-        let region = crate::region::gazetteer()
+        let region = self
+            .reference
+            .gazetteer()
             .by_dense(dense)
             .map(|r| r.code)
             .ok_or_else(corrupt)?;

@@ -6,7 +6,7 @@ use tantivy::Term;
 
 use super::schema::Fields;
 use crate::model::Seeker;
-use crate::taxonomy::skills;
+use crate::taxonomy::SkillVocabulary;
 use crate::text;
 
 /// One term of a seeker: what the seeker wrote, the index term, its text.
@@ -14,10 +14,14 @@ pub(crate) type SeekerTerm = (String, Term, String);
 
 /// The seeker's distinct canonical skills and distinct title terms
 /// (segmented like the index's titles), in first-seen order.
-pub(crate) fn seeker_terms(fields: &Fields, seeker: &Seeker) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
+pub(crate) fn seeker_terms(
+    fields: &Fields,
+    seeker: &Seeker,
+    vocab: &SkillVocabulary,
+) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
     let mut skill_terms: Vec<SeekerTerm> = Vec::new();
     for s in &seeker.skills {
-        let c = skills().canonical(s);
+        let c = vocab.canonical(s);
         if !c.is_empty() && !skill_terms.iter().any(|(_, _, x)| *x == c) {
             skill_terms.push((s.clone(), Term::from_field_text(fields.skills, &c), c));
         }

@@ -11,9 +11,9 @@ use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::index::terms::{occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
-use crate::region::{RegionPrefix, gazetteer};
+use crate::region::RegionPrefix;
 use crate::retrieve::{Constraints, Reach};
-use crate::taxonomy::{OccupationCode, code_title, path_credits};
+use crate::taxonomy::{OccupationCode, path_credits};
 
 /// Most distinct terms one query may hold (a bit each in a `u128`).
 pub(crate) const MAX_TERMS: usize = 128;
@@ -144,7 +144,7 @@ impl Query {
         };
 
         // One clause per distinct canonical skill and per distinct title term.
-        let (skill_items, title_items) = seeker_terms(f, seeker);
+        let (skill_items, title_items) = seeker_terms(f, seeker, snapshot.reference().skills());
         let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
         for (sig, items, limit, what) in [
             (
@@ -212,7 +212,7 @@ impl Query {
         let mut codes: Vec<OccupationCode> = seeker.occupations.clone();
         if codes.is_empty() {
             for t in &seeker.titles {
-                if let Some((code, _)) = code_title(t)
+                if let Some((code, _)) = snapshot.reference().code_title(t)
                     && !codes.contains(&code)
                 {
                     codes.push(code);
@@ -248,9 +248,11 @@ impl Query {
             }
         }
 
-        let reach = Reach::new(seeker, commute_km, extra_moves);
+        let reference = snapshot.reference();
+        let reach = Reach::new(seeker, commute_km, extra_moves, reference.gazetteer());
         let home = reach.home_province();
-        let prior = gazetteer()
+        let prior = reference
+            .gazetteer()
             .all()
             .iter()
             .map(|r| config.mobility_prior.between(home, r.code.get() / 10_000))

@@ -29,8 +29,8 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use super::occupation::{OccupationCode, taxonomy};
-use super::skill::skills;
+use super::occupation::{OccupationCode, Taxonomy, taxonomy};
+use super::skill::{SkillVocabulary, skills};
 use crate::text;
 use crate::text::fold;
 
@@ -112,7 +112,7 @@ const BRACKETS: [(char, char); 5] = [('(', ')'), ('（', '）'), ('【', '】'),
 /// The coder built from the shipped taxonomy.
 pub fn classifier() -> &'static Classifier {
     static CLASSIFIER: OnceLock<Classifier> = OnceLock::new();
-    CLASSIFIER.get_or_init(Classifier::build)
+    CLASSIFIER.get_or_init(|| Classifier::new(taxonomy(), skills()))
 }
 
 /// Codes a title: the `k` most likely occupations, best first.
@@ -134,11 +134,7 @@ pub const MIN_CODING_CONFIDENCE: f32 = 0.3;
 /// when its confidence is at least [`MIN_CODING_CONFIDENCE`]. The index codes
 /// untitled vacancies and the ranker codes seekers' titles with this one rule.
 pub fn code_title(title: &str) -> Option<(OccupationCode, f32)> {
-    classify(title, 1)
-        .into_iter()
-        .next()
-        .filter(|c| c.confidence >= MIN_CODING_CONFIDENCE)
-        .map(|c| (c.code, c.confidence))
+    classifier().code_title(title)
 }
 
 /// Strips the noise around the job in a title (see the module docs).
@@ -217,11 +213,12 @@ fn features(text: &str, tail_weight: bool) -> HashMap<String, f32> {
 }
 
 impl Classifier {
-    fn build() -> Classifier {
-        let vocab = skills();
+    /// A coder of titles into the occupations of `taxonomy`, described by
+    /// their names, aliases and the skill profiles of `vocab`.
+    pub fn new(taxonomy: &Taxonomy, vocab: &SkillVocabulary) -> Classifier {
         let mut raw: Vec<(u32, String, HashMap<String, f32>, f32)> = Vec::new();
         let mut codes = Vec::new();
-        for o in taxonomy().occupations() {
+        for o in taxonomy.occupations() {
             let oi = codes.len() as u32;
             codes.push(o.code);
             // Job-board aliases such as `行政主厨/厨师长` are several titles.
@@ -291,6 +288,15 @@ impl Classifier {
             idf,
             codes,
         }
+    }
+
+    /// A title's occupation as the engine codes it (see [`code_title`]).
+    pub fn code_title(&self, title: &str) -> Option<(OccupationCode, f32)> {
+        self.classify(title, 1)
+            .into_iter()
+            .next()
+            .filter(|c| c.confidence >= MIN_CODING_CONFIDENCE)
+            .map(|c| (c.code, c.confidence))
     }
 
     /// Codes a title: the `k` most likely occupations, best first.

@@ -11,7 +11,7 @@ pub mod classify;
 pub mod occupation;
 pub mod skill;
 
-pub use classify::{Coded, MIN_CODING_CONFIDENCE, classifier, classify, code_title};
+pub use classify::{Classifier, Coded, MIN_CODING_CONFIDENCE, classifier, classify, code_title};
 pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, taxonomy};
 pub(crate) use occupation::{path_credits, path_terms, relatedness_packed};
 pub use skill::{SkillId, SkillVocabulary, skills};

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +37,7 @@ impl OccupationCode {
 
     /// The code from its packed form, if it is in the classification.
     pub fn from_packed(n: u32) -> Option<OccupationCode> {
-        taxonomy().by_code.contains_key(&n).then_some(OccupationCode(n))
+        known_entry(n).map(|_| OccupationCode(n))
     }
 
     /// The code truncated to a level: 1 = major, 2 = middle, 3 = minor group,
@@ -64,9 +64,12 @@ impl OccupationCode {
         }
     }
 
-    /// The entry in the classification.
+    /// The entry in the classification that holds it (the shipped one
+    /// first, then any registered).
     pub fn occupation(self) -> &'static Occupation {
-        taxonomy().get(self)
+        // An OccupationCode is only made for a code some known
+        // classification holds, and none is ever unregistered.
+        known_entry(self.0).unwrap_or_else(|| &taxonomy().entries[0])
     }
 }
 
@@ -85,7 +88,7 @@ impl FromStr for OccupationCode {
         }
         let d = |i: usize| u32::from(b[i] - b'0');
         let n = d(0) * 1_000_000 + (d(2) * 10 + d(3)) * 10_000 + (d(5) * 10 + d(6)) * 100 + d(8) * 10 + d(9);
-        if taxonomy().by_code.contains_key(&n) {
+        if known_entry(n).is_some() {
             Ok(OccupationCode(n))
         } else {
             Err(bad("is not in the CSCO 2022 classification"))
@@ -165,8 +168,45 @@ pub fn taxonomy() -> &'static Taxonomy {
     })
 }
 
+/// Every classification this process knows: the shipped one, then those
+/// registered by [`Taxonomy::register`]. An [`OccupationCode`] is valid when
+/// one of them holds it.
+fn known() -> &'static RwLock<Vec<&'static Taxonomy>> {
+    static KNOWN: OnceLock<RwLock<Vec<&'static Taxonomy>>> = OnceLock::new();
+    KNOWN.get_or_init(|| RwLock::new(vec![taxonomy()]))
+}
+
+/// The entry of this packed code in the first known classification that
+/// holds it.
+fn known_entry(code: u32) -> Option<&'static Occupation> {
+    let known = known().read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    known
+        .iter()
+        .find_map(|t| t.by_code.get(&code).and_then(|&i| t.entries.get(i)))
+}
+
 impl Taxonomy {
-    fn from_csv(text: &str) -> Result<Taxonomy> {
+    /// Makes this classification's codes valid [`OccupationCode`]s for the
+    /// rest of the process and returns it with a `'static` lifetime
+    /// (reference data lives as long as the process: it is leaked once). A
+    /// code an earlier classification already holds keeps that one's entry
+    /// for [`OccupationCode::occupation`].
+    pub fn register(self) -> &'static Taxonomy {
+        let t: &'static Taxonomy = Box::leak(Box::new(self));
+        known()
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(t);
+        t
+    }
+
+    /// Reads a classification from CSV text in the format of the shipped
+    /// `data/occupations.csv` (code, level, parent code, name, flags,
+    /// `|`-separated aliases).
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] naming the first bad row.
+    pub fn from_csv(text: &str) -> Result<Taxonomy> {
         #[derive(Deserialize)]
         struct Row {
             code: String,
@@ -262,8 +302,11 @@ impl Taxonomy {
 
     /// The entry for a code.
     pub fn get(&self, code: OccupationCode) -> &Occupation {
-        // An OccupationCode can only be made from a code in this table.
-        &self.entries[self.by_code[&code.0]]
+        // A code only another known classification holds: that one's entry.
+        match self.by_code.get(&code.0).and_then(|&i| self.entries.get(i)) {
+            Some(o) => o,
+            None => code.occupation(),
+        }
     }
 
     /// Entries whose official name or an alias equals `name` (width and case

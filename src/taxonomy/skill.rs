@@ -78,7 +78,14 @@ pub fn skills() -> &'static SkillVocabulary {
 }
 
 impl SkillVocabulary {
-    fn from_csv(skills_csv: &str, profiles_csv: &str) -> Result<SkillVocabulary> {
+    /// Reads a vocabulary from CSV text in the format of the shipped
+    /// `data/skills.csv` (name, English name, `|`-separated aliases) and
+    /// `data/occupation_skills.csv` (occupation code, `|`-separated skills).
+    /// Occupation codes must be valid (shipped or registered).
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] naming the file and the first bad row.
+    pub fn from_csv(skills_csv: &str, profiles_csv: &str) -> Result<SkillVocabulary> {
         #[derive(Deserialize)]
         struct SkillRow {
             name: String,
