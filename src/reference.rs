@@ -23,6 +23,8 @@
 
 use std::sync::{Arc, OnceLock};
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::Result;
 use crate::region::{Gazetteer, Level, RegionCode, gazetteer};
 use crate::taxonomy::{Classifier, OccupationCode, SkillVocabulary, Taxonomy, classifier, skills, taxonomy};
@@ -32,6 +34,7 @@ use crate::taxonomy::{Classifier, OccupationCode, SkillVocabulary, Taxonomy, cla
 pub struct ReferenceData(Arc<Tables>);
 
 struct Tables {
+    mobility: MobilityPrior,
     gazetteer: &'static Gazetteer,
     taxonomy: &'static Taxonomy,
     skills: &'static SkillVocabulary,
@@ -56,6 +59,7 @@ impl ReferenceData {
         SHIPPED
             .get_or_init(|| {
                 ReferenceData(Arc::new(Tables {
+                    mobility: MobilityPrior::sichuan_chongqing(),
                     gazetteer: gazetteer(),
                     taxonomy: taxonomy(),
                     skills: skills(),
@@ -81,11 +85,30 @@ impl ReferenceData {
             Box::leak(Box::new(SkillVocabulary::from_csv(skills, profiles)?));
         let coder: &'static Classifier = Box::leak(Box::new(Classifier::new(taxonomy, skills)));
         Ok(ReferenceData(Arc::new(Tables {
+            mobility: MobilityPrior::default(),
             gazetteer,
             taxonomy,
             skills,
             coder,
         })))
+    }
+
+    /// The same data with another prior of moves between provinces.
+    pub fn with_mobility_prior(&self, prior: MobilityPrior) -> ReferenceData {
+        let t = &self.0;
+        ReferenceData(Arc::new(Tables {
+            mobility: prior,
+            gazetteer: t.gazetteer,
+            taxonomy: t.taxonomy,
+            skills: t.skills,
+            coder: t.coder,
+        }))
+    }
+
+    /// How likely a move between provinces is in this market (ranking uses
+    /// it unless its config gives one).
+    pub fn mobility_prior(&self) -> &MobilityPrior {
+        &self.0.mobility
     }
 
     /// The regions, with coordinates.
@@ -134,5 +157,87 @@ impl ReferenceData {
 impl Default for ReferenceData {
     fn default() -> Self {
         ReferenceData::sichuan_chongqing()
+    }
+}
+
+/// How likely a move between provinces is, relative to a move within one
+/// (which counts `within_province`, default 1): the mobility signal of a
+/// vacancy beyond the commute radius in a region the seeker would move to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MobilityPrior {
+    /// A move within the home province (default 1).
+    pub within_province: f64,
+    /// Moves between two provinces.
+    pub moves: Vec<ProvinceMove>,
+    /// A move between provinces that `moves` does not list (default: none
+    /// given, the least of the others).
+    pub otherwise: Option<f64>,
+}
+
+/// The prior of moves from one province to another.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProvinceMove {
+    /// The home province's 2-digit code (`51`).
+    pub from: u32,
+    /// The destination province's 2-digit code (`50`).
+    pub to: u32,
+    /// The prior, in [0, 1].
+    pub prior: f64,
+}
+
+impl Default for MobilityPrior {
+    fn default() -> Self {
+        MobilityPrior {
+            within_province: 1.0,
+            moves: Vec::new(),
+            otherwise: None,
+        }
+    }
+}
+
+impl MobilityPrior {
+    /// The shipped market's prior, from the class-of-2020 graduate flows
+    /// (`market-facts.md`): 8.06% of Chongqing's graduates went to work in
+    /// Sichuan and 3.12% of Sichuan's in Chongqing, so Chongqing (50) →
+    /// Sichuan (51) counts 1 and Sichuan → Chongqing 3.12 / 8.06 ≈ 0.39.
+    pub fn sichuan_chongqing() -> MobilityPrior {
+        MobilityPrior {
+            within_province: 1.0,
+            moves: vec![
+                ProvinceMove {
+                    from: 51,
+                    to: 50,
+                    prior: 0.0312 / 0.0806,
+                },
+                ProvinceMove {
+                    from: 50,
+                    to: 51,
+                    prior: 1.0,
+                },
+            ],
+            otherwise: None,
+        }
+    }
+
+    /// The prior of a move from province `from` to province `to` (2-digit
+    /// codes).
+    pub fn between(&self, from: u32, to: u32) -> f64 {
+        if from == to {
+            return self.within_province;
+        }
+        if let Some(m) = self.moves.iter().find(|m| m.from == from && m.to == to) {
+            return m.prior;
+        }
+        self.otherwise
+            .unwrap_or_else(|| self.values().fold(f64::INFINITY, f64::min))
+    }
+
+    /// Every prior it holds.
+    pub fn values(&self) -> impl Iterator<Item = f64> + '_ {
+        std::iter::once(self.within_province)
+            .chain(self.moves.iter().map(|m| m.prior))
+            .chain(self.otherwise)
     }
 }

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::signal::{NUM_SIGNALS, Signal, Signals};
 use crate::error::{Error, Result};
+pub use crate::reference::MobilityPrior;
 
 /// Weight of each signal in the final score (any non-negative numbers; the
 /// score divides by their sum, so it stays in [0, 1]). Defaults:
@@ -78,50 +79,6 @@ impl<'de> Deserialize<'de> for Weights {
     }
 }
 
-/// How likely a move between the two provinces is, relative to a move
-/// within one (which counts 1).
-///
-/// Defaults from the class-of-2020 graduate flows (market-facts): 8.06% of
-/// Chongqing's graduates went to work in Sichuan and 3.12% of Sichuan's in
-/// Chongqing, so Chongqing → Sichuan counts 1 and Sichuan → Chongqing
-/// 3.12 / 8.06 ≈ 0.39.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct MobilityPrior {
-    /// A move within the home province.
-    pub within_province: f64,
-    /// From Sichuan (51) to Chongqing (50).
-    pub sichuan_to_chongqing: f64,
-    /// From Chongqing (50) to Sichuan (51).
-    pub chongqing_to_sichuan: f64,
-}
-
-impl Default for MobilityPrior {
-    fn default() -> Self {
-        MobilityPrior {
-            within_province: 1.0,
-            sichuan_to_chongqing: 0.0312 / 0.0806,
-            chongqing_to_sichuan: 1.0,
-        }
-    }
-}
-
-impl MobilityPrior {
-    /// The prior of a move from province `from` to province `to` (2-digit
-    /// codes).
-    pub fn between(&self, from: u32, to: u32) -> f64 {
-        match (from, to) {
-            (a, b) if a == b => self.within_province,
-            (51, 50) => self.sichuan_to_chongqing,
-            (50, 51) => self.chongqing_to_sichuan,
-            _ => self
-                .within_province
-                .min(self.sichuan_to_chongqing)
-                .min(self.chongqing_to_sichuan),
-        }
-    }
-}
-
 /// Everything that shapes a ranking. Plain data with documented defaults;
 /// read it from JSON or TOML-like config with unknown keys rejected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -140,8 +97,9 @@ pub struct RankingConfig {
     pub salary_tolerance: f64,
     /// Credit when the vacancy states no salary (default 0.5).
     pub salary_unknown: f64,
-    /// Province-to-province move priors.
-    pub mobility_prior: MobilityPrior,
+    /// Province-to-province move priors (default: none, the reference
+    /// data's: [`crate::reference::ReferenceData::mobility_prior`]).
+    pub mobility_prior: Option<MobilityPrior>,
     /// Related skills credited per seeker skill (default 0: aliases only).
     ///
     /// When above 0 the matcher learns skill relatedness from the snapshot
@@ -184,7 +142,7 @@ impl Default for RankingConfig {
             education_step: 0.35,
             salary_tolerance: 0.5,
             salary_unknown: 0.5,
-            mobility_prior: MobilityPrior::default(),
+            mobility_prior: None,
             related_per_skill: 0,
             related_min: 0.3,
             related_credit: 0.5,
@@ -237,10 +195,8 @@ impl RankingConfig {
         if !(self.salary_tolerance.is_finite() && self.salary_tolerance > 0.0) {
             return bad("salary_tolerance must be > 0");
         }
-        let p = self.mobility_prior;
-        if ![p.within_province, p.sichuan_to_chongqing, p.chongqing_to_sichuan]
-            .into_iter()
-            .all(unit)
+        if let Some(p) = &self.mobility_prior
+            && !p.values().all(unit)
         {
             return bad("mobility_prior values must be in [0, 1]");
         }

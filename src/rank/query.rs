@@ -249,13 +249,17 @@ impl Query {
         }
 
         let reference = snapshot.reference();
+        let mobility = config
+            .mobility_prior
+            .as_ref()
+            .unwrap_or_else(|| reference.mobility_prior());
         let reach = Reach::new(seeker, commute_km, extra_moves, reference.gazetteer());
         let home = reach.home_province();
         let prior = reference
             .gazetteer()
             .all()
             .iter()
-            .map(|r| config.mobility_prior.between(home, r.code.get() / 10_000))
+            .map(|r| mobility.between(home, r.code.get() / 10_000))
             .collect();
         let salary_min = seeker.salary_min.map(|c| c.yuan());
         let constraints = Constraints::new(reach, today, salary_min.filter(|_| config.require_salary));
