@@ -27,29 +27,39 @@
 //! ```
 //!
 //! ## What is here
-//! Modules in the order data flows through them (see `ARCHITECTURE.md`):
-//! [`io`] reads and writes JSON Lines (the interchange format); [`model`] holds
-//! the validated domain types; [`region`] and [`taxonomy`] are the reference
-//! data (Sichuan–Chongqing gazetteer, CSCO 2022 occupations, skills, the title
-//! coder); [`index`] is the tantivy index; [`retrieve`] turns a seeker's reach
-//! into doc ranges; [`rank`] scores and prunes; [`matcher`] is the front door;
-//! [`stats`] reports market figures; [`market`] generates calibrated
-//! synthetic markets.
+//! Modules in the order data flows through them (`ARCHITECTURE.md`; a test
+//! fails when a module imports one later in the flow):
+//! [`region`], [`text`] and [`taxonomy`] are the reference data's parts
+//! (gazetteer, folding and Chinese segmentation, CSCO 2022 occupations,
+//! skills, the title coder) and [`reference`](mod@reference) bundles one market's as a
+//! value; [`model`] holds the validated domain types; [`io`] reads and
+//! writes JSON Lines (the interchange format); [`market`] generates
+//! calibrated synthetic markets; [`index`] is the vacancy index
+//! ([`index::VacancyIndex`], [`index::Snapshot`]); [`retrieve`] is reach and
+//! the hard constraints; [`rank`] is the configuration and the signals
+//! ([`rank::RankingConfig`], [`rank::Signal`]); [`matcher`] is the front
+//! door; [`stats`] reports market figures. Errors are one enum, [`Error`].
 //!
 //! ## What is not
 //! - No clock is read while ranking: "today" is an argument.
 //! - No global thread pool is configured: [`matcher::Matcher::match_batch`]
 //!   runs on the caller's rayon pool.
-//! - Markets outside Sichuan and Chongqing need their own gazetteer: region
-//!   codes are validated against the shipped one.
-//!
+//! - No tantivy type in the public API: the index is behind
+//!   [`index::VacancyIndex`] and [`index::Snapshot`].
+//! - No market is built in beyond the default: another one's gazetteer,
+//!   classification and skills are a [`reference::ReferenceData`] given to
+//!   the index.
+
 //! ## Untrusted input
 //! Every record is validated when read, with an error that names the line and
 //! field. Limits protect a server: line length
 //! ([`io::DEFAULT_MAX_LINE_BYTES`]), list lengths and text sizes per record
 //! ([`model::MAX_LIST_LEN`], [`model::MAX_TEXT_BYTES`]), skills and title
-//! terms per seeker and `k` ([`rank::RankingConfig`]); exceeding one is an
-//! error, never a panic.
+//! terms per seeker and `k` ([`rank::RankingConfig`], `max_k` at most
+//! [`rank::RankingConfig::MAX_K_LIMIT`]); exceeding one is an error, never a
+//! panic. A seeker built or changed in code is checked by the matcher like
+//! one read from a file (a NaN radius is an error naming the seeker and
+//! field).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // Nothing a user supplies may panic: no unwrap, no expect, no unchecked
