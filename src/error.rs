@@ -207,6 +207,18 @@ impl Error {
         self.kind() == ErrorKind::User
     }
 
+    /// This error with the record it concerns named in its field
+    /// (`seeker `s1`: commute_km`), for a record checked outside a file.
+    pub(crate) fn naming(self, what: &str, id: &str) -> Error {
+        match self {
+            Error::Invalid { field, reason } => Error::Invalid {
+                field: format!("{what} `{id}`: {field}"),
+                reason,
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
         Error::Invalid {
             field: field.into(),

@@ -68,13 +68,7 @@ struct VersionFile {
 
 /// Checks a vacancy before it is indexed; the error names the vacancy.
 fn validate(v: &Vacancy) -> Result<()> {
-    v.validate().map_err(|e| match e {
-        Error::Invalid { field, reason } => Error::Invalid {
-            field: format!("vacancy `{}`: {field}", v.id),
-            reason,
-        },
-        other => other,
-    })
+    v.validate().map_err(|e| e.naming("vacancy", &v.id))
 }
 
 /// An index of vacancies.

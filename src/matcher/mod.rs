@@ -339,13 +339,7 @@ impl Matcher {
 /// parsed (a NaN radius would otherwise match nothing, silently). The error
 /// names the seeker.
 fn validate(seeker: &Seeker) -> Result<()> {
-    seeker.validate().map_err(|e| match e {
-        Error::Invalid { field, reason } => Error::Invalid {
-            field: format!("seeker `{}`: {field}", seeker.id),
-            reason,
-        },
-        other => other,
-    })
+    seeker.validate().map_err(|e| e.naming("seeker", &seeker.id))
 }
 
 /// The widenings of reach that broadening tries, in order: the commute
