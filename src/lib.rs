@@ -71,6 +71,7 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod assign;
 pub mod error;
 pub mod index;
 pub mod io;

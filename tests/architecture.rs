@@ -20,6 +20,7 @@ const FLOW: &[&str] = &[
     "retrieve",
     "rank",
     "matcher",
+    "assign",
     "stats",
 ];
 

@@ -213,6 +213,20 @@ impl Matcher {
         })
     }
 
+    /// A seeker's top `k` as (segment, doc, score), best first, in the
+    /// seeker's own reach (no widening): the preference lists of
+    /// [`crate::assign`].
+    pub(crate) fn ranked_docs(&self, seeker: &Seeker, k: usize) -> Result<Vec<(u32, u32, f64)>> {
+        self.check_k(k)?;
+        validate(seeker)?;
+        if k == 0 {
+            return Ok(Vec::new());
+        }
+        let q = self.query(seeker, seeker.commute_km, &[])?;
+        let entries = self.run(&q, k, false, &mut SearchStats::default())?;
+        Ok(entries.into_iter().map(|e| (e.segment, e.doc, e.score)).collect())
+    }
+
     /// The `k` best vacancies for a seeker, through the index with pruning.
     ///
     /// # Errors
