@@ -124,6 +124,79 @@ fn generate_index_match_stats_round_trip() {
 }
 
 #[test]
+fn assign_writes_a_placement_per_seeker_and_a_report() {
+    let (dir, data, idx) = market();
+    let placements = dir.path().join("placements.jsonl");
+    let report = dir.path().join("report.json");
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, r#"{"groups": ["graduate"], "reserved_share": 0.5}"#).unwrap();
+    let out = run(&[
+        "assign",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--top",
+        "20",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--output",
+        placements.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&placements)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 40);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.get("seeker").is_some() && l.get("vacancy").is_some())
+    );
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    for key in [
+        "seekers",
+        "placed",
+        "unplaced",
+        "openings",
+        "filled",
+        "by_group",
+        "by_group_without_policy",
+        "blocking_pairs",
+        "elapsed_s",
+    ] {
+        assert!(r.get(key).is_some(), "report lacks {key}: {r}");
+    }
+    assert_eq!(r["seekers"], 40);
+    assert_eq!(
+        r["placed"].as_u64().unwrap() + r["unplaced"].as_u64().unwrap(),
+        40
+    );
+    assert_eq!(r["blocking_pairs"], 0);
+    let bad = dir.path().join("bad-policy.json");
+    std::fs::write(&bad, r#"{"groups": ["graduate"], "reserved_share": 2}"#).unwrap();
+    let out = run(&[
+        "assign",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--policy",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("reserved_share"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn explain_agrees_with_match_explain() {
     let (_, data, idx) = market();
     let seekers = data.join("seekers.jsonl");
@@ -321,7 +394,7 @@ fn bad_input_is_one_clear_sentence_and_exit_2() {
 fn every_subcommand_shows_an_example_in_its_help() {
     for cmd in [
         "generate", "index", "match", "explain", "update", "delete", "expire", "stats", "classify", "demo",
-        "bench",
+        "bench", "assign",
     ] {
         let out = Command::new(bin()).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd}");

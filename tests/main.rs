@@ -3,6 +3,7 @@
 
 mod arb;
 mod architecture;
+mod assign;
 mod classify;
 mod cli;
 mod fuzz_corpus;

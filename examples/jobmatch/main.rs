@@ -50,6 +50,11 @@ pub struct RankArgs {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Assign seekers to the limited openings of vacancies (a job fair): stable, capacity-aware, seeker-optimal.
+    #[command(
+        after_help = "Example:\n  jobmatch assign --index idx --seekers market/seekers.jsonl --top 50 --output placements.jsonl --report report.json"
+    )]
+    Assign(commands::AssignArgs),
     /// Write a synthetic market (vacancies.jsonl and seekers.jsonl) calibrated to the published figures.
     #[command(
         after_help = "Example:\n  jobmatch generate --vacancies 100000 --seekers 2000 --seed 7 --out market/"
@@ -205,6 +210,7 @@ fn main() -> ExitCode {
         Command::Expire { index, today, json } => commands::expire(&index, today.as_deref(), json),
         Command::Stats { index, seekers, json } => commands::stats(&index, seekers.as_deref(), json),
         Command::Classify { input, top } => commands::classify(input.as_deref(), top),
+        Command::Assign(args) => commands::assign(args, quiet),
         Command::Demo(args) => demo::run(args, quiet),
         Command::Bench(args) => bench::run(args, quiet),
     };

@@ -37,7 +37,7 @@
 mod deferred;
 mod fit;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -84,8 +84,8 @@ impl Policy {
         Ok(())
     }
 
-    fn favours(&self, seeker: &Seeker) -> bool {
-        seeker.groups.iter().any(|g| self.groups.contains(g))
+    fn favours(&self, groups: &[PriorityGroup]) -> bool {
+        groups.iter().any(|g| self.groups.contains(g))
     }
 
     fn reserved(&self, openings: u32) -> u32 {
@@ -97,9 +97,10 @@ impl Policy {
 }
 
 /// A seeker's list by vacancy index: (vacancy, score, fit), best first.
+#[derive(Debug, Clone)]
 struct Indexed {
     id: String,
-    favoured: bool,
+    groups: Vec<PriorityGroup>,
     choices: Vec<(u32, f64, f64)>,
 }
 
@@ -217,14 +218,25 @@ pub struct VacancyOutcome {
     pub cutoff: Option<f64>,
 }
 
+/// How one group of seekers fared.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct GroupOutcome {
+    /// Seekers in the group.
+    pub seekers: u64,
+    /// Of those, placed.
+    pub placed: u64,
+    /// `placed / seekers`.
+    pub rate: f64,
+}
+
 /// A seeker's preference list, precomputed (for [`Assignment::from_lists`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SeekerList {
     /// Seeker id.
     pub seeker: String,
-    /// Whether the policy favours the seeker.
+    /// The seeker's priority groups (what a policy may favour).
     #[serde(default)]
-    pub favoured: bool,
+    pub groups: Vec<PriorityGroup>,
     /// The vacancies, best first.
     pub choices: Vec<Listed>,
 }
@@ -249,6 +261,8 @@ pub struct Assignment {
     pub vacancies: Vec<VacancyOutcome>,
     /// Proposals made by deferred acceptance.
     pub proposals: u64,
+    /// Per seeker: its priority groups.
+    groups: Vec<Vec<PriorityGroup>>,
     market: Market,
     outcome: deferred::Outcome,
 }
@@ -267,8 +281,28 @@ impl Assignment {
         fit: &FitConfig,
         policy: &Policy,
     ) -> Result<Assignment> {
+        Preferences::rank(matcher, seekers, k, fit)?.assign(policy)
+    }
+}
+
+/// Every seeker's preference list with the fits of its pairs: ranked once,
+/// assigned under any number of policies.
+#[derive(Debug, Clone)]
+pub struct Preferences {
+    lists: Vec<Indexed>,
+    vacancy_ids: Vec<String>,
+    openings: Vec<u32>,
+}
+
+impl Preferences {
+    /// Ranks every seeker's top `k` (on the current rayon pool) and
+    /// computes each pair's fit.
+    ///
+    /// # Errors
+    /// A seeker the matcher refuses (named), an invalid fit config, an
+    /// index read failure.
+    pub fn rank(matcher: &Matcher, seekers: &[Seeker], k: usize, fit: &FitConfig) -> Result<Preferences> {
         fit.validate()?;
-        policy.validate()?;
         let snapshot = matcher.snapshot();
         let skills = VacancySkills::of(snapshot)?;
         // Lists and fits in parallel; vacancies numbered afterwards, in
@@ -309,13 +343,43 @@ impl Assignment {
             }
             lists.push(Indexed {
                 id: s.id.clone(),
-                favoured: policy.favours(s),
+                groups: s.groups.clone(),
                 choices,
             });
         }
-        Ok(Assignment::assign(lists, vacancy_ids, openings, policy))
+        Ok(Preferences {
+            lists,
+            vacancy_ids,
+            openings,
+        })
     }
 
+    /// Seekers with a list.
+    pub fn seekers(&self) -> usize {
+        self.lists.len()
+    }
+
+    /// Entries over all lists.
+    pub fn entries(&self) -> usize {
+        self.lists.iter().map(|l| l.choices.len()).sum()
+    }
+
+    /// Assigns under a policy.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an invalid policy.
+    pub fn assign(&self, policy: &Policy) -> Result<Assignment> {
+        policy.validate()?;
+        Ok(Assignment::assign(
+            &self.lists,
+            &self.vacancy_ids,
+            self.openings.clone(),
+            policy,
+        ))
+    }
+}
+
+impl Assignment {
     /// Assigns from precomputed lists; `openings` gives each listed
     /// vacancy's openings (a vacancy missing from it has one).
     ///
@@ -350,19 +414,14 @@ impl Assignment {
             }
             out.push(Indexed {
                 id: l.seeker,
-                favoured: l.favoured,
+                groups: l.groups,
                 choices,
             });
         }
-        Ok(Assignment::assign(out, vacancy_ids, caps, policy))
+        Ok(Assignment::assign(&out, &vacancy_ids, caps, policy))
     }
 
-    fn assign(
-        lists: Vec<Indexed>,
-        vacancy_ids: Vec<String>,
-        openings: Vec<u32>,
-        policy: &Policy,
-    ) -> Assignment {
+    fn assign(lists: &[Indexed], vacancy_ids: &[String], openings: Vec<u32>, policy: &Policy) -> Assignment {
         let mut order: Vec<usize> = (0..lists.len()).collect();
         order.sort_by(|&a, &b| lists.get(a).map(|l| &l.id).cmp(&lists.get(b).map(|l| &l.id)));
         let mut id_rank = vec![0u32; lists.len()];
@@ -384,14 +443,12 @@ impl Assignment {
             keys: lists
                 .iter()
                 .map(|l| {
-                    l.choices
-                        .iter()
-                        .map(|c| c.2 + if l.favoured { bonus } else { 0.0 })
-                        .collect()
+                    let b = if policy.favours(&l.groups) { bonus } else { 0.0 };
+                    l.choices.iter().map(|c| c.2 + b).collect()
                 })
                 .collect(),
             id_rank,
-            priority: lists.iter().map(|l| l.favoured).collect(),
+            priority: lists.iter().map(|l| policy.favours(&l.groups)).collect(),
             reserved: openings.iter().map(|&o| policy.reserved(o)).collect(),
             openings,
         };
@@ -441,9 +498,33 @@ impl Assignment {
             placements,
             vacancies,
             proposals: outcome.proposals,
+            groups: lists.iter().map(|l| l.groups.clone()).collect(),
             market,
             outcome,
         }
+    }
+
+    /// Seekers and seekers placed, for everyone (`all`), for each priority
+    /// group, and for seekers in none (`none`).
+    pub fn by_group(&self) -> BTreeMap<&'static str, GroupOutcome> {
+        let mut out: BTreeMap<&'static str, GroupOutcome> = BTreeMap::new();
+        for (p, groups) in self.placements.iter().zip(&self.groups) {
+            let placed = u64::from(p.vacancy.is_some());
+            let names = groups
+                .iter()
+                .map(|g| g.as_str())
+                .chain(groups.is_empty().then_some("none"))
+                .chain(std::iter::once("all"));
+            for name in names {
+                let e = out.entry(name).or_default();
+                e.seekers += 1;
+                e.placed += placed;
+            }
+        }
+        for e in out.values_mut() {
+            e.rate = e.placed as f64 / e.seekers.max(1) as f64;
+        }
+        out
     }
 
     /// Seekers placed.

@@ -2,6 +2,7 @@
 //! `load` (index, update, delete, expire), `rank` (match, explain),
 //! `report` (stats, classify); what they share is here.
 
+mod assign;
 mod load;
 mod market;
 mod rank;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use crate::RankArgs;
 use crate::ui;
 
+pub use assign::{AssignArgs, assign};
 pub use load::{delete, expire, index, load};
 pub use market::{generate, write_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
