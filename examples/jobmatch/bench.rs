@@ -130,12 +130,20 @@ const THROUGHPUT_PASSES: usize = 3;
 /// Builds the index from a generated market when missing; returns the
 /// build time when it built.
 fn ensure_index(args: &BenchArgs, quiet: bool) -> Result<Option<f64>> {
-    let wanted = Provenance {
-        vacancies: args.vacancies,
-        seed: args.seed,
-    };
-    let prov_path = args.index.join("market.json");
-    if args.index.join("meta.json").exists() {
+    ensure_market_index(&args.index, args.vacancies, args.seed, quiet)
+}
+
+/// Builds at `index` the index of the generated market of `vacancies` and
+/// `seed`, unless it holds it already; the seconds the build took.
+pub fn ensure_market_index(
+    index: &std::path::Path,
+    vacancies: u64,
+    seed: u64,
+    quiet: bool,
+) -> Result<Option<f64>> {
+    let wanted = Provenance { vacancies, seed };
+    let prov_path = index.join("market.json");
+    if index.join("meta.json").exists() {
         let found: Option<Provenance> = std::fs::read(&prov_path)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok());
@@ -146,29 +154,29 @@ fn ensure_index(args: &BenchArgs, quiet: bool) -> Result<Option<f64>> {
             field: "--index".into(),
             reason: format!(
                 "{} holds an index of another market (not --vacancies {} --seed {}): give another directory",
-                args.index.display(),
-                args.vacancies,
-                args.seed
+                index.display(),
+                vacancies,
+                seed
             ),
         });
     }
-    let data = args.index.with_extension("market");
+    let data = index.with_extension("market");
     let config = MarketConfig {
-        vacancies: args.vacancies,
+        vacancies,
         seekers: 0,
-        seed: args.seed,
+        seed,
         ..Default::default()
     };
     if !quiet {
         eprintln!(
             "building the index: generating {} vacancies into {}",
-            args.vacancies,
+            vacancies,
             data.display()
         );
     }
     let (vpath, _) = commands::write_market(&config, &data, quiet)?;
     let start = Instant::now();
-    let summary = commands::load(&vpath, &args.index, false, quiet, false)?;
+    let summary = commands::load(&vpath, index, false, quiet, false)?;
     let build = start.elapsed().as_secs_f64();
     if !quiet {
         eprintln!("indexed {} vacancies in {build:.1} s", summary.indexed);

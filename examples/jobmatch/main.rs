@@ -55,6 +55,11 @@ enum Command {
         after_help = "Example:\n  jobmatch assign --index idx --seekers market/seekers.jsonl --top 50 --output placements.jsonl --report report.json"
     )]
     Assign(commands::AssignArgs),
+    /// Simulate a job fair on a generated market and compare with the published figures.
+    #[command(
+        after_help = "Example:\n  jobmatch simulate --vacancies 100000 --seekers 20000 --top 20 --congestion"
+    )]
+    Simulate(commands::SimulateArgs),
     /// Write a synthetic market (vacancies.jsonl and seekers.jsonl) calibrated to the published figures.
     #[command(
         after_help = "Example:\n  jobmatch generate --vacancies 100000 --seekers 2000 --seed 7 --out market/"
@@ -211,6 +216,7 @@ fn main() -> ExitCode {
         Command::Stats { index, seekers, json } => commands::stats(&index, seekers.as_deref(), json),
         Command::Classify { input, top } => commands::classify(input.as_deref(), top),
         Command::Assign(args) => commands::assign(args, quiet),
+        Command::Simulate(args) => commands::simulate(args, quiet),
         Command::Demo(args) => demo::run(args, quiet),
         Command::Bench(args) => bench::run(args, quiet),
     };

@@ -36,6 +36,7 @@
 
 mod deferred;
 mod fit;
+mod report;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -48,6 +49,7 @@ use crate::model::{PriorityGroup, Seeker};
 use deferred::Market;
 use fit::{Applicant, VacancySkills};
 pub use fit::{FitConfig, FitParts};
+pub use report::{GraduateFlows, MarketOutcome, Share};
 
 /// How the assignment favours priority groups (graduates, migrant workers,
 /// veterans, the unemployed, …). Off by default.
@@ -292,6 +294,8 @@ pub struct Preferences {
     lists: Vec<Indexed>,
     vacancy_ids: Vec<String>,
     openings: Vec<u32>,
+    /// Per vacancy: where it is in the snapshot ranked (segment, doc).
+    docs: Vec<(u32, u32)>,
 }
 
 impl Preferences {
@@ -325,6 +329,7 @@ impl Preferences {
         let mut index: HashMap<(u32, u32), u32> = HashMap::new();
         let mut vacancy_ids: Vec<String> = Vec::new();
         let mut openings: Vec<u32> = Vec::new();
+        let mut docs: Vec<(u32, u32)> = Vec::new();
         let mut lists = Vec::with_capacity(seekers.len());
         for (s, r) in seekers.iter().zip(ranked) {
             let entries = r.map_err(|e| e.naming("seeker", &s.id))?;
@@ -333,6 +338,7 @@ impl Preferences {
                 let v = *index.entry((seg, doc)).or_insert_with(|| {
                     let cols = snapshot.segments().get(seg as usize);
                     vacancy_ids.push(cols.map_or_else(String::new, |c| c.id(doc)));
+                    docs.push((seg, doc));
                     openings.push(
                         cols.and_then(|c| c.headcount.get(doc as usize).copied())
                             .unwrap_or(1),
@@ -351,6 +357,92 @@ impl Preferences {
             lists,
             vacancy_ids,
             openings,
+            docs,
+        })
+    }
+
+    /// One set of lists from several ranked in parts (e.g. chunks of
+    /// seekers, for progress), in the order given.
+    pub fn concat(parts: Vec<Preferences>) -> Preferences {
+        let mut out = Preferences {
+            lists: Vec::new(),
+            vacancy_ids: Vec::new(),
+            openings: Vec::new(),
+            docs: Vec::new(),
+        };
+        let mut index: HashMap<String, u32> = HashMap::new();
+        for p in parts {
+            let remap: Vec<u32> = p
+                .vacancy_ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    *index.entry(id.clone()).or_insert_with(|| {
+                        out.vacancy_ids.push(id.clone());
+                        out.openings.push(p.openings.get(i).copied().unwrap_or(1));
+                        out.docs.push(p.docs.get(i).copied().unwrap_or_default());
+                        (out.vacancy_ids.len() - 1) as u32
+                    })
+                })
+                .collect();
+            for mut l in p.lists {
+                for c in &mut l.choices {
+                    c.0 = remap.get(c.0 as usize).copied().unwrap_or(c.0);
+                }
+                out.lists.push(l);
+            }
+        }
+        out
+    }
+
+    /// The same lists cut to their first `k` entries.
+    pub fn truncated(&self, k: usize) -> Preferences {
+        let mut p = self.clone();
+        for l in &mut p.lists {
+            l.choices.truncate(k);
+        }
+        p
+    }
+
+    /// Congestion-aware lists of length `k`: each seeker's list reordered
+    /// so that the vacancies the seeker can get under `assignment`'s
+    /// cut-offs (not full, or the seeker's fit with any policy bonus at or
+    /// above the cut-off) come first, each part in its ranking order, then
+    /// cut to `k`. A permutation and truncation of the seeker's own list: no
+    /// vacancy out of reach is added.
+    pub fn congestion_aware(&self, assignment: &Assignment, policy: &Policy, k: usize) -> Preferences {
+        let cutoffs: Vec<Option<f64>> = assignment.vacancies.iter().map(|v| v.cutoff).collect();
+        let bonus = if policy.groups.is_empty() {
+            0.0
+        } else {
+            policy.fit_bonus
+        };
+        let mut p = self.clone();
+        for l in &mut p.lists {
+            let b = if policy.favours(&l.groups) { bonus } else { 0.0 };
+            let chance = |c: &(u32, f64, f64)| match cutoffs.get(c.0 as usize).copied().flatten() {
+                Some(cut) => c.2 + b >= cut,
+                None => true,
+            };
+            let (mut likely, unlikely): (Vec<_>, Vec<_>) = l.choices.iter().partition(|c| chance(c));
+            likely.extend(unlikely);
+            likely.truncate(k);
+            l.choices = likely;
+        }
+        p
+    }
+
+    /// Each seeker's list as vacancy ids, best first (for checks and
+    /// reports).
+    pub fn lists(&self) -> impl Iterator<Item = (&str, Vec<&str>)> + '_ {
+        self.lists.iter().map(|l| {
+            (
+                l.id.as_str(),
+                l.choices
+                    .iter()
+                    .filter_map(|c| self.vacancy_ids.get(c.0 as usize).map(String::as_str))
+                    .collect(),
+            )
         })
     }
 

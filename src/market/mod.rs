@@ -57,6 +57,11 @@ pub struct MarketConfig {
     /// The market's "today": postings are dated in the 60 days before it,
     /// and some have expired by it.
     pub today: Date,
+    /// How much more (or less) willing to move seekers of each province are
+    /// than the published graduate flows say (`[Sichuan, Chongqing]`,
+    /// default `[1, 1]`): the *input* that `simulate --calibrate` fits so
+    /// that the *placed* flows match the published ones.
+    pub mobility_scale: [f64; 2],
 }
 
 /// The platform's published number of vacancies.
@@ -70,6 +75,7 @@ impl Default for MarketConfig {
             seed: 2021,
             // The joint figures were published in March 2021.
             today: Date::new(2021, 3, 31).unwrap_or_else(|_| unreachable!("a valid date")),
+            mobility_scale: [1.0, 1.0],
         }
     }
 }
@@ -366,7 +372,13 @@ impl Market {
 
     fn mobility(&self, rng: &mut ChaCha8Rng, home: RegionCode, graduate: bool) -> Mobility {
         let province = home.get() / 10_000;
-        let scale = if graduate { 1.0 } else { cal::NON_GRADUATE_MOBILITY };
+        let fitted = match province {
+            51 => self.config.mobility_scale[0],
+            50 => self.config.mobility_scale[1],
+            _ => 1.0,
+        };
+        let fitted = if fitted.is_finite() { fitted.max(0.0) } else { 1.0 };
+        let scale = fitted * if graduate { 1.0 } else { cal::NON_GRADUATE_MOBILITY };
         let rate = |table: &[(u32, f64); 2]| {
             table
                 .iter()

@@ -63,7 +63,7 @@ struct AssignReport {
     peak_rss_bytes: u64,
 }
 
-fn load_policy(path: &Path) -> Result<Policy> {
+pub(super) fn load_policy(path: &Path) -> Result<Policy> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
         path: Some(path.to_owned()),
         source: e,

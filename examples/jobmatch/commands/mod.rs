@@ -7,6 +7,7 @@ mod load;
 mod market;
 mod rank;
 mod report;
+mod simulate;
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ pub use load::{delete, expire, index, load};
 pub use market::{generate, write_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
 pub use report::{classify, stats};
+pub use simulate::{SimulateArgs, simulate};
 
 pub fn load_config(path: Option<&Path>) -> Result<RankingConfig> {
     let Some(path) = path else {
