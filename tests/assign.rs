@@ -159,3 +159,48 @@ fn precomputed_lists_are_assigned_and_checked() {
     bad[0].choices[0].fit = f64::NAN;
     assert!(Assignment::from_lists(bad, &openings, &Policy::default()).is_err());
 }
+
+#[test]
+fn congestion_aware_lists_reorder_and_cut_what_the_seeker_could_reach() {
+    let (index, market) = market_index(1_200, 33, 1);
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let seekers: Vec<Seeker> = (0..400).map(|j| market.seeker(j)).collect();
+    let long = Preferences::rank(&m, &seekers, 16, &FitConfig::default()).unwrap();
+    let plain = long.truncated(8);
+    let a = plain.assign(&Policy::default()).unwrap();
+    let aware = long.congestion_aware(&a, &Policy::default(), 8);
+    let full: HashMap<&str, Vec<&str>> = long.lists().collect();
+    let mut reordered = 0;
+    for (seeker, list) in aware.lists() {
+        let reach = &full[seeker];
+        assert!(
+            list.len() <= 8 && list.len() == reach.len().min(8),
+            "{seeker}: {list:?}"
+        );
+        let distinct: HashSet<&&str> = list.iter().collect();
+        assert_eq!(distinct.len(), list.len(), "no vacancy twice");
+        for v in &list {
+            assert!(reach.contains(v), "{seeker}: {v} is not on the seeker's own list");
+        }
+        reordered += usize::from(list[..] != reach[..list.len()]);
+    }
+    assert!(
+        reordered > 0,
+        "no list was reordered: the test does not test the reordering"
+    );
+    let b = aware.assign(&Policy::default()).unwrap();
+    assert_eq!(b.blocking_pairs(usize::MAX), 0);
+    // The figures of an assignment add up.
+    let outcome = jobmatch::assign::MarketOutcome::of(&b, &aware, m.snapshot(), &seekers);
+    assert_eq!(outcome.placed, b.placed() as u64);
+    assert_eq!(
+        outcome.flows.values().sum::<u64>(),
+        outcome.placed,
+        "flows sum to placed"
+    );
+    assert_eq!(
+        outcome.by_industry.values().map(|s| s.count).sum::<u64>(),
+        outcome.placed
+    );
+    assert_eq!(outcome.by_province.values().sum::<u64>(), outcome.placed);
+}

@@ -197,6 +197,55 @@ fn assign_writes_a_placement_per_seeker_and_a_report() {
 }
 
 #[test]
+fn simulate_reports_beside_the_published_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let out = run(&[
+        "simulate",
+        "--vacancies",
+        "3000",
+        "--seekers",
+        "300",
+        "--top",
+        "10",
+        "--congestion",
+        "--json",
+        "--index",
+        idx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "seekers",
+        "placed",
+        "openings",
+        "filled",
+        "by_group",
+        "by_industry",
+        "flows",
+        "graduate_cross_region",
+        "published",
+        "difference_pp",
+        "congestion",
+        "blocking_pairs",
+        "elapsed_s",
+    ] {
+        assert!(r.get(key).is_some(), "report lacks {key}");
+    }
+    let placed = r["placed"].as_u64().unwrap();
+    let flows: u64 = r["flows"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(flows, placed, "flows sum to placed");
+    assert_eq!(r["blocking_pairs"], 0);
+    assert_eq!(r["congestion"]["aware_blocking_pairs"], 0);
+    assert!(r["graduate_cross_region"].get("sc_to_cq").is_some());
+}
+
+#[test]
 fn explain_agrees_with_match_explain() {
     let (_, data, idx) = market();
     let seekers = data.join("seekers.jsonl");
@@ -394,7 +443,7 @@ fn bad_input_is_one_clear_sentence_and_exit_2() {
 fn every_subcommand_shows_an_example_in_its_help() {
     for cmd in [
         "generate", "index", "match", "explain", "update", "delete", "expire", "stats", "classify", "demo",
-        "bench", "assign",
+        "bench", "assign", "simulate",
     ] {
         let out = Command::new(bin()).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd}");

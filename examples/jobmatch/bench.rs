@@ -268,24 +268,11 @@ fn scaling(args: &BenchArgs, quiet: bool) -> Result<()> {
 /// A latency CDF, indexed against the exhaustive scan, on a log scale.
 fn plot(path: &std::path::Path, indexed: &[f64], scan: &[f64], r: &Report) -> Result<()> {
     use plotters::prelude::*;
-    let font = [
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/TTF/DejaVuSans.ttf",
-        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    ]
-    .iter()
-    .find_map(|p| std::fs::read(p).ok())
-    .ok_or_else(|| Error::Invalid {
-        field: "--plot".into(),
-        reason: "no DejaVuSans.ttf font found to draw labels: install fonts-dejavu-core".into(),
-    })?;
-    let font: &'static [u8] = Box::leak(font.into_boxed_slice());
     let draw_err = |e: &dyn std::fmt::Display| Error::Io {
         path: Some(path.to_owned()),
         source: std::io::Error::other(e.to_string()),
     };
-    plotters::style::register_font("sans-serif", FontStyle::Normal, font)
-        .map_err(|_| draw_err(&"font not usable"))?;
+    register_font()?;
     let root = BitMapBackend::new(path, (960, 540)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| draw_err(&e))?;
     let lo = indexed.first().copied().unwrap_or(0.01).max(0.01);
@@ -333,6 +320,33 @@ fn plot(path: &std::path::Path, indexed: &[f64], scan: &[f64], r: &Report) -> Re
         .draw()
         .map_err(|e| draw_err(&e))?;
     root.present().map_err(|e| draw_err(&e))?;
+    Ok(())
+}
+
+/// Loads DejaVu Sans (Debian's fonts-dejavu-core) for plot labels, once.
+pub fn register_font() -> Result<()> {
+    use plotters::style::FontStyle;
+    static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if DONE.get().is_some() {
+        return Ok(());
+    }
+    let font = [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/TTF/DejaVuSans.ttf",
+        "/usr/share/fonts/dejavu/DejaVuSans.ttf",
+    ]
+    .iter()
+    .find_map(|p| std::fs::read(p).ok())
+    .ok_or_else(|| Error::Invalid {
+        field: "--plot".into(),
+        reason: "no DejaVuSans.ttf font found to draw labels: install fonts-dejavu-core".into(),
+    })?;
+    let font: &'static [u8] = Box::leak(font.into_boxed_slice());
+    plotters::style::register_font("sans-serif", FontStyle::Normal, font).map_err(|_| Error::Invalid {
+        field: "--plot".into(),
+        reason: "the DejaVuSans.ttf font found is not usable".into(),
+    })?;
+    let _ = DONE.set(true);
     Ok(())
 }
 

@@ -14,6 +14,7 @@
 mod bench;
 mod commands;
 mod demo;
+mod flowmap;
 mod ui;
 
 use std::path::PathBuf;

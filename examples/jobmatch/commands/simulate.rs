@@ -35,11 +35,14 @@ pub struct SimulateArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Draw the flow map (districts sized by openings, coloured by openings per seeker, the strongest cross-prefecture placement flows) to this PNG.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
     /// Fit the seekers' willingness to move (per province) on --seed so that the placed graduates' cross-region rates match the published 3.12% / 8.06%, check the fit on --seed + 1, and report that run.
     #[arg(long)]
     pub calibrate: bool,
     /// Willingness to move, Sichuan and Chongqing, relative to the published flows (e.g. the output of --calibrate).
-    #[arg(long, value_delimiter = ',', num_args = 2, value_names = ["SC", "CQ"])]
+    #[arg(long, value_delimiter = ',', value_name = "SC,CQ")]
     pub mobility_scale: Option<Vec<f64>>,
 }
 
@@ -256,6 +259,17 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
         None
     };
     let outcome = MarketOutcome::of(&a, &plain_prefs, matcher.snapshot(), &seekers);
+    if let Some(path) = &args.plot {
+        let stats = MarketStats::of(matcher.snapshot()).with_seekers(&seekers);
+        let title = format!(
+            "Job-fair placements: {} of {} seekers in {} vacancies (seed {})",
+            a.placed(),
+            seekers.len(),
+            matcher.snapshot().num_vacancies(),
+            config.seed
+        );
+        crate::flowmap::draw(path, &stats, &outcome.prefecture_flows, &title)?;
+    }
     let pub_ = published();
     let mut difference_pp = BTreeMap::new();
     for (section, share) in &pub_.industry_shares {
