@@ -197,6 +197,90 @@ fn assign_writes_a_placement_per_seeker_and_a_report() {
 }
 
 #[test]
+fn match_with_cutoffs_shows_chances_and_puts_likely_vacancies_first() {
+    let (dir, data, idx) = market();
+    let seekers = data.join("seekers.jsonl");
+    let fair = dir.path().join("fair.jsonl");
+    let out = run(&[
+        "assign",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--top",
+        "5",
+        "--output",
+        dir.path().join("p.jsonl").to_str().unwrap(),
+        "--vacancies-out",
+        fair.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plain = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--top",
+        "10",
+    ]);
+    let aware = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--top",
+        "10",
+        "--cutoffs",
+        fair.to_str().unwrap(),
+        "--congestion-aware",
+    ]);
+    assert!(aware.status.success(), "{}", text(&aware.stderr));
+    let lines = |o: &Output| -> Vec<serde_json::Value> {
+        text(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let (plain, aware) = (lines(&plain), lines(&aware));
+    assert_eq!(plain.len(), aware.len());
+    let mut unlikely = 0;
+    for (p, a) in plain.iter().zip(&aware) {
+        let ids = |v: &serde_json::Value| -> Vec<String> {
+            let mut x: Vec<String> = v["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["vacancy"].as_str().unwrap().to_owned())
+                .collect();
+            x.sort();
+            x
+        };
+        assert_eq!(ids(p), ids(a), "a permutation of the seeker's own matches");
+        let likely: Vec<bool> = a["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["likely"].as_bool().unwrap())
+            .collect();
+        assert!(
+            likely.windows(2).all(|w| w[0] >= w[1]),
+            "likely first: {likely:?}"
+        );
+        unlikely += likely.iter().filter(|l| !**l).count();
+        assert!(
+            a["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|m| m["fit"].is_number())
+        );
+    }
+    let _ = unlikely;
+}
+
+#[test]
 fn simulate_reports_beside_the_published_figures() {
     let dir = tempfile::tempdir().unwrap();
     let idx = dir.path().join("idx");

@@ -187,6 +187,80 @@ impl<'m> FitExplainer<'m> {
     }
 }
 
+/// A recommendation's chance under a job fair's cut-offs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Chance {
+    /// The seeker's fit for the vacancy.
+    pub fit: f64,
+    /// The vacancy's cut-off (`None` when it was not full: anyone gets in).
+    pub cutoff: Option<f64>,
+    /// Whether the fit reaches the cut-off.
+    pub likely: bool,
+}
+
+/// The chances of recommendations under the cut-offs of an assignment
+/// (e.g. last week's job fair), and congestion-aware reordering of a
+/// seeker's matches: the vacancies the seeker can likely get first.
+pub struct Chances<'m> {
+    explainer: FitExplainer<'m>,
+    cutoffs: HashMap<String, Option<f64>>,
+}
+
+impl<'m> Chances<'m> {
+    /// Chances on `matcher`'s snapshot under the cut-offs of `outcomes`
+    /// (a vacancy not among them counts as not full).
+    ///
+    /// # Errors
+    /// An invalid fit config; an index read failure.
+    pub fn new(
+        matcher: &'m Matcher,
+        fit: FitConfig,
+        outcomes: impl IntoIterator<Item = VacancyOutcome>,
+    ) -> Result<Chances<'m>> {
+        Ok(Chances {
+            explainer: FitExplainer::new(matcher, fit)?,
+            cutoffs: outcomes.into_iter().map(|v| (v.vacancy, v.cutoff)).collect(),
+        })
+    }
+
+    /// The chance of a seeker at a vacancy.
+    ///
+    /// # Errors
+    /// [`Error::UnknownVacancy`] when the snapshot has no such vacancy.
+    pub fn of(&self, seeker: &Seeker, vacancy: &str) -> Result<Chance> {
+        let fit = self.explainer.explain(seeker, vacancy)?.fit;
+        let cutoff = self.cutoffs.get(vacancy).copied().flatten();
+        Ok(Chance {
+            fit,
+            cutoff,
+            likely: cutoff.is_none_or(|c| fit >= c),
+        })
+    }
+
+    /// A seeker's matches with their chances, reordered when `aware`: the
+    /// likely ones first, each part in ranking order (a permutation of the
+    /// matches).
+    ///
+    /// # Errors
+    /// As [`Chances::of`].
+    pub fn rank(
+        &self,
+        seeker: &Seeker,
+        result: &crate::matcher::MatchResult,
+        aware: bool,
+    ) -> Result<Vec<(crate::matcher::Match, Chance)>> {
+        let mut out = result
+            .matches
+            .iter()
+            .map(|m| Ok((m.clone(), self.of(seeker, &m.vacancy)?)))
+            .collect::<Result<Vec<_>>>()?;
+        if aware {
+            out.sort_by_key(|(_, c)| !c.likely);
+        }
+        Ok(out)
+    }
+}
+
 /// One seeker's outcome: a line of `placements.jsonl`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Placement {
@@ -206,7 +280,7 @@ pub struct Placement {
 }
 
 /// One vacancy's outcome.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VacancyOutcome {
     /// Vacancy id.
     pub vacancy: String,

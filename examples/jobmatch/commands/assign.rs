@@ -27,6 +27,9 @@ pub struct AssignArgs {
     /// Write the report (JSON) here.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Write each listed vacancy's outcome (openings, admitted, cut-off) here, JSON Lines: what `match --cutoffs` reads.
+    #[arg(long)]
+    pub vacancies_out: Option<PathBuf>,
     /// Threads for ranking the lists (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -119,6 +122,13 @@ pub fn assign(args: AssignArgs, quiet: bool) -> Result<()> {
         out.write(p)?;
     }
     out.finish()?;
+    if let Some(path) = &args.vacancies_out {
+        let mut w = JsonLinesWriter::new(ui::create(path)?);
+        for v in &a.vacancies {
+            w.write(v).map_err(|e| e.with_path(path))?;
+        }
+        w.finish().map_err(|e| e.with_path(path))?;
+    }
     let report = AssignReport {
         seekers: seekers.len(),
         placed: a.placed(),

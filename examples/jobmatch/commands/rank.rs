@@ -103,6 +103,12 @@ pub struct MatchArgs {
     /// Skip bad seeker lines (reported on stderr) instead of stopping.
     #[arg(long)]
     skip_bad: bool,
+    /// A job fair's outcome per vacancy (from `assign --vacancies-out`): each match gets the seeker's `fit`, the vacancy's `cutoff` and `likely` (fit at or above it); JSON Lines output.
+    #[arg(long, value_name = "FILE")]
+    cutoffs: Option<PathBuf>,
+    /// With --cutoffs: list the likely vacancies first (congestion-aware), each part in ranking order.
+    #[arg(long, requires = "cutoffs")]
+    congestion_aware: bool,
     #[command(flatten)]
     rank: RankArgs,
     #[command(flatten)]
@@ -118,6 +124,9 @@ struct ExplainedResult<'a> {
 /// `match`.
 pub fn run_match(args: MatchArgs, quiet: bool) -> Result<()> {
     let matcher = open_matcher(&args.index, &args.rank)?;
+    if let Some(path) = &args.cutoffs {
+        return match_with_chances(&matcher, &args, path);
+    }
     if args.seeker.given() {
         let seeker = args.seeker.build()?;
         let result = rank(&matcher, std::slice::from_ref(&seeker), args.top, args.exhaustive)
@@ -184,6 +193,68 @@ pub fn run_match(args: MatchArgs, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// `match --cutoffs`: every match with its chance, JSON Lines.
+fn match_with_chances(matcher: &Matcher, args: &MatchArgs, path: &Path) -> Result<()> {
+    use jobmatch::assign::{Chances, FitConfig, VacancyOutcome};
+    let (reader, _, _) = ui::open_counted(path)?;
+    let mut outcomes = Vec::new();
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| Error::Io {
+            path: Some(path.to_owned()),
+            source: e,
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: VacancyOutcome = serde_json::from_str(&line).map_err(|e| {
+            Error::Parse {
+                line: n as u64 + 1,
+                field: "(line)".into(),
+                reason: e.to_string(),
+            }
+            .with_path(path)
+        })?;
+        outcomes.push(v);
+    }
+    let chances = Chances::new(matcher, FitConfig::default(), outcomes)?;
+    let seekers: Vec<Seeker> = if args.seeker.given() {
+        vec![args.seeker.build()?]
+    } else {
+        let p = args.seekers.clone().unwrap_or_else(|| PathBuf::from("-"));
+        let reader: Box<dyn BufRead> = if p.as_os_str() == "-" {
+            Box::new(std::io::stdin().lock())
+        } else {
+            Box::new(ui::open_counted(&p)?.0)
+        };
+        JsonLines::<_, Seeker>::new(reader)
+            .collect::<Result<_>>()
+            .map_err(|e| e.with_path(&p))?
+    };
+    let mut out = output(args.output.as_deref())?;
+    for (seeker, result) in seekers
+        .iter()
+        .zip(rank(matcher, &seekers, args.top, args.exhaustive))
+    {
+        let result = result?;
+        let matches = chances
+            .rank(seeker, &result, args.congestion_aware)?
+            .into_iter()
+            .map(|(m, c)| {
+                let mut v = serde_json::to_value(&m).map_err(|e| Error::Panic(e.to_string()))?;
+                v["fit"] = serde_json::json!(c.fit);
+                v["cutoff"] = serde_json::json!(c.cutoff);
+                v["likely"] = serde_json::json!(c.likely);
+                Ok(v)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.write(&ExplainedResult {
+            seeker: &result.seeker,
+            matches,
+        })?;
+    }
+    out.finish().map(drop)
 }
 
 fn rank(matcher: &Matcher, seekers: &[Seeker], k: usize, exhaustive: bool) -> Vec<Result<MatchResult>> {
