@@ -322,38 +322,37 @@ fn print(r: &SimulationReport) {
         "simulated {} vacancies ({} openings) and {} seekers: {} placed, {} unplaced; {} blocking pairs among {} checked\n",
         r.vacancies, r.openings, r.seekers, r.placed, r.unplaced, r.blocking_pairs, r.blocking_pairs_checked
     );
+    let row = |label: String, got: f64, published: f64| {
+        vec![
+            label,
+            format!("{:.2}%", got * 100.0),
+            format!("{:.2}%", published * 100.0),
+            format!("{:+.2}", (got - published) * 100.0),
+        ]
+    };
+    let g = &r.graduate_cross_region;
     let rows: Vec<Vec<String>> = r
         .published
         .industry_shares
         .iter()
         .map(|(s, p)| {
-            let got = r.by_industry.get(*s).map_or(0.0, |x| x.share);
-            vec![
+            row(
                 format!("filled openings in {s}"),
-                format!("{:.2}%", got * 100.0),
-                format!("{:.2}%", p * 100.0),
-                format!("{:+.2}", (got - p) * 100.0),
-            ]
+                r.by_industry.get(*s).map_or(0.0, |x| x.share),
+                *p,
+            )
         })
         .chain([
-            vec![
+            row(
                 "placed Sichuan graduates in Chongqing".into(),
-                format!("{:.2}%", r.graduate_cross_region.sc_to_cq * 100.0),
-                format!("{:.2}%", r.published.graduate_sc_to_cq * 100.0),
-                format!(
-                    "{:+.2}",
-                    (r.graduate_cross_region.sc_to_cq - r.published.graduate_sc_to_cq) * 100.0
-                ),
-            ],
-            vec![
+                g.sc_to_cq,
+                r.published.graduate_sc_to_cq,
+            ),
+            row(
                 "placed Chongqing graduates in Sichuan".into(),
-                format!("{:.2}%", r.graduate_cross_region.cq_to_sc * 100.0),
-                format!("{:.2}%", r.published.graduate_cq_to_sc * 100.0),
-                format!(
-                    "{:+.2}",
-                    (r.graduate_cross_region.cq_to_sc - r.published.graduate_cq_to_sc) * 100.0
-                ),
-            ],
+                g.cq_to_sc,
+                r.published.graduate_cq_to_sc,
+            ),
         ])
         .collect();
     ui::table(&["figure", ">simulated", ">published", ">pp"], &rows);
