@@ -29,6 +29,12 @@ pub struct SimulateArgs {
     /// Also assign with congestion-aware lists (reordered by the plain run's cut-offs, same length) and compare.
     #[arg(long)]
     pub congestion: bool,
+    /// With --congestion: how many of each seeker's ranked vacancies the congestion-aware list is drawn from (default: twice --top).
+    #[arg(long)]
+    pub candidates: Option<usize>,
+    /// With --congestion: rounds of reordering, each by the cut-offs of the round before.
+    #[arg(long, default_value_t = 1)]
+    pub rounds: usize,
     /// Index directory of the market (built there when missing; default: in the temp dir, kept for the next run).
     #[arg(long)]
     pub index: Option<PathBuf>,
@@ -137,6 +143,8 @@ fn published() -> Published {
 #[derive(Serialize)]
 struct Congestion {
     plain_placed: usize,
+    /// Placed with the congestion-aware lists of each round.
+    rounds: Vec<usize>,
     aware_placed: usize,
     /// `aware / plain − 1`.
     gain: f64,
@@ -227,8 +235,13 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
         eprintln!("ranking the top {} of {} seekers…", args.top, seekers.len());
     }
     let t = Instant::now();
-    // Congestion-aware lists are drawn from twice as many candidates.
-    let long = if args.congestion { args.top * 2 } else { args.top };
+    // Congestion-aware lists are drawn from more candidates (twice as many
+    // by default).
+    let long = if args.congestion {
+        args.candidates.unwrap_or(args.top * 2).max(args.top)
+    } else {
+        args.top
+    };
     let bar = ui::progress(seekers.len() as u64, "seekers ranked", quiet, false);
     let mut parts = Vec::new();
     for chunk in seekers.chunks(20_000) {
@@ -248,9 +261,22 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
         .then(|| plain_prefs.assign(&Policy::default()).map(|b| b.by_group()))
         .transpose()?;
     let congestion = if args.congestion {
-        let aware = prefs.congestion_aware(&a, &policy, args.top).assign(&policy)?;
+        // Each round reorders the lists by the cut-offs of the round before
+        // (the first by the plain run's); the best round is kept.
+        let mut rounds = Vec::new();
+        let mut best = prefs.congestion_aware(&a, &policy, args.top).assign(&policy)?;
+        rounds.push(best.placed());
+        for _ in 1..args.rounds.max(1) {
+            let next = prefs.congestion_aware(&best, &policy, args.top).assign(&policy)?;
+            rounds.push(next.placed());
+            if next.placed() > best.placed() {
+                best = next;
+            }
+        }
+        let aware = best;
         Some(Congestion {
             plain_placed: a.placed(),
+            rounds,
             aware_placed: aware.placed(),
             gain: aware.placed() as f64 / a.placed().max(1) as f64 - 1.0,
             aware_blocking_pairs: aware.blocking_pairs(10_000),
