@@ -484,6 +484,9 @@ impl Preferences {
     /// above the cut-off) come first, each part in its ranking order, then
     /// cut to `k`. A permutation and truncation of the seeker's own list: no
     /// vacancy out of reach is added.
+    ///
+    /// `assignment` must come from these preferences (or a truncation or a
+    /// reordering of them): its vacancies are matched by position.
     pub fn congestion_aware(&self, assignment: &Assignment, policy: &Policy, k: usize) -> Preferences {
         let cutoffs: Vec<Option<f64>> = assignment.vacancies.iter().map(|v| v.cutoff).collect();
         let bonus = if policy.groups.is_empty() {
