@@ -263,13 +263,16 @@ impl Classifier {
         let mut docs = Vec::with_capacity(raw.len());
         let mut postings: HashMap<String, Vec<(u32, f32)>> = HashMap::new();
         for (i, (oi, phrase, f, scale)) in raw.into_iter().enumerate() {
-            let weighted: Vec<(String, f32)> = f
+            let mut weighted: Vec<(String, f32)> = f
                 .into_iter()
                 .map(|(k, w)| {
                     let x = w * idf.get(&k).copied().unwrap_or(0.0);
                     (k, x)
                 })
                 .collect();
+            // Sums of floats in one order: a HashMap's order changes from
+            // one map to the next, and so would the last bits.
+            weighted.sort_by(|a, b| a.0.cmp(&b.0));
             let norm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-6);
             for (k, w) in weighted {
                 postings.entry(k).or_default().push((i as u32, scale * w / norm));
@@ -313,10 +316,13 @@ impl Classifier {
             }
         }
         let f = features(&text, true);
-        let weighted: Vec<(&str, f32)> = f
+        let mut weighted: Vec<(&str, f32)> = f
             .iter()
             .filter_map(|(key, w)| self.idf.get(key).map(|idf| (key.as_str(), w * idf)))
             .collect();
+        // One order for the sums below, whatever the HashMap's: otherwise
+        // near ties between codes could fall either way from call to call.
+        weighted.sort_by(|a, b| a.0.cmp(b.0));
         let qnorm = weighted.iter().map(|(_, w)| w * w).sum::<f32>().sqrt().max(1e-6);
         // Dense accumulators: a few thousand documents, touched sparsely.
         let mut doc_scores = vec![0.0f32; self.docs.len()];
