@@ -137,6 +137,18 @@ pub struct FitExplainer<'m> {
 }
 
 impl<'m> FitExplainer<'m> {
+    /// A prepared applicant's fit for a vacancy: (segment, doc, fit, parts).
+    fn fit(&self, a: &Applicant, vacancy: &str) -> Result<(u32, u32, f64, FitParts)> {
+        let snapshot = self.matcher.snapshot();
+        let unknown = || Error::UnknownVacancy {
+            id: vacancy.to_owned(),
+        };
+        let (seg, doc) = snapshot.find(vacancy)?.ok_or_else(unknown)?;
+        let cols = snapshot.segments().get(seg).ok_or_else(unknown)?;
+        let (f, parts) = fit::fit(&self.config, &self.skills, cols, seg as u32, doc, a);
+        Ok((seg as u32, doc, f, parts))
+    }
+
     /// An explainer of fits under `config`.
     ///
     /// # Errors
@@ -155,19 +167,9 @@ impl<'m> FitExplainer<'m> {
     /// # Errors
     /// [`Error::UnknownVacancy`] when the snapshot has no such vacancy.
     pub fn explain(&self, seeker: &Seeker, vacancy: &str) -> Result<FitExplanation> {
-        let snapshot = self.matcher.snapshot();
-        let (seg, doc) = snapshot.find(vacancy)?.ok_or_else(|| Error::UnknownVacancy {
-            id: vacancy.to_owned(),
-        })?;
-        let cols = snapshot
-            .segments()
-            .get(seg)
-            .ok_or_else(|| Error::UnknownVacancy {
-                id: vacancy.to_owned(),
-            })?;
-        let a = Applicant::new(seeker, &self.skills, snapshot);
-        let (f, parts) = fit::fit(&self.config, &self.skills, cols, seg as u32, doc, &a);
-        let (skills_held, skills_lacking) = fit::skill_names(&self.skills, seg as u32, doc, &a);
+        let a = Applicant::new(seeker, &self.skills, self.matcher.snapshot());
+        let (seg, doc, f, parts) = self.fit(&a, vacancy)?;
+        let (skills_held, skills_lacking) = fit::skill_names(&self.skills, seg, doc, &a);
         let c = &self.config;
         let total = c.skills + c.education + c.experience + c.distance;
         Ok(FitExplanation {
@@ -228,7 +230,15 @@ impl<'m> Chances<'m> {
     /// # Errors
     /// [`Error::UnknownVacancy`] when the snapshot has no such vacancy.
     pub fn of(&self, seeker: &Seeker, vacancy: &str) -> Result<Chance> {
-        let fit = self.explainer.explain(seeker, vacancy)?.fit;
+        self.of_applicant(&self.applicant(seeker), vacancy)
+    }
+
+    fn applicant(&self, seeker: &Seeker) -> Applicant {
+        Applicant::new(seeker, &self.explainer.skills, self.explainer.matcher.snapshot())
+    }
+
+    fn of_applicant(&self, a: &Applicant, vacancy: &str) -> Result<Chance> {
+        let (_, _, fit, _) = self.explainer.fit(a, vacancy)?;
         let cutoff = self.cutoffs.get(vacancy).copied().flatten();
         Ok(Chance {
             fit,
@@ -249,10 +259,12 @@ impl<'m> Chances<'m> {
         result: &crate::matcher::MatchResult,
         aware: bool,
     ) -> Result<Vec<(crate::matcher::Match, Chance)>> {
+        // The seeker's skills are looked up once, not once per match.
+        let a = self.applicant(seeker);
         let mut out = result
             .matches
             .iter()
-            .map(|m| Ok((m.clone(), self.of(seeker, &m.vacancy)?)))
+            .map(|m| Ok((m.clone(), self.of_applicant(&a, &m.vacancy)?)))
             .collect::<Result<Vec<_>>>()?;
         if aware {
             out.sort_by_key(|(_, c)| !c.likely);

@@ -181,17 +181,7 @@ impl Matcher {
         exhaustive: bool,
         stats: &mut SearchStats,
     ) -> Result<MatchResult> {
-        self.check_k(k)?;
-        validate(seeker)?;
-        let q = self.query(seeker, seeker.commute_km, &[])?;
-        if k == 0 {
-            // Nothing to rank, once the seeker is known to be valid.
-            return Ok(MatchResult {
-                seeker: seeker.id.clone(),
-                matches: Vec::new(),
-            });
-        }
-        let entries = self.run(&q, k, exhaustive, stats)?;
+        let (q, entries) = self.top_in_reach(seeker, k, exhaustive, stats)?;
         let mut matches: Vec<Match> = entries.iter().map(|e| self.to_match(&q, e, None)).collect();
         if self.config.broaden && matches.len() < k {
             for (commute_km, extra, how) in widenings(seeker) {
@@ -217,14 +207,29 @@ impl Matcher {
     /// seeker's own reach (no widening): the preference lists of
     /// [`crate::assign`].
     pub(crate) fn ranked_docs(&self, seeker: &Seeker, k: usize) -> Result<Vec<(u32, u32, f64)>> {
+        let (_, entries) = self.top_in_reach(seeker, k, false, &mut SearchStats::default())?;
+        Ok(entries.into_iter().map(|e| (e.segment, e.doc, e.score)).collect())
+    }
+
+    /// The checks at the door, then the top `k` in the seeker's own reach
+    /// (no widening), with the query they were ranked by.
+    fn top_in_reach(
+        &self,
+        seeker: &Seeker,
+        k: usize,
+        exhaustive: bool,
+        stats: &mut SearchStats,
+    ) -> Result<(Query, Vec<Entry>)> {
         self.check_k(k)?;
         validate(seeker)?;
-        if k == 0 {
-            return Ok(Vec::new());
-        }
         let q = self.query(seeker, seeker.commute_km, &[])?;
-        let entries = self.run(&q, k, false, &mut SearchStats::default())?;
-        Ok(entries.into_iter().map(|e| (e.segment, e.doc, e.score)).collect())
+        // k = 0: nothing to rank, once the seeker is known to be valid.
+        let entries = if k == 0 {
+            Vec::new()
+        } else {
+            self.run(&q, k, exhaustive, stats)?
+        };
+        Ok((q, entries))
     }
 
     /// The `k` best vacancies for a seeker, through the index with pruning.

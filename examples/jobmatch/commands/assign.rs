@@ -67,19 +67,7 @@ struct AssignReport {
 }
 
 pub(super) fn load_policy(path: &Path) -> Result<Policy> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        path: Some(path.to_owned()),
-        source: e,
-    })?;
-    let policy: Policy = if path.extension().is_some_and(|e| e == "toml") {
-        toml::from_str(&text).map_err(|e| Error::Config {
-            reason: e.to_string(),
-        })?
-    } else {
-        serde_json::from_str(&text).map_err(|e| Error::Config {
-            reason: e.to_string(),
-        })?
-    };
+    let policy: Policy = read_config(path)?;
     policy.validate().map_err(|e| e.with_path(path))?;
     Ok(policy)
 }

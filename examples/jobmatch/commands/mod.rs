@@ -39,20 +39,24 @@ pub fn load_config(path: Option<&Path>) -> Result<RankingConfig> {
     let Some(path) = path else {
         return Ok(RankingConfig::default());
     };
+    let config: RankingConfig = read_config(path)?;
+    config.validate()?;
+    Ok(config)
+}
+
+/// A config file, TOML by its extension, else JSON (unknown keys are the
+/// types' own errors).
+pub fn read_config<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
         path: Some(path.to_owned()),
         source: e,
     })?;
-    let config = if path.extension().is_some_and(|e| e == "toml") {
-        let c: RankingConfig = toml::from_str(&text).map_err(|e| Error::Config {
-            reason: e.to_string(),
-        })?;
-        c.validate()?;
-        c
+    let parsed = if path.extension().is_some_and(|e| e == "toml") {
+        toml::from_str(&text).map_err(|e| e.to_string())
     } else {
-        RankingConfig::from_json(&text)?
+        serde_json::from_str(&text).map_err(|e| e.to_string())
     };
-    Ok(config)
+    parsed.map_err(|reason| Error::Config { reason })
 }
 
 fn parse_date(s: &str) -> Result<Date> {
