@@ -204,3 +204,28 @@ fn congestion_aware_lists_reorder_and_cut_what_the_seeker_could_reach() {
     );
     assert_eq!(outcome.by_province.values().sum::<u64>(), outcome.placed);
 }
+
+#[test]
+fn congestion_aware_lists_under_a_mock_fairs_cut_offs_place_as_the_full_lists_do() {
+    // Scarce openings: 150 vacancies, 500 seekers, so that plain short
+    // lists leave seekers unplaced whom longer lists would place.
+    let (index, market) = market_index(150, 71, 1);
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let seekers: Vec<Seeker> = (0..500).map(|j| market.seeker(j)).collect();
+    let long = Preferences::rank(&m, &seekers, 30, &FitConfig::default()).unwrap();
+    let plain = long.truncated(5).assign(&Policy::default()).unwrap();
+    let mock = long.assign(&Policy::default()).unwrap();
+    assert!(
+        mock.placed() > plain.placed(),
+        "the full lists place no more than the short ones ({} vs {}): the test tests nothing",
+        mock.placed(),
+        plain.placed()
+    );
+    let aware = long.congestion_aware(&mock, &Policy::default(), 5);
+    let b = aware.assign(&Policy::default()).unwrap();
+    assert_eq!(b.placed(), mock.placed());
+    for (got, want) in b.placements.iter().zip(&mock.placements) {
+        assert_eq!(got.vacancy, want.vacancy, "{}", got.seeker);
+    }
+    assert_eq!(b.blocking_pairs(usize::MAX), 0);
+}

@@ -96,11 +96,27 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// Peak resident memory of this process (Linux), bytes.
 pub fn peak_rss_bytes() -> u64 {
+    proc_status_bytes("VmHWM:")
+}
+
+/// The process's resident memory now, bytes (0 where `/proc` is missing).
+pub fn rss_bytes() -> u64 {
+    proc_status_bytes("VmRSS:")
+}
+
+/// Resets the peak resident memory to the current one (Linux's
+/// `clear_refs` 5), so that [`peak_rss_bytes`] measures one phase of a run;
+/// false where that is not supported.
+pub fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+fn proc_status_bytes(key: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<u64>().ok()))
         })
         .map_or(0, |kb| kb * 1024)

@@ -499,6 +499,16 @@ impl Preferences {
     ///
     /// `assignment` must come from these preferences (or a truncation or a
     /// reordering of them): its vacancies are matched by position.
+    ///
+    /// Which cut-offs to use: last fair's say little about vacancies that
+    /// were then left alone. A mock fair in which every seeker lists all
+    /// their candidates (`self.assign(policy)`) predicts them exactly: a
+    /// seeker's first likely vacancy is then the one the mock fair gave
+    /// them, so (without reserved seats, and up to ties in fit) the
+    /// congestion-aware lists of any length place every seeker where the
+    /// mock fair did, as many as the full lists would: the mock assignment
+    /// is stable under the short lists, and nothing the seeker prefers is
+    /// left above it (the rural hospitals theorem does the rest).
     pub fn congestion_aware(&self, assignment: &Assignment, policy: &Policy, k: usize) -> Preferences {
         let cutoffs: Vec<Option<f64>> = assignment.vacancies.iter().map(|v| v.cutoff).collect();
         let bonus = if policy.groups.is_empty() {

@@ -64,6 +64,34 @@ struct AssignReport {
     /// The process's peak resident memory (index, seekers, lists and
     /// assignment), bytes.
     peak_rss_bytes: u64,
+    /// Resident memory when the assignment began, the index closed: the
+    /// lists and the seekers, bytes.
+    lists_rss_bytes: u64,
+    /// Peak resident memory while assigning (lists, seekers and the
+    /// assignment), bytes; `null` where the peak cannot be reset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assign_peak_rss_bytes: Option<u64>,
+}
+
+/// Ranks each seeker's top `k` and the fits (on the current rayon pool), a
+/// chunk of seekers at a time so that a progress bar can move.
+pub(super) fn rank_lists(
+    matcher: &Matcher,
+    seekers: &[Seeker],
+    k: usize,
+    quiet: bool,
+) -> Result<Preferences> {
+    if !quiet {
+        eprintln!("ranking the top {k} of {} seekers…", seekers.len());
+    }
+    let bar = ui::progress(seekers.len() as u64, "seekers ranked", quiet, false);
+    let mut parts = Vec::new();
+    for chunk in seekers.chunks(20_000) {
+        parts.push(Preferences::rank(matcher, chunk, k, &FitConfig::default())?);
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    Ok(Preferences::concat(parts))
 }
 
 pub(super) fn load_policy(path: &Path) -> Result<Policy> {
@@ -88,15 +116,19 @@ pub fn assign(args: AssignArgs, quiet: bool) -> Result<()> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .map_err(|e| Error::Panic(e.to_string()))?;
-    if !quiet {
-        eprintln!("ranking the top {} of {} seekers…", args.top, seekers.len());
-    }
     let t = Instant::now();
-    let prefs = pool.install(|| Preferences::rank(&matcher, &seekers, args.top, &FitConfig::default()))?;
+    let prefs = pool.install(|| rank_lists(&matcher, &seekers, args.top, quiet))?;
     let rank_s = t.elapsed().as_secs_f64();
+    // The assignment needs only the lists: close the index, so that the
+    // assignment's own memory can be measured apart from the ranking's.
+    drop(matcher);
+    let peak_before = crate::bench::peak_rss_bytes();
+    let phase = crate::bench::reset_peak_rss();
+    let lists_rss_bytes = crate::bench::rss_bytes();
     let t = Instant::now();
     let a = prefs.assign(&policy)?;
     let assign_s = t.elapsed().as_secs_f64();
+    let assign_peak_rss_bytes = phase.then(crate::bench::peak_rss_bytes);
     let without = args
         .policy
         .is_some()
@@ -134,7 +166,9 @@ pub fn assign(args: AssignArgs, quiet: bool) -> Result<()> {
         rank_s,
         assign_s,
         elapsed_s: started.elapsed().as_secs_f64(),
-        peak_rss_bytes: crate::bench::peak_rss_bytes(),
+        peak_rss_bytes: crate::bench::peak_rss_bytes().max(peak_before),
+        lists_rss_bytes,
+        assign_peak_rss_bytes,
     };
     if let Some(path) = &args.report {
         let json = serde_json::to_vec_pretty(&report).map_err(|e| Error::Io {
@@ -148,12 +182,16 @@ pub fn assign(args: AssignArgs, quiet: bool) -> Result<()> {
     }
     if !quiet {
         eprintln!(
-            "placed {} of {} seekers in {} openings of {} vacancies; ranked in {rank_s:.1} s, assigned in {assign_s:.2} s ({} proposals); {} blocking pairs among {} seekers checked",
+            "placed {} of {} seekers in {} openings of {} vacancies; ranked in {rank_s:.1} s, assigned in {assign_s:.2} s ({} proposals{}); {} blocking pairs among {} seekers checked",
             report.placed,
             report.seekers,
             report.openings,
             report.vacancies_listed,
             report.proposals,
+            report
+                .assign_peak_rss_bytes
+                .map(|b| format!(", peak memory {:.2} GB", b as f64 / 1e9))
+                .unwrap_or_default(),
             report.blocking_pairs,
             report.blocking_pairs_checked
         );

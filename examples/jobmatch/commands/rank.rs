@@ -103,7 +103,7 @@ pub struct MatchArgs {
     /// Skip bad seeker lines (reported on stderr) instead of stopping.
     #[arg(long)]
     skip_bad: bool,
-    /// A job fair's outcome per vacancy (from `assign --vacancies-out`): each match gets the seeker's `fit`, the vacancy's `cutoff` and `likely` (fit at or above it); JSON Lines output.
+    /// A job fair's outcome per vacancy (from `assign --vacancies-out`): each match gets the seeker's `fit`, the vacancy's `cutoff` and `likely` (fit at or above it); a table at a terminal, JSON Lines otherwise.
     #[arg(long, value_name = "FILE")]
     cutoffs: Option<PathBuf>,
     /// With --cutoffs: list the likely vacancies first (congestion-aware), each part in ranking order.
@@ -232,14 +232,20 @@ fn match_with_chances(matcher: &Matcher, args: &MatchArgs, path: &Path) -> Resul
             .collect::<Result<_>>()
             .map_err(|e| e.with_path(&p))?
     };
+    let human = args.output.is_none() && ui::stdout_is_terminal();
     let mut out = output(args.output.as_deref())?;
     for (seeker, result) in seekers
         .iter()
         .zip(rank(matcher, &seekers, args.top, args.exhaustive))
     {
         let result = result?;
-        let matches = chances
-            .rank(seeker, &result, args.congestion_aware)?
+        let ranked = chances.rank(seeker, &result, args.congestion_aware)?;
+        if human {
+            print_chances(matcher, seeker, &ranked)?;
+            println!();
+            continue;
+        }
+        let matches = ranked
             .into_iter()
             .map(|(m, c)| {
                 let mut v = serde_json::to_value(&m).map_err(|e| Error::Panic(e.to_string()))?;
@@ -295,6 +301,51 @@ fn write_result(
     })
 }
 
+/// Prints one seeker's matches with their chances at a job fair.
+fn print_chances(
+    matcher: &Matcher,
+    seeker: &Seeker,
+    ranked: &[(jobmatch::matcher::Match, jobmatch::assign::Chance)],
+) -> Result<()> {
+    let mut rows = Vec::new();
+    for (i, (m, c)) in ranked.iter().enumerate() {
+        let (title, region) = match matcher.snapshot().vacancy(&m.vacancy)? {
+            Some(v) => (v.title, gazetteer().get(v.region).name.clone()),
+            None => Default::default(),
+        };
+        rows.push(vec![
+            (i + 1).to_string(),
+            m.vacancy.clone(),
+            ui::clip(&title, 24),
+            region,
+            format!("{:.3}", m.score),
+            format!("{:.3}", c.fit),
+            c.cutoff
+                .map_or_else(|| "not full".to_owned(), |x| format!("{x:.3}")),
+            if c.likely { "likely" } else { "unlikely" }.to_owned(),
+        ]);
+    }
+    print_seeker(seeker);
+    ui::table(
+        &[
+            ">#", "vacancy", "title", "region", ">score", ">fit", ">cut-off", "chance",
+        ],
+        &rows,
+    );
+    Ok(())
+}
+
+fn print_seeker(seeker: &Seeker) {
+    println!(
+        "Seeker {}: skills {:?}, home {} {}, commute {} km",
+        seeker.id,
+        seeker.skills,
+        seeker.region,
+        seeker.region.region().name,
+        seeker.commute_km
+    );
+}
+
 /// Prints one seeker's matches as a table.
 pub fn print_matches(matcher: &Matcher, seeker: &Seeker, result: &MatchResult, explain: bool) -> Result<()> {
     let snapshot = matcher.snapshot();
@@ -320,14 +371,7 @@ pub fn print_matches(matcher: &Matcher, seeker: &Seeker, result: &MatchResult, e
             m.widened.map_or(String::new(), |w| format!("{w:?}")),
         ]);
     }
-    println!(
-        "Seeker {}: skills {:?}, home {} {}, commute {} km",
-        seeker.id,
-        seeker.skills,
-        seeker.region,
-        seeker.region.region().name,
-        seeker.commute_km
-    );
+    print_seeker(seeker);
     ui::table(
         &[
             ">#",

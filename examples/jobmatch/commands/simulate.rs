@@ -26,15 +26,12 @@ pub struct SimulateArgs {
     /// Priority policy (JSON or TOML); group rates are then reported with and without it.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
-    /// Also assign with congestion-aware lists (reordered by the plain run's cut-offs, same length) and compare.
+    /// Also assign with congestion-aware lists of the same length (each seeker's candidates, the likely ones first under predicted cut-offs) and compare.
     #[arg(long)]
     pub congestion: bool,
-    /// With --congestion: how many of each seeker's ranked vacancies the congestion-aware list is drawn from (default: twice --top).
+    /// With --congestion: how many of each seeker's ranked vacancies are candidates for the congestion-aware list (default: twice --top).
     #[arg(long)]
     pub candidates: Option<usize>,
-    /// With --congestion: rounds of reordering, each by the cut-offs of the round before.
-    #[arg(long, default_value_t = 1)]
-    pub rounds: usize,
     /// Index directory of the market (built there when missing; default: in the temp dir, kept for the next run).
     #[arg(long)]
     pub index: Option<PathBuf>,
@@ -142,12 +139,26 @@ fn published() -> Published {
 /// Plain against congestion-aware lists of the same length.
 #[derive(Serialize)]
 struct Congestion {
+    /// List length.
+    top: usize,
+    /// Candidates each congestion-aware list is drawn from.
+    candidates: usize,
+    /// Placed with the plain lists (each seeker's top `top`).
     plain_placed: usize,
-    /// Placed with the congestion-aware lists of each round.
-    rounds: Vec<usize>,
+    /// Placed were every seeker to list all their candidates: the most
+    /// that reordering the candidates can place.
+    candidates_placed: usize,
+    /// Placed with congestion-aware lists whose chances come from the
+    /// plain run's cut-offs (last fair's).
+    aware_last_fair_placed: usize,
+    /// Placed with congestion-aware lists whose chances come from the
+    /// cut-offs of a mock fair over all candidates.
     aware_placed: usize,
     /// `aware / plain − 1`.
     gain: f64,
+    /// The share of the gap between plain lists and all candidates that
+    /// the congestion-aware lists close.
+    gap_closed: f64,
     aware_blocking_pairs: usize,
 }
 
@@ -231,9 +242,6 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
     }
     let market = Market::new(config.clone());
     let seekers: Vec<Seeker> = (0..args.seekers).map(|j| market.seeker(j)).collect();
-    if !quiet {
-        eprintln!("ranking the top {} of {} seekers…", args.top, seekers.len());
-    }
     let t = Instant::now();
     // Congestion-aware lists are drawn from more candidates (twice as many
     // by default).
@@ -242,14 +250,7 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
     } else {
         args.top
     };
-    let bar = ui::progress(seekers.len() as u64, "seekers ranked", quiet, false);
-    let mut parts = Vec::new();
-    for chunk in seekers.chunks(20_000) {
-        parts.push(Preferences::rank(&matcher, chunk, long, &FitConfig::default())?);
-        bar.inc(chunk.len() as u64);
-    }
-    bar.finish_and_clear();
-    let prefs = Preferences::concat(parts);
+    let prefs = super::assign::rank_lists(&matcher, &seekers, long, quiet)?;
     let rank_s = t.elapsed().as_secs_f64();
     let t = Instant::now();
     let plain_prefs = prefs.truncated(args.top);
@@ -261,24 +262,25 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
         .then(|| plain_prefs.assign(&Policy::default()).map(|b| b.by_group()))
         .transpose()?;
     let congestion = if args.congestion {
-        // Each round reorders the lists by the cut-offs of the round before
-        // (the first by the plain run's); the best round is kept.
-        let mut rounds = Vec::new();
-        let mut best = prefs.congestion_aware(&a, &policy, args.top).assign(&policy)?;
-        rounds.push(best.placed());
-        for _ in 1..args.rounds.max(1) {
-            let next = prefs.congestion_aware(&best, &policy, args.top).assign(&policy)?;
-            rounds.push(next.placed());
-            if next.placed() > best.placed() {
-                best = next;
-            }
-        }
-        let aware = best;
+        // Two predictions of the cut-offs: last fair's (the plain run), and
+        // a mock fair in which everyone lists all their candidates.
+        let last_fair = prefs.congestion_aware(&a, &policy, args.top).assign(&policy)?;
+        let mock = prefs.assign(&policy)?;
+        let aware = prefs.congestion_aware(&mock, &policy, args.top).assign(&policy)?;
+        let (plain, all) = (a.placed() as f64, mock.placed() as f64);
         Some(Congestion {
+            top: args.top,
+            candidates: long,
             plain_placed: a.placed(),
-            rounds,
+            candidates_placed: mock.placed(),
+            aware_last_fair_placed: last_fair.placed(),
             aware_placed: aware.placed(),
-            gain: aware.placed() as f64 / a.placed().max(1) as f64 - 1.0,
+            gain: aware.placed() as f64 / plain.max(1.0) - 1.0,
+            gap_closed: if all > plain {
+                (aware.placed() as f64 - plain) / (all - plain)
+            } else {
+                0.0
+            },
             aware_blocking_pairs: aware.blocking_pairs(10_000),
         })
     } else {
@@ -412,10 +414,16 @@ fn print(r: &SimulationReport) {
     ui::table(&["flow (province)", ">placed"], &rows);
     if let Some(c) = &r.congestion {
         println!(
-            "\ncongestion-aware lists: {} placed against {} with plain lists ({:+.1}%)",
+            "\ncongestion-aware lists of {} from {} candidates: {} placed against {} with plain lists ({:+.1}%; \
+             {} with last fair's cut-offs; {} were everyone to list all candidates: {:.0}% of that gap closed)",
+            c.top,
+            c.candidates,
             c.aware_placed,
             c.plain_placed,
-            c.gain * 100.0
+            c.gain * 100.0,
+            c.aware_last_fair_placed,
+            c.candidates_placed,
+            c.gap_closed * 100.0
         );
     }
     println!(
