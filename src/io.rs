@@ -100,6 +100,15 @@ where
     })
 }
 
+/// Parses a line into a plain serde type (one with no validation of its
+/// own), naming the field at fault.
+pub(crate) fn parse_plain<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, FieldError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e))?;
+    de.end().map_err(|e| FieldError::new("(line)", clean(&e)))?;
+    Ok(value)
+}
+
 /// Field and reason of a serde error.
 fn describe(e: &serde_path_to_error::Error<serde_json::Error>) -> FieldError {
     let inner = e.inner();

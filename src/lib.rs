@@ -82,6 +82,7 @@ pub mod rank;
 pub mod reference;
 pub mod region;
 pub mod retrieve;
+pub mod reverse;
 pub mod stats;
 pub mod taxonomy;
 pub mod text;

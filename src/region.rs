@@ -261,6 +261,12 @@ impl RegionPrefix {
         false
     }
 
+    /// The prefix as a number (`51`, `5101`, `510104`): distinct prefixes
+    /// are distinct numbers, their lengths differing by magnitude.
+    pub(crate) fn digits(self) -> u32 {
+        self.digits
+    }
+
     /// Whether this prefix covers all of `other`.
     pub fn covers(self, other: RegionPrefix) -> bool {
         other.len >= self.len && other.digits / 10u32.pow(u32::from(other.len - self.len)) == self.digits

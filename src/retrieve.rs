@@ -30,7 +30,7 @@ pub(crate) struct Reach {
     commute_km: f64,
     max_move_km: f64,
     /// Per dense region: would the seeker move there.
-    moves_to: Vec<bool>,
+    moves_to: std::sync::Arc<[bool]>,
     home_province: u32,
     /// The gazetteer whose dense region ids the index's columns hold.
     gazetteer: &'static Gazetteer,
@@ -163,6 +163,12 @@ impl Reach {
     /// The seeker's province (2 digits).
     pub fn home_province(&self) -> u32 {
         self.home_province
+    }
+
+    /// Per dense region: would the seeker move there (shared, so that many
+    /// seekers with the same wishes hold one table).
+    pub fn moves_to_mut(&mut self) -> &mut std::sync::Arc<[bool]> {
+        &mut self.moves_to
     }
 
     /// The commute radius in km.

@@ -20,6 +20,7 @@ const FLOW: &[&str] = &[
     "retrieve",
     "rank",
     "matcher",
+    "reverse",
     "assign",
     "stats",
 ];
@@ -31,7 +32,14 @@ const INNER: &[(&str, &[&str])] = &[
     (
         "index",
         &[
-            "analyzer", "schema", "columns", "coder", "terms", "snapshot", "load",
+            "analyzer",
+            "schema",
+            "columns",
+            "coder",
+            "terms",
+            "snapshot",
+            "doc_terms",
+            "load",
         ],
     ),
     (
@@ -39,6 +47,7 @@ const INNER: &[(&str, &[&str])] = &[
         &["signal", "config", "related", "query", "score", "topk", "search"],
     ),
     ("matcher", &["result", "theta"]),
+    ("reverse", &["store", "prepared", "candidates", "alerts"]),
 ];
 
 /// `src/a/b.rs` → `["a", "b"]`; `src/a/mod.rs` → `["a"]`; `src/lib.rs` → `[]`.

@@ -12,3 +12,4 @@ mod io_input;
 mod market;
 mod ranking;
 mod reference;
+mod reverse;

@@ -39,7 +39,7 @@ fn ids(r: &MatchResult) -> Vec<(String, u64)> {
         .collect()
 }
 
-fn config_strategy() -> impl Strategy<Value = RankingConfig> {
+pub fn config_strategy() -> impl Strategy<Value = RankingConfig> {
     let w = || prop_oneof![Just(0.0), 0.0..1.0f64];
     (
         (w(), w(), w(), w(), w(), w()),

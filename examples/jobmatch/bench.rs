@@ -43,6 +43,18 @@ pub struct BenchArgs {
     /// Measure at several market sizes instead (comma-separated, e.g. 100000,500000,1880000); each gets its own index beside --index.
     #[arg(long, value_delimiter = ',')]
     pub sizes: Vec<u64>,
+    /// Measure the other direction instead: the seeker index, `candidates` (top --top) against the exhaustive scan, alerts.
+    #[arg(long)]
+    pub reverse: bool,
+    /// With --reverse: seekers saved.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub reverse_seekers: u64,
+    /// With --reverse: vacancies whose candidates are measured.
+    #[arg(long, default_value_t = 1_000)]
+    pub reverse_sample: usize,
+    /// With --reverse: new vacancies of the alert feed.
+    #[arg(long, default_value_t = 10_000)]
+    pub new_vacancies: u64,
 }
 
 /// The market an index was built from (kept beside it so that a later
@@ -86,7 +98,7 @@ pub struct Report {
     pub command: String,
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -133,7 +145,7 @@ fn cpu_model() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-fn pool(threads: usize) -> Result<rayon::ThreadPool> {
+pub fn pool(threads: usize) -> Result<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -209,6 +221,14 @@ pub fn ensure_market_index(
 
 /// `bench`.
 pub fn run(args: BenchArgs, quiet: bool) -> Result<()> {
+    if args.reverse {
+        let report = crate::reverse_bench::run(&args, quiet)?;
+        if args.json {
+            return ui::print_json(&report);
+        }
+        crate::reverse_bench::print(&report);
+        return Ok(());
+    }
     if !args.sizes.is_empty() {
         return scaling(&args, quiet);
     }

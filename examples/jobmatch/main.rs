@@ -15,6 +15,7 @@ mod bench;
 mod commands;
 mod demo;
 mod flowmap;
+mod reverse_bench;
 mod ui;
 
 use std::path::PathBuf;
@@ -180,6 +181,22 @@ enum Command {
     /// Generate a market, index it, match seekers and show what happened.
     #[command(after_help = "Examples:\n  jobmatch demo\n  jobmatch demo --full --dir /tmp/jm")]
     Demo(demo::DemoArgs),
+    /// Save seekers in a seeker index (for `candidates` and `alerts`).
+    #[command(
+        name = "seekers-index",
+        after_help = "Example:\n  jobmatch seekers-index --input market/seekers.jsonl --index seekers-idx"
+    )]
+    SeekersIndex(commands::SeekersIndexArgs),
+    /// The seekers who fit a vacancy best (the same score as `match`, seen from the vacancy).
+    #[command(
+        after_help = "Example:\n  jobmatch candidates --seekers-index seekers-idx --vacancies-index idx --vacancy v42 --top 10 --explain"
+    )]
+    Candidates(commands::CandidatesArgs),
+    /// Job alerts: add new vacancies to the index and alert every saved seeker whose top k one would enter.
+    #[command(
+        after_help = "Example:\n  jobmatch alerts --seekers-index seekers-idx --vacancies-index idx --new new.jsonl --top 20 --thresholds tops.jsonl"
+    )]
+    Alerts(commands::AlertsArgs),
     /// Measure latency, throughput, exactness and quality at full scale.
     #[command(
         after_help = "Examples:\n  jobmatch bench --index /tmp/jm-1880k\n  jobmatch bench --index /tmp/jm-small --vacancies 100000 --seekers 500 --json"
@@ -219,6 +236,9 @@ fn main() -> ExitCode {
         Command::Assign(args) => commands::assign(args, quiet),
         Command::Simulate(args) => commands::simulate(args, quiet),
         Command::Demo(args) => demo::run(args, quiet),
+        Command::SeekersIndex(args) => commands::seekers_index(args, quiet),
+        Command::Candidates(args) => commands::candidates(args, quiet),
+        Command::Alerts(args) => commands::alerts(args, quiet),
         Command::Bench(args) => bench::run(args, quiet),
     };
     match result {

@@ -12,12 +12,10 @@
 //! - **distance**: `1 / (1 + km / distance_scale_km)`, closer applicants
 //!   first (1 for a remote vacancy).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
-use tantivy::{DocSet, TERMINATED};
 
 use crate::error::{Error, Result};
+use crate::index::doc_terms::DocTerms;
 use crate::index::{SegmentColumns, Snapshot};
 use crate::model::{Education, Seeker};
 use crate::rank::query::idf;
@@ -96,16 +94,11 @@ pub struct FitParts {
     pub distance: f64,
 }
 
-/// Every vacancy's skills as the fit reads them: per segment, each doc's
-/// skill ids (CSR), and each skill's IDF and name. Built once per snapshot
-/// from the skills' postings.
+/// Every vacancy's skills as the fit reads them: each doc's skill ids and
+/// each skill's IDF (the ranker's, over every doc id of the snapshot).
 pub(crate) struct VacancySkills {
-    /// Per segment: `offsets[doc]..offsets[doc + 1]` into `ids`.
-    offsets: Vec<Vec<u32>>,
-    ids: Vec<Vec<u32>>,
+    terms: DocTerms,
     idf: Vec<f64>,
-    names: Vec<String>,
-    by_name: HashMap<String, u32>,
 }
 
 impl VacancySkills {
@@ -114,77 +107,20 @@ impl VacancySkills {
     /// # Errors
     /// [`Error::Io`] or [`Error::Index`] on a read failure.
     pub fn of(snapshot: &Snapshot) -> Result<VacancySkills> {
-        let field = snapshot.fields().skills;
-        let readers = snapshot.searcher().segment_readers();
-        let mut names: Vec<String> = Vec::new();
-        let mut by_name: HashMap<String, u32> = HashMap::new();
-        let mut df: Vec<u64> = Vec::new();
-        let mut offsets = Vec::with_capacity(readers.len());
-        let mut ids = Vec::with_capacity(readers.len());
-        for (seg, cols) in readers.iter().zip(snapshot.segments()) {
-            let inv = seg.inverted_index(field)?;
-            let mut pairs: Vec<(u32, u32)> = Vec::new();
-            let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
-            while stream.advance() {
-                let name = String::from_utf8_lossy(stream.key()).into_owned();
-                let next = names.len() as u32;
-                let id = *by_name.entry(name.clone()).or_insert_with(|| {
-                    names.push(name);
-                    df.push(0);
-                    next
-                });
-                if let Some(d) = df.get_mut(id as usize) {
-                    *d += u64::from(stream.value().doc_freq);
-                }
-                let mut postings = inv
-                    .read_postings_from_terminfo(stream.value(), tantivy::schema::IndexRecordOption::Basic)
-                    .map_err(Error::io_unnamed)?;
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    pairs.push((doc, id));
-                    doc = postings.advance();
-                }
-            }
-            pairs.sort_unstable();
-            let mut off = Vec::with_capacity(cols.max_doc as usize + 1);
-            let mut at = 0usize;
-            for doc in 0..=cols.max_doc {
-                while pairs.get(at).is_some_and(|p| p.0 < doc) {
-                    at += 1;
-                }
-                off.push(at as u32);
-            }
-            offsets.push(off);
-            ids.push(pairs.into_iter().map(|p| p.1).collect());
-        }
-        // The ranker's IDF: over every doc id of the snapshot.
+        let terms = DocTerms::of(snapshot, snapshot.fields().skills)?;
         let n: u64 = snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum();
-        let idf = df.iter().map(|&d| idf(n, d)).collect();
-        Ok(VacancySkills {
-            offsets,
-            ids,
-            idf,
-            names,
-            by_name,
-        })
+        let idf = terms.doc_freqs().iter().map(|&d| idf(n, d)).collect();
+        Ok(VacancySkills { terms, idf })
     }
 
     /// The skill ids of a doc.
     fn of_doc(&self, segment: u32, doc: u32) -> &[u32] {
-        let (Some(off), Some(ids)) = (self.offsets.get(segment as usize), self.ids.get(segment as usize))
-        else {
-            return &[];
-        };
-        let (a, b) = (
-            off.get(doc as usize).copied().unwrap_or(0) as usize,
-            off.get(doc as usize + 1).copied().unwrap_or(0) as usize,
-        );
-        ids.get(a..b).unwrap_or_default()
+        self.terms.of_doc(segment, doc)
     }
 
     /// The name of a skill id.
     pub fn name(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("", String::as_str)
+        self.terms.name(id)
     }
 }
 
@@ -204,7 +140,7 @@ impl Applicant {
         let mut ids: Vec<u32> = seeker
             .skills
             .iter()
-            .filter_map(|s| skills.by_name.get(&vocab.canonical(s)).copied())
+            .filter_map(|s| skills.terms.id(&vocab.canonical(s)))
             .collect();
         ids.sort_unstable();
         ids.dedup();

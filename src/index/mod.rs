@@ -23,6 +23,7 @@
 pub(crate) mod analyzer;
 mod coder;
 pub(crate) mod columns;
+pub(crate) mod doc_terms;
 mod load;
 pub(crate) mod schema;
 mod snapshot;

@@ -203,6 +203,14 @@ impl Matcher {
         })
     }
 
+    /// A seeker checked at the door and prepared in its own reach (no
+    /// widening), as `match` prepares it: what the reverse direction scores
+    /// pairs with.
+    pub(crate) fn prepare(&self, seeker: &Seeker) -> Result<Query> {
+        validate(seeker)?;
+        self.query(seeker, seeker.commute_km, &[])
+    }
+
     /// A seeker's top `k` as (segment, doc, score), best first, in the
     /// seeker's own reach (no widening): the preference lists of
     /// [`crate::assign`].

@@ -52,8 +52,9 @@ pub(crate) struct Query {
     pub weights: Signals<f64>,
     /// Reach, expiry and the salary minimum when it is a constraint.
     pub constraints: Constraints,
-    /// Per dense region: the mobility prior of a move there.
-    pub prior: Vec<f64>,
+    /// Per dense region: the mobility prior of a move there (shared: it
+    /// depends on the home province alone).
+    pub prior: Arc<[f64]>,
     pub salary_min: Option<u32>,
     pub education: Option<u8>,
     pub experience: Option<u8>,
@@ -72,8 +73,8 @@ pub(crate) struct Query {
     pub salary_unknown: f64,
     /// Weighted education, experience and priority signals by the
     /// requirements a [`crate::index::columns::Summary`] keeps (see
-    /// [`requirement_table`]).
-    pub requirements: Vec<f64>,
+    /// [`requirement_table`]; shared: many seekers have the same).
+    pub requirements: Arc<[f64]>,
 }
 
 /// BM25's IDF: `ln(1 + (N − df + ½) / (df + ½))`, from the whole snapshot.
@@ -299,7 +300,7 @@ fn requirement_table(
     experience: Option<u8>,
     groups: &[PriorityGroup],
     education_step: f64,
-) -> Vec<f64> {
+) -> Arc<[f64]> {
     (0..256u16)
         .map(|k| {
             let (need, years) = ((k >> 4) as u8, (k & 15) as u8);

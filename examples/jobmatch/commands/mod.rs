@@ -7,6 +7,7 @@ mod load;
 mod market;
 mod rank;
 mod report;
+mod reverse;
 mod simulate;
 
 use std::io::{BufRead, Write};
@@ -33,6 +34,7 @@ pub use load::{delete, expire, index, load};
 pub use market::{generate, write_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
 pub use report::{classify, stats};
+pub use reverse::{AlertsArgs, CandidatesArgs, SeekersIndexArgs, alerts, candidates, seekers_index};
 pub use simulate::{SimulateArgs, simulate};
 
 pub fn load_config(path: Option<&Path>) -> Result<RankingConfig> {

@@ -1,0 +1,316 @@
+//! The other direction: the seekers who fit a vacancy best, and job alerts
+//! for new postings, by the same score as `match`.
+//!
+//! - [`SeekerIndex`]: saved seekers on disk, with upsert, delete, commit;
+//! - [`SeekerMatcher`]: seekers prepared against one vacancy snapshot.
+//!   [`SeekerMatcher::candidates`] gives the top n seekers for a vacancy,
+//!   exactly (equal to [`SeekerMatcher::candidates_exhaustive`], ties by
+//!   seeker id), with hard constraints seen from the vacancy's side: the
+//!   vacancy must be in the seeker's reach. A pair's score is the number
+//!   `match` gives it, and [`SeekerMatcher::explain`] is `explain`'s.
+//! - [`Thresholds`] and [`alerts`]: the saved seekers whose top k a new
+//!   vacancy would enter (percolation), exactly.
+//!
+//! ```
+//! use jobmatch::index::VacancyIndex;
+//! use jobmatch::matcher::Matcher;
+//! use jobmatch::rank::RankingConfig;
+//! use jobmatch::reverse::SeekerMatcher;
+//! use jobmatch::{Date, Seeker, Vacancy};
+//! let index = VacancyIndex::create_in_ram()?;
+//! let mut v = Vacancy::new("v1", "电焊工", "500107".parse()?)?;
+//! v.skills = vec!["焊接".into()];
+//! index.upsert(&v)?;
+//! index.commit()?;
+//! let matcher = Matcher::new(index.snapshot()?, RankingConfig::default(), Date::new(2021, 3, 31)?)?;
+//! let near = Seeker::new("near", vec!["焊接".into()], "500107".parse()?)?;
+//! let far = Seeker::new("far", vec!["焊接".into()], "510104".parse()?)?; // Chengdu, no mobility
+//! let seekers = SeekerMatcher::new(matcher, &[near, far])?;
+//! let found = seekers.candidates("v1", 10)?;
+//! assert_eq!(found.candidates.len(), 1);
+//! assert_eq!(found.candidates[0].seeker, "near");
+//! # Ok::<(), jobmatch::Error>(())
+//! ```
+
+mod alerts;
+mod candidates;
+mod prepared;
+mod store;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::index::SegmentColumns;
+use crate::matcher::{Components, Explanation, Matcher};
+use crate::model::{Seeker, Vacancy};
+use crate::rank::SearchStats;
+pub use alerts::{Alert, SavedTop, Thresholds, TopEntry};
+use alerts::{Feed, alerts_of};
+pub use candidates::ReverseStats;
+use candidates::{Scored, TopN};
+use prepared::Prepared;
+pub use store::SeekerIndex;
+
+/// One seeker found for a vacancy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Candidate {
+    /// Seeker id.
+    pub seeker: String,
+    /// The pair's score (what `match` gives it).
+    pub score: f64,
+    /// The seeker's home to the vacancy, km (rounded to the metre).
+    pub distance_km: f64,
+    /// Per-signal values.
+    pub components: Components,
+}
+
+/// The seekers found for one vacancy, best first.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CandidateResult {
+    /// Vacancy id.
+    pub vacancy: String,
+    /// Best first: score descending, then seeker id.
+    pub candidates: Vec<Candidate>,
+}
+
+/// Seekers prepared against one vacancy snapshot: the reverse search and
+/// job alerts. Build a new one after the vacancy index or the saved
+/// seekers change. `Send + Sync`.
+pub struct SeekerMatcher {
+    matcher: Matcher,
+    prepared: Prepared,
+}
+
+/// Where a vacancy is in the snapshot.
+struct Located<'a> {
+    cols: &'a SegmentColumns,
+    segment: u32,
+    doc: u32,
+    county: u32,
+}
+
+impl SeekerMatcher {
+    /// Prepares `seekers` against `matcher`'s snapshot and config (on the
+    /// current rayon pool).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming a seeker the matcher refuses, or an id
+    /// given twice; [`Error::TooLarge`] for a seeker over the query limits;
+    /// an index read failure.
+    pub fn new(matcher: Matcher, seekers: &[Seeker]) -> Result<SeekerMatcher> {
+        SeekerMatcher::with_progress(matcher, seekers, &|_| {})
+    }
+
+    /// As [`SeekerMatcher::new`], calling `progress` with the number of
+    /// seekers prepared so far.
+    ///
+    /// # Errors
+    /// As [`SeekerMatcher::new`].
+    pub fn with_progress(
+        matcher: Matcher,
+        seekers: &[Seeker],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<SeekerMatcher> {
+        let prepared = Prepared::new(&matcher, seekers, progress)?;
+        Ok(SeekerMatcher { matcher, prepared })
+    }
+
+    /// The vacancy-side matcher.
+    pub fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    /// Seekers prepared.
+    pub fn num_seekers(&self) -> usize {
+        self.prepared.seekers.len()
+    }
+
+    fn locate(&self, vacancy: &str) -> Result<Located<'_>> {
+        let snapshot = self.matcher.snapshot();
+        let Some((segment, doc)) = snapshot.find(vacancy)? else {
+            return Err(Error::UnknownVacancy {
+                id: vacancy.to_owned(),
+            });
+        };
+        let corrupt = || Error::Corrupt {
+            reason: format!("vacancy `{vacancy}` found in segment {segment}, which the snapshot lacks"),
+        };
+        let cols = snapshot.segments().get(segment).ok_or_else(corrupt)?;
+        let dense = *cols.region.get(doc as usize).ok_or_else(corrupt)?;
+        let county = snapshot
+            .reference()
+            .gazetteer()
+            .by_dense(dense)
+            .map(|r| r.code.get())
+            .ok_or_else(corrupt)?;
+        Ok(Located {
+            cols,
+            segment: segment as u32,
+            doc,
+            county,
+        })
+    }
+
+    fn check_n(&self, n: usize) -> Result<()> {
+        let max = self.matcher.config().max_k;
+        if n > max {
+            return Err(Error::TooLarge {
+                what: "n",
+                limit: max,
+                actual: n,
+            });
+        }
+        Ok(())
+    }
+
+    fn result(&self, vacancy: &str, top: TopN<'_>) -> CandidateResult {
+        let weights = self
+            .prepared
+            .seekers
+            .first()
+            .map(|s| s.q.weights)
+            .unwrap_or_default();
+        CandidateResult {
+            vacancy: vacancy.to_owned(),
+            candidates: top
+                .into_entries()
+                .into_iter()
+                .map(|s: Scored| Candidate {
+                    seeker: self
+                        .prepared
+                        .ids
+                        .get(s.seeker as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    score: s.score,
+                    distance_km: (s.km * 1000.0).round() / 1000.0,
+                    components: Components {
+                        values: s.signals,
+                        weights,
+                    },
+                })
+                .collect(),
+        }
+    }
+
+    /// The `n` seekers who fit a vacancy best, among those whose reach
+    /// includes it.
+    ///
+    /// # Errors
+    /// [`Error::UnknownVacancy`]; [`Error::TooLarge`] when `n` exceeds the
+    /// config's `max_k`.
+    pub fn candidates(&self, vacancy: &str, n: usize) -> Result<CandidateResult> {
+        self.candidates_with_stats(vacancy, n).map(|(r, _)| r)
+    }
+
+    /// As [`SeekerMatcher::candidates`], also returning the work done.
+    ///
+    /// # Errors
+    /// As [`SeekerMatcher::candidates`].
+    pub fn candidates_with_stats(&self, vacancy: &str, n: usize) -> Result<(CandidateResult, ReverseStats)> {
+        self.check_n(n)?;
+        let at = self.locate(vacancy)?;
+        let mut stats = ReverseStats::default();
+        let top = candidates::search(
+            &self.prepared,
+            at.cols,
+            at.segment,
+            at.doc,
+            at.county,
+            n,
+            &mut stats,
+        );
+        Ok((self.result(vacancy, top), stats))
+    }
+
+    /// The same by scoring every seeker: the reference the search must
+    /// equal, and the benchmarks' baseline.
+    ///
+    /// # Errors
+    /// As [`SeekerMatcher::candidates`].
+    pub fn candidates_exhaustive(&self, vacancy: &str, n: usize) -> Result<CandidateResult> {
+        self.check_n(n)?;
+        let at = self.locate(vacancy)?;
+        let top = candidates::exhaustive(&self.prepared, at.cols, at.segment, at.doc, n);
+        Ok(self.result(vacancy, top))
+    }
+
+    /// Every signal of a pair from the vacancy's side, or why the vacancy
+    /// is out of the seeker's reach: `explain`'s answer, so the two
+    /// directions never disagree.
+    ///
+    /// # Errors
+    /// As [`Matcher::explain`].
+    pub fn explain(&self, seeker: &Seeker, vacancy: &str) -> Result<Explanation> {
+        self.matcher.explain(seeker, vacancy)
+    }
+}
+
+/// The alerts of a feed of new or changed vacancies: for each saved seeker
+/// (in order), every vacancy of the feed that would enter their top k
+/// ([`Thresholds::would_enter`]), best score first. Seekers in parallel on
+/// the current rayon pool. Thresholds are not changed:
+/// [`Thresholds::accept`] the alerts delivered.
+///
+/// Scores are prepared against `matcher`'s snapshot: give it the market
+/// with the feed added, and they are the scores `match` then gives (IDF
+/// moves a little with every commit, so recompute saved tops
+/// ([`Thresholds::compute`]) when the market has moved).
+///
+/// # Errors
+/// [`Error::Invalid`] naming a vacancy of the feed or a seeker that is
+/// invalid; an index failure.
+pub fn alerts(
+    matcher: &Matcher,
+    seekers: &[Seeker],
+    thresholds: &Thresholds,
+    feed: &[Vacancy],
+) -> Result<Vec<Alert>> {
+    alerts_by(matcher, seekers, thresholds, feed, false)
+}
+
+/// The same by scoring every vacancy of the feed for every saved seeker:
+/// the reference.
+///
+/// # Errors
+/// As [`alerts`].
+pub fn alerts_exhaustive(
+    matcher: &Matcher,
+    seekers: &[Seeker],
+    thresholds: &Thresholds,
+    feed: &[Vacancy],
+) -> Result<Vec<Alert>> {
+    alerts_by(matcher, seekers, thresholds, feed, true)
+}
+
+fn alerts_by(
+    matcher: &Matcher,
+    seekers: &[Seeker],
+    thresholds: &Thresholds,
+    feed: &[Vacancy],
+    exhaustive: bool,
+) -> Result<Vec<Alert>> {
+    if feed.is_empty() || thresholds.k() == 0 {
+        return Ok(Vec::new());
+    }
+    let feed = Feed::new(matcher.snapshot(), feed)?;
+    let per: Vec<Result<Vec<Alert>>> = seekers
+        .par_iter()
+        .map(|s| {
+            alerts_of(
+                matcher,
+                &feed,
+                thresholds,
+                s,
+                exhaustive,
+                &mut SearchStats::default(),
+            )
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in per {
+        out.extend(r?);
+    }
+    Ok(out)
+}

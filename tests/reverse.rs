@@ -1,0 +1,248 @@
+//! The other direction: seekers for a vacancy and job alerts, on real
+//! indexes, against the exhaustive scan and the forward ranking.
+
+use std::collections::BTreeSet;
+
+use jobmatch::index::VacancyIndex;
+use jobmatch::matcher::Matcher;
+use jobmatch::rank::RankingConfig;
+use jobmatch::reverse::{
+    CandidateResult, SavedTop, SeekerIndex, SeekerMatcher, Thresholds, TopEntry, alerts, alerts_exhaustive,
+};
+use jobmatch::{Seeker, Vacancy};
+use proptest::prelude::*;
+
+use crate::ranking::{config_strategy, market_index, today};
+
+fn ranked(r: &CandidateResult) -> Vec<(String, u64)> {
+    r.candidates
+        .iter()
+        .map(|c| (c.seeker.clone(), c.score.to_bits()))
+        .collect()
+}
+
+/// Seekers of a generated market, some relocating, some with no terms.
+fn seekers_of(market: &jobmatch::market::Market, count: u64) -> Vec<Seeker> {
+    (0..count)
+        .map(|j| {
+            let mut s = market.seeker(j);
+            if j % 5 == 1 {
+                s.mobility.relocate = true;
+                s.mobility.max_km = Some(200.0);
+            }
+            if j % 7 == 3 {
+                s.skills.clear();
+                s.titles.clear();
+                s.occupations.clear();
+            }
+            s
+        })
+        .collect()
+}
+
+/// The thresholds of `seekers` on this matcher's snapshot with `vacancy`
+/// left out: what they were before it was posted.
+fn thresholds_without(m: &Matcher, seekers: &[Seeker], k: usize, vacancy: &str) -> Thresholds {
+    let tops = seekers.iter().map(|s| {
+        let r = m.match_one(s, k + 1).unwrap();
+        SavedTop {
+            seeker: s.id.clone(),
+            top: r
+                .matches
+                .iter()
+                .filter(|x| x.vacancy != vacancy)
+                .take(k)
+                .map(|x| TopEntry {
+                    vacancy: x.vacancy.clone(),
+                    score: x.score,
+                })
+                .collect(),
+        }
+    });
+    Thresholds::from_tops(k, tops).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    #[test]
+    fn candidates_equal_the_exhaustive_scan_and_forward_scores(
+        seed in any::<u64>(),
+        n_vacancies in 20u64..250,
+        segments in 1u64..4,
+        config in config_strategy(),
+        n in prop_oneof![Just(1usize), Just(5), Just(20), Just(500)],
+    ) {
+        let (index, market) = market_index(n_vacancies, seed, segments);
+        let seekers = seekers_of(&market, 150);
+        let m = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
+        let sm = SeekerMatcher::new(m, &seekers).unwrap();
+        for i in (0..n_vacancies).step_by(7) {
+            let v = format!("v{i}");
+            let fast = sm.candidates(&v, n).unwrap();
+            let slow = sm.candidates_exhaustive(&v, n).unwrap();
+            prop_assert_eq!(ranked(&fast), ranked(&slow), "vacancy {}", v);
+            for c in &fast.candidates {
+                let s = seekers.iter().find(|s| s.id == c.seeker).unwrap();
+                let e = sm.explain(s, &v).unwrap();
+                prop_assert_eq!(e.score, Some(c.score), "{} for {}", v, c.seeker);
+            }
+        }
+    }
+
+    #[test]
+    fn an_alert_is_raised_iff_the_vacancy_enters_the_forward_top_k(
+        seed in any::<u64>(),
+        n_vacancies in 30u64..200,
+        k in prop_oneof![Just(1usize), Just(3), Just(10)],
+        new in 0u64..30,
+    ) {
+        let (index, market) = market_index(n_vacancies, seed, 2);
+        let seekers = seekers_of(&market, 120);
+        let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+        let v = format!("v{new}");
+        let mut thresholds = thresholds_without(&m, &seekers, k, &v);
+        let expected: BTreeSet<String> = seekers
+            .iter()
+            .filter(|s| m.match_one(s, k).unwrap().matches.iter().any(|x| x.vacancy == v))
+            .map(|s| s.id.clone())
+            .collect();
+        let feed = [market.vacancy(new)];
+        let raised = alerts(&m, &seekers, &thresholds, &feed).unwrap();
+        prop_assert_eq!(&raised, &alerts_exhaustive(&m, &seekers, &thresholds, &feed).unwrap());
+        let got: BTreeSet<String> = raised.iter().map(|a| a.seeker.clone()).collect();
+        prop_assert_eq!(&got, &expected);
+        // Accepted, each alert makes the saved top the forward top k.
+        for a in &raised {
+            prop_assert!(thresholds.accept(a));
+            let forward = m.match_one(seekers.iter().find(|s| s.id == a.seeker).unwrap(), k).unwrap();
+            let saved: Vec<(&str, f64)> = thresholds.top(&a.seeker).unwrap().iter().map(|e| (e.vacancy.as_str(), e.score)).collect();
+            let want: Vec<(&str, f64)> = forward.matches.iter().map(|x| (x.vacancy.as_str(), x.score)).collect();
+            prop_assert_eq!(saved, want);
+        }
+        // Nothing more once accepted.
+        prop_assert!(alerts(&m, &seekers, &thresholds, &feed).unwrap().is_empty());
+    }
+}
+
+fn welding_vacancy() -> Vacancy {
+    let mut v = Vacancy::new("jlp", "电焊工", "500107".parse().unwrap()).unwrap();
+    v.skills = vec!["焊接".into(), "氩弧焊".into()];
+    v
+}
+
+#[test]
+fn a_chengdu_welder_willing_to_move_to_chongqing_is_a_candidate_for_jiulongpo() {
+    let index = VacancyIndex::create_in_ram().unwrap();
+    index.upsert(&welding_vacancy()).unwrap();
+    let mut other = Vacancy::new("cd", "会计", "510104".parse().unwrap()).unwrap();
+    other.skills = vec!["会计".into()];
+    index.upsert(&other).unwrap();
+    index.commit().unwrap();
+    let mut mover = Seeker::new(
+        "mover",
+        vec!["焊接".into(), "氩弧焊".into()],
+        "510104".parse().unwrap(),
+    )
+    .unwrap();
+    mover.mobility.regions = vec!["50".parse().unwrap()];
+    let mut stayer = mover.clone();
+    stayer.id = "stayer".into();
+    stayer.mobility.regions.clear();
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let sm = SeekerMatcher::new(m, &[mover.clone(), stayer.clone()]).unwrap();
+    let found = sm.candidates("jlp", 10).unwrap();
+    let ids: Vec<&str> = found.candidates.iter().map(|c| c.seeker.as_str()).collect();
+    assert_eq!(ids, ["mover"]);
+    let c = &found.candidates[0];
+    assert!(c.distance_km > 200.0, "{}", c.distance_km);
+    assert_eq!(c.components.get("location"), Some(0.0));
+    assert!(c.components.get("mobility").unwrap() > 0.0);
+    // Explained from the employer's side: the same score, and why the
+    // stayer is out.
+    assert_eq!(sm.explain(&mover, "jlp").unwrap().score, Some(c.score));
+    let why = sm.explain(&stayer, "jlp").unwrap();
+    assert!(why.score.is_none());
+    assert!(
+        why.excluded.unwrap().to_string().contains("out of reach"),
+        "{why:?}"
+    );
+    assert!(matches!(
+        sm.candidates("nope", 3),
+        Err(jobmatch::Error::UnknownVacancy { .. })
+    ));
+}
+
+#[test]
+fn seeker_upserts_and_deletes_take_effect_on_commit_and_deleted_seekers_get_no_alert() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SeekerIndex::create(dir.path().join("seekers")).unwrap();
+    let home: jobmatch::RegionCode = "500107".parse().unwrap();
+    let a = Seeker::new("a", vec!["焊接".into()], home).unwrap();
+    let b = Seeker::new("b", vec!["焊接".into(), "氩弧焊".into()], home).unwrap();
+    store.upsert(&a).unwrap();
+    store.upsert(&b).unwrap();
+    assert_eq!(store.num_seekers(), 0, "nothing before the commit");
+    store.commit().unwrap();
+    assert_eq!(store.num_seekers(), 2);
+    let mut b2 = b.clone();
+    b2.skills.push("叉车".into());
+    store.upsert(&b2).unwrap();
+    assert!(store.delete("a").unwrap());
+    assert_eq!(
+        store.get("a").unwrap().as_ref(),
+        Some(&a),
+        "the delete waits for the commit"
+    );
+    store.commit().unwrap();
+    drop(store);
+    let store = SeekerIndex::open(dir.path().join("seekers")).unwrap();
+    assert_eq!(store.get("a").unwrap(), None);
+    assert_eq!(store.seekers().unwrap(), [b2.clone()]);
+
+    // Thresholds saved while `a` was still there: `a` would have been
+    // alerted, but is deleted.
+    let index = VacancyIndex::create_in_ram().unwrap();
+    index.upsert(&welding_vacancy()).unwrap();
+    index.commit().unwrap();
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let thresholds = Thresholds::from_tops(
+        5,
+        ["a", "b"].map(|s| SavedTop {
+            seeker: s.into(),
+            top: vec![],
+        }),
+    )
+    .unwrap();
+    let raised = alerts(&m, &store.seekers().unwrap(), &thresholds, &[welding_vacancy()]).unwrap();
+    let who: Vec<&str> = raised.iter().map(|a| a.seeker.as_str()).collect();
+    assert_eq!(who, ["b"]);
+    assert_eq!(
+        raised[0].replaces, None,
+        "fewer than k saved: nothing is pushed out"
+    );
+    // Not a seeker index: a clear error.
+    assert!(matches!(
+        SeekerIndex::open(dir.path()),
+        Err(jobmatch::Error::IndexMissing { .. })
+    ));
+}
+
+#[test]
+fn bad_thresholds_are_named_errors() {
+    let top = |scores: &[f64]| SavedTop {
+        seeker: "s1".into(),
+        top: scores
+            .iter()
+            .enumerate()
+            .map(|(i, &score)| TopEntry {
+                vacancy: format!("v{i}"),
+                score,
+            })
+            .collect(),
+    };
+    for (k, scores) in [(1, vec![0.5, 0.4]), (3, vec![0.4, 0.5]), (3, vec![f64::NAN])] {
+        let e = Thresholds::from_tops(k, [top(&scores)]).unwrap_err();
+        assert!(e.to_string().contains("s1"), "{e}");
+    }
+}
