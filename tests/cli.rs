@@ -527,7 +527,7 @@ fn bad_input_is_one_clear_sentence_and_exit_2() {
 fn every_subcommand_shows_an_example_in_its_help() {
     for cmd in [
         "generate", "index", "match", "explain", "update", "delete", "expire", "stats", "classify", "demo",
-        "bench", "assign", "simulate",
+        "bench", "assign", "simulate", "seekers-index", "candidates", "alerts",
     ] {
         let out = Command::new(bin()).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd}");
@@ -613,4 +613,116 @@ fn bench_reports_every_field_and_no_mismatch_on_a_tiny_market() {
         "10",
     ]);
     assert_user_error(&out, "another market");
+}
+
+#[test]
+fn seekers_index_candidates_and_alerts_round_trip() {
+    let (_, data, idx) = market();
+    let dir = tempfile::tempdir().unwrap();
+    let sidx = dir.path().join("sidx");
+    let out = run(&[
+        "seekers-index",
+        "--input",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--index",
+        sidx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let reverse = |idx: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "candidates",
+            "--seekers-index",
+            sidx.to_str().unwrap(),
+            "--vacancies-index",
+            idx.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    // In a pipe: one JSON line per vacancy, searched as scanned.
+    let out = reverse(idx, &["--vacancy", "v7", "--vacancy", "v8", "--top", "5"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["vacancy"], "v7");
+    let scanned = reverse(idx, &["--vacancy", "v7", "--vacancy", "v8", "--top", "5", "--exhaustive"]);
+    assert_eq!(text(&scanned.stdout), text(&out.stdout));
+    let explained = reverse(idx, &["--vacancy", "v7", "--top", "3", "--explain"]);
+    let line: serde_json::Value = serde_json::from_str(text(&explained.stdout).trim()).unwrap();
+    let n = line["candidates"].as_array().unwrap().len();
+    assert_eq!(line["explain"].as_array().unwrap().len(), n);
+    for (c, e) in line["candidates"].as_array().unwrap().iter().zip(line["explain"].as_array().unwrap()) {
+        assert_eq!(c["score"], e["score"], "the two directions agree");
+    }
+    assert_user_error(&reverse(idx, &["--vacancy", "no-such-vacancy"]), "no-such-vacancy");
+
+    // Alerts change the vacancy index: on a copy.
+    let copy = dir.path().join("idx");
+    std::fs::create_dir_all(&copy).unwrap();
+    for e in std::fs::read_dir(idx).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_file() {
+            std::fs::copy(e.path(), copy.join(e.file_name())).unwrap();
+        }
+    }
+    // The feed: copies of posted vacancies under new ids.
+    let vacancies = std::fs::read_to_string(data.join("vacancies.jsonl")).unwrap();
+    let feed: String = vacancies
+        .lines()
+        .take(30)
+        .map(|l| {
+            let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["id"] = format!("new-{}", v["id"].as_str().unwrap()).into();
+            format!("{v}\n")
+        })
+        .collect();
+    let new = dir.path().join("new.jsonl");
+    std::fs::write(&new, feed).unwrap();
+    let tops = dir.path().join("tops.jsonl");
+    let alerts = |feed: &Path| {
+        run(&[
+            "alerts",
+            "--seekers-index",
+            sidx.to_str().unwrap(),
+            "--vacancies-index",
+            copy.to_str().unwrap(),
+            "--new",
+            feed.to_str().unwrap(),
+            "--top",
+            "5",
+            "--thresholds",
+            tops.to_str().unwrap(),
+        ])
+    };
+    let out = alerts(&new);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let raised: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(!raised.is_empty(), "thirty copies of posted vacancies alert nobody");
+    // Each alert was accepted into the saved tops.
+    let saved: Vec<serde_json::Value> = std::fs::read_to_string(&tops)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    for a in &raised {
+        assert!(a["vacancy"].as_str().unwrap().starts_with("new-"), "{a}");
+        let top = saved.iter().find(|t| t["seeker"] == a["seeker"]).unwrap();
+        let held = top["top"].as_array().unwrap().iter().any(|e| e["vacancy"] == a["vacancy"]);
+        let replaced_by_later = raised
+            .iter()
+            .filter(|b| b["seeker"] == a["seeker"])
+            .count()
+            > 5;
+        assert!(held || replaced_by_later, "{a} not in {top}");
+    }
+    // A bad feed line: named, exit 2.
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(&bad, "{\"id\": \"x\", \"title\": \"焊工\"}\n").unwrap();
+    assert_user_error(&alerts(&bad), "line 1");
 }
