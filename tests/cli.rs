@@ -526,8 +526,22 @@ fn bad_input_is_one_clear_sentence_and_exit_2() {
 #[test]
 fn every_subcommand_shows_an_example_in_its_help() {
     for cmd in [
-        "generate", "index", "match", "explain", "update", "delete", "expire", "stats", "classify", "demo",
-        "bench", "assign", "simulate", "seekers-index", "candidates", "alerts",
+        "generate",
+        "index",
+        "match",
+        "explain",
+        "update",
+        "delete",
+        "expire",
+        "stats",
+        "classify",
+        "demo",
+        "bench",
+        "assign",
+        "simulate",
+        "seekers-index",
+        "candidates",
+        "alerts",
     ] {
         let out = Command::new(bin()).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd}");
@@ -648,16 +662,27 @@ fn seekers_index_candidates_and_alerts_round_trip() {
         .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["vacancy"], "v7");
-    let scanned = reverse(idx, &["--vacancy", "v7", "--vacancy", "v8", "--top", "5", "--exhaustive"]);
+    let scanned = reverse(
+        idx,
+        &["--vacancy", "v7", "--vacancy", "v8", "--top", "5", "--exhaustive"],
+    );
     assert_eq!(text(&scanned.stdout), text(&out.stdout));
     let explained = reverse(idx, &["--vacancy", "v7", "--top", "3", "--explain"]);
     let line: serde_json::Value = serde_json::from_str(text(&explained.stdout).trim()).unwrap();
     let n = line["candidates"].as_array().unwrap().len();
     assert_eq!(line["explain"].as_array().unwrap().len(), n);
-    for (c, e) in line["candidates"].as_array().unwrap().iter().zip(line["explain"].as_array().unwrap()) {
+    for (c, e) in line["candidates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(line["explain"].as_array().unwrap())
+    {
         assert_eq!(c["score"], e["score"], "the two directions agree");
     }
-    assert_user_error(&reverse(idx, &["--vacancy", "no-such-vacancy"]), "no-such-vacancy");
+    assert_user_error(
+        &reverse(idx, &["--vacancy", "no-such-vacancy"]),
+        "no-such-vacancy",
+    );
 
     // Alerts change the vacancy index: on a copy.
     let copy = dir.path().join("idx");
@@ -703,7 +728,10 @@ fn seekers_index_candidates_and_alerts_round_trip() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert!(!raised.is_empty(), "thirty copies of posted vacancies alert nobody");
+    assert!(
+        !raised.is_empty(),
+        "thirty copies of posted vacancies alert nobody"
+    );
     // Each alert was accepted into the saved tops.
     let saved: Vec<serde_json::Value> = std::fs::read_to_string(&tops)
         .unwrap()
@@ -713,12 +741,12 @@ fn seekers_index_candidates_and_alerts_round_trip() {
     for a in &raised {
         assert!(a["vacancy"].as_str().unwrap().starts_with("new-"), "{a}");
         let top = saved.iter().find(|t| t["seeker"] == a["seeker"]).unwrap();
-        let held = top["top"].as_array().unwrap().iter().any(|e| e["vacancy"] == a["vacancy"]);
-        let replaced_by_later = raised
+        let held = top["top"]
+            .as_array()
+            .unwrap()
             .iter()
-            .filter(|b| b["seeker"] == a["seeker"])
-            .count()
-            > 5;
+            .any(|e| e["vacancy"] == a["vacancy"]);
+        let replaced_by_later = raised.iter().filter(|b| b["seeker"] == a["seeker"]).count() > 5;
         assert!(held || replaced_by_later, "{a} not in {top}");
     }
     // A bad feed line: named, exit 2.

@@ -17,6 +17,11 @@ use super::prepared::{ALL_TERMS, ANYWHERE, Postings, Prepared};
 
 /// Slack for the sums of rounded-up bounds.
 const EPS: f64 = 1e-9;
+/// Slack for bounds summed in `f32` (at most a few dozen terms, each at
+/// most 1: the rounding is below 1e-5).
+const SLACK: f64 = 1e-5;
+/// Postings the threshold algorithm reads before the rest are summed.
+const WARM_UP: usize = 512;
 
 /// One scored seeker.
 #[derive(Debug, Clone, Copy)]
@@ -141,7 +146,6 @@ fn score_above(
     rest: f64,
 ) -> Option<Scored> {
     let s = p.seekers.get(seeker as usize)?;
-    let km = admit(&s.q, cols, doc).ok()?;
     let mut mask = 0u128;
     let mut by_signal = [0.0f64; 3];
     for (i, (t, b)) in s.terms.iter().zip(s.bounds.iter()).enumerate() {
@@ -152,13 +156,18 @@ fn score_above(
             }
         }
     }
+    let bound = by_signal.iter().zip(p.caps).map(|(x, c)| x.min(c)).sum::<f64>() + rest + p.loose(s);
+    // The terms first (no distance to compute), then where the vacancy is:
+    // in reach, with the place signals known exactly.
+    if bound + EPS < floor {
+        return None;
+    }
+    let km = admit(&s.q, cols, doc).ok()?;
     if floor > f64::NEG_INFINITY {
-        // Where the vacancy is, the place signals are known exactly.
         let mut place = Signals::default();
         place_signals(&s.q, cols, doc, km, &mut place);
         let place = s.q.weights.dot_of(&place, Source::Place);
-        let terms: f64 = by_signal.iter().zip(p.caps).map(|(x, c)| x.min(c)).sum();
-        if terms + place + rest - p.place_weight + p.loose(s) + EPS < floor {
+        if bound - p.place_weight + place + EPS < floor {
             return None;
         }
     }
@@ -183,44 +192,84 @@ fn rest_bound(p: &Prepared, cols: &SegmentColumns, doc: u32) -> f64 {
     p.seeker_side_weight + p.freshness_weight * fresh
 }
 
-thread_local! {
-    /// Per thread: a stamp per seeker, and the stamp of the current search.
-    static SEEN: std::cell::RefCell<(u32, Vec<u32>)> = const { std::cell::RefCell::new((0, Vec::new())) };
-}
-
-/// The seekers a search has seen: a stamp per seeker, kept per thread, so
-/// that starting a search clears nothing.
-struct Seen {
+/// Per-seeker scratch of one search, kept per thread between searches so
+/// that starting one clears nothing: a stamp marks what the current search
+/// wrote.
+#[derive(Default)]
+struct Scratch {
     stamp: u32,
+    /// Per seeker: the stamp of the search that saw it.
+    seen: Vec<u32>,
+    /// Per seeker: the stamp of the search that summed it, and the sum.
+    sums: Vec<(u32, f32)>,
+    /// The seekers summed by the current search.
+    touched: Vec<u32>,
 }
 
-impl Seen {
-    fn new(seekers: usize) -> Seen {
-        let stamp = SEEN.with_borrow_mut(|(stamp, marks)| {
-            if marks.len() < seekers {
-                marks.resize(seekers, 0);
-            }
-            *stamp = stamp.wrapping_add(1);
-            if *stamp == 0 {
-                marks.fill(0);
-                *stamp = 1;
-            }
-            *stamp
-        });
-        Seen { stamp }
+thread_local! {
+    static SCRATCH: std::cell::Cell<Option<Box<Scratch>>> = const { std::cell::Cell::new(None) };
+}
+
+impl Scratch {
+    /// This thread's scratch, sized for `seekers`, with a new stamp.
+    fn take(seekers: usize) -> Box<Scratch> {
+        let mut s = SCRATCH.take().unwrap_or_default();
+        if s.seen.len() < seekers {
+            s.seen.resize(seekers, 0);
+            s.sums.resize(seekers, (0, 0.0));
+        }
+        s.touched.clear();
+        s.stamp = s.stamp.wrapping_add(1);
+        if s.stamp == 0 {
+            s.seen.fill(0);
+            s.sums.fill((0, 0.0));
+            s.stamp = 1;
+        }
+        s
     }
 
-    /// Marks a seeker; whether it was new.
+    /// Gives it back for the thread's next search.
+    fn give_back(self: Box<Scratch>) {
+        SCRATCH.set(Some(self));
+    }
+
+    /// Marks a seeker seen; whether it was new.
     #[inline]
-    fn insert(&mut self, seeker: u32) -> bool {
-        SEEN.with_borrow_mut(|(_, marks)| match marks.get_mut(seeker as usize) {
+    fn see(&mut self, seeker: u32) -> bool {
+        match self.seen.get_mut(seeker as usize) {
             Some(m) if *m == self.stamp => false,
             Some(m) => {
                 *m = self.stamp;
                 true
             }
             None => true,
-        })
+        }
+    }
+
+    #[inline]
+    fn seen(&self, seeker: u32) -> bool {
+        self.seen.get(seeker as usize) == Some(&self.stamp)
+    }
+
+    #[inline]
+    fn add(&mut self, seeker: u32, bound: f32) {
+        if let Some(e) = self.sums.get_mut(seeker as usize) {
+            if e.0 == self.stamp {
+                e.1 += bound;
+            } else {
+                *e = (self.stamp, bound);
+                self.touched.push(seeker);
+            }
+        }
+    }
+
+    /// The seekers summed to at least `floor`, with their sums.
+    fn above(&self, floor: f32) -> Vec<(u32, f32)> {
+        self.touched
+            .iter()
+            .filter_map(|&s| self.sums.get(s as usize).map(|e| (s, e.1)))
+            .filter(|e| e.1 >= floor)
+            .collect()
     }
 }
 
@@ -339,26 +388,23 @@ pub(crate) fn search<'a>(
             })
         })
         .collect();
-    let mut seen = Seen::new(p.seekers.len());
+    let mut scratch = Scratch::take(p.seekers.len());
     let mut bound = bound_of(&heads, &mut sums);
-    // MaxScore's split: the groups whose heads together (with every other
-    // signal at its best) stay below the n-th score are not read: a seeker
-    // holding only their terms cannot enter. Recomputed as the n-th rises.
-    let mut essential = vec![true; groups.len()];
-    let mut split_at = f64::NEG_INFINITY;
+    // Phase 1, a warm-up: the threshold algorithm, best bound first, for a
+    // first n-th score (and the whole search when it stops early).
+    let mut warm = 0usize;
+    let mut finished = true;
     while let Some(h) = heap.pop() {
         let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
         if bound + EPS < kth {
             break;
         }
-        if kth > split_at {
-            split_at = kth;
-            split(&heads, &tags, p.caps, rest, kth, &mut essential);
+        if warm >= WARM_UP {
+            heap.push(h);
+            finished = false;
+            break;
         }
-        if !essential.get(h.group).copied().unwrap_or(true) {
-            // Dropped for good: the n-th only rises.
-            continue;
-        }
+        warm += 1;
         let (Some(g), Some(c)) = (groups.get(h.group), cursors.get_mut(h.group)) else {
             break;
         };
@@ -381,8 +427,53 @@ pub(crate) fn search<'a>(
         }
         let Some((_, seeker)) = posting else { continue };
         stats.postings += 1;
-        if !seen.insert(seeker) {
+        if !scratch.see(seeker) {
             continue;
+        }
+        stats.checked += 1;
+        if let Some(s) = score_above(p, seeker, cols, doc, &terms, kth, rest) {
+            stats.scored += 1;
+            top.offer(s);
+        }
+    }
+    if finished {
+        scratch.give_back();
+        return top;
+    }
+    // Phase 2, MaxScore: the groups whose heads together (with every other
+    // signal at its best) stay below the n-th score need not be read: a
+    // seeker holding only their terms cannot enter. The rest are read to
+    // the end, each unseen seeker's bounds summed.
+    let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
+    let mut essential = vec![true; groups.len()];
+    split(&heads, &tags, p.caps, rest, kth, &mut essential);
+    let mut skipped = [0.0f64; 3];
+    for ((h, &t), &e) in heads.iter().zip(&tags).zip(&essential) {
+        if !e && let Some(x) = skipped.get_mut(t) {
+            *x += h;
+        }
+    }
+    let others: f64 = skipped.iter().zip(p.caps).map(|(x, c)| x.min(c)).sum::<f64>() + rest;
+    for ((g, c), _) in groups.iter().zip(&cursors).zip(&essential).filter(|(_, e)| **e) {
+        for (l, &from) in g.iter().zip(c) {
+            let rest_of_list = l.get(from..).unwrap_or_default();
+            stats.postings += rest_of_list.len() as u64;
+            for &(b, seeker) in rest_of_list {
+                if !scratch.seen(seeker) {
+                    scratch.add(seeker, b);
+                }
+            }
+        }
+    }
+    // Phase 3: the summed seekers best first, each checked on its own
+    // bound and scored, until no sum can reach the n-th score.
+    let mut order = scratch.above((kth - others - SLACK) as f32);
+    scratch.give_back();
+    order.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (seeker, sum) in order {
+        let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
+        if f64::from(sum) + others + SLACK < kth {
+            break;
         }
         stats.checked += 1;
         if let Some(s) = score_above(p, seeker, cols, doc, &terms, kth, rest) {
@@ -392,6 +483,7 @@ pub(crate) fn search<'a>(
     }
     top
 }
+
 /// The top n seekers for a vacancy by scoring every seeker: the reference.
 pub(crate) fn exhaustive<'a>(
     p: &'a Prepared,

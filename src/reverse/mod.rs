@@ -258,9 +258,13 @@ impl SeekerMatcher {
 /// moves a little with every commit, so recompute saved tops
 /// ([`Thresholds::compute`]) when the market has moved).
 ///
+/// The saved tops and the alerts are in each seeker's own reach (as
+/// [`Matcher::match_one`] without broadening).
+///
 /// # Errors
 /// [`Error::Invalid`] naming a vacancy of the feed or a seeker that is
-/// invalid; an index failure.
+/// invalid; [`Error::Config`] when the config caps results per employer;
+/// an index failure.
 pub fn alerts(
     matcher: &Matcher,
     seekers: &[Seeker],
@@ -291,6 +295,11 @@ fn alerts_by(
     feed: &[Vacancy],
     exhaustive: bool,
 ) -> Result<Vec<Alert>> {
+    if matcher.config().max_per_employer.is_some() {
+        return Err(Error::Config {
+            reason: "alerts need max_per_employer unset: with a cap per employer, whether a vacancy enters a top k depends on the employers of the others".into(),
+        });
+    }
     if feed.is_empty() || thresholds.k() == 0 {
         return Ok(Vec::new());
     }
