@@ -38,7 +38,10 @@
 //! ([`index::VacancyIndex`], [`index::Snapshot`]); [`retrieve`] is reach and
 //! the hard constraints; [`rank`] is the configuration and the signals
 //! ([`rank::RankingConfig`], [`rank::Signal`]); [`matcher`] is the front
-//! door; [`stats`] reports market figures. Errors are one enum, [`Error`].
+//! door; [`reverse`] is the other direction (the seekers who fit a vacancy,
+//! job alerts for new postings); [`assign`] decides who gets which of the
+//! limited openings (job fairs); [`stats`] reports market figures. Errors
+//! are one enum, [`Error`].
 //!
 //! ## What is not
 //! - No clock is read while ranking: "today" is an argument.

@@ -1,13 +1,22 @@
 //! The top n seekers for one vacancy, exactly.
 //!
-//! A threshold algorithm over the posting lists of the vacancy's terms in
-//! the places that can reach it (Fagin's TA, the impact-ordered form of
-//! MaxScore): postings are taken best bound first; each new seeker is
-//! checked against the hard constraints and scored exactly, by the forward
-//! scoring function; the search stops when the bounds of everything not
-//! yet seen, plus the most the seeker-side signals can add, fall below the
-//! n-th score. The exhaustive scan scores every seeker and is the reference
-//! the search must equal.
+//! Over the posting lists of the vacancy's terms in the places that can
+//! reach it (impact-ordered: best bound first), in three phases:
+//! 1. a threshold-algorithm warm-up (Fagin's TA): postings best bound
+//!    first, each new seeker scored, for a first n-th score; the whole
+//!    search when the bounds of everything unseen, plus the most the other
+//!    signals can add, fall below it that soon;
+//! 2. MaxScore's split: the lists whose heads together (with every other
+//!    signal at its best) cannot reach the n-th score are not read; the
+//!    others are read to the end, each unseen seeker's bounds summed;
+//! 3. the summed seekers best sum first, each checked on its own bound and
+//!    scored, until no sum can reach the n-th score.
+//!
+//! Bounds are capped per signal (skills, title, occupation); a seeker's own
+//! bound (its terms the vacancy holds) is checked before its distance is
+//! computed, and the exact place signals before it is scored, by the
+//! forward scoring function. The exhaustive scan scores every seeker and is
+//! the reference the search must equal.
 
 use crate::index::SegmentColumns;
 use crate::rank::score::{admit, place_signals, score, signals};
