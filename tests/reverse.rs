@@ -246,3 +246,39 @@ fn bad_thresholds_are_named_errors() {
         assert!(e.to_string().contains("s1"), "{e}");
     }
 }
+
+#[test]
+fn candidates_equal_the_exhaustive_scan_past_the_warm_up() {
+    // Long lists: the search goes past its warm-up into the split and the
+    // summing, which small markets never reach.
+    let (index, market) = market_index(400, 17, 2);
+    let seekers: Vec<Seeker> = (0..3_000)
+        .map(|j| {
+            let mut s = market.seeker(j % 200);
+            s.id = format!("s{j}");
+            if j % 3 == 0 {
+                s.skills.truncate(2);
+            }
+            s
+        })
+        .collect();
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let sm = SeekerMatcher::new(m, &seekers).unwrap();
+    let mut past_warm_up = 0;
+    for i in (0..400).step_by(13) {
+        let v = format!("v{i}");
+        for n in [1, 20] {
+            let (fast, stats) = sm.candidates_with_stats(&v, n).unwrap();
+            past_warm_up += usize::from(stats.postings > 512);
+            assert_eq!(
+                ranked(&fast),
+                ranked(&sm.candidates_exhaustive(&v, n).unwrap()),
+                "{v}, n = {n}"
+            );
+        }
+    }
+    assert!(
+        past_warm_up > 0,
+        "no search went past the warm-up: the test tests nothing"
+    );
+}

@@ -203,13 +203,12 @@ fn rest_bound(p: &Prepared, cols: &SegmentColumns, doc: u32) -> f64 {
 
 /// Per-seeker scratch of one search, kept per thread between searches so
 /// that starting one clears nothing: a stamp marks what the current search
-/// wrote.
+/// wrote. One entry per seeker, so that a posting costs one memory access:
+/// a seeker seen (scored in the warm-up) holds −∞, which no sum lifts.
 #[derive(Default)]
 struct Scratch {
     stamp: u32,
-    /// Per seeker: the stamp of the search that saw it.
-    seen: Vec<u32>,
-    /// Per seeker: the stamp of the search that summed it, and the sum.
+    /// Per seeker: the stamp of the search that last wrote it, and its sum.
     sums: Vec<(u32, f32)>,
     /// The seekers summed by the current search.
     touched: Vec<u32>,
@@ -223,14 +222,12 @@ impl Scratch {
     /// This thread's scratch, sized for `seekers`, with a new stamp.
     fn take(seekers: usize) -> Box<Scratch> {
         let mut s = SCRATCH.take().unwrap_or_default();
-        if s.seen.len() < seekers {
-            s.seen.resize(seekers, 0);
+        if s.sums.len() < seekers {
             s.sums.resize(seekers, (0, 0.0));
         }
         s.touched.clear();
         s.stamp = s.stamp.wrapping_add(1);
         if s.stamp == 0 {
-            s.seen.fill(0);
             s.sums.fill((0, 0.0));
             s.stamp = 1;
         }
@@ -245,21 +242,17 @@ impl Scratch {
     /// Marks a seeker seen; whether it was new.
     #[inline]
     fn see(&mut self, seeker: u32) -> bool {
-        match self.seen.get_mut(seeker as usize) {
-            Some(m) if *m == self.stamp => false,
-            Some(m) => {
-                *m = self.stamp;
+        match self.sums.get_mut(seeker as usize) {
+            Some(e) if e.0 == self.stamp => false,
+            Some(e) => {
+                *e = (self.stamp, f32::NEG_INFINITY);
                 true
             }
             None => true,
         }
     }
 
-    #[inline]
-    fn seen(&self, seeker: u32) -> bool {
-        self.seen.get(seeker as usize) == Some(&self.stamp)
-    }
-
+    /// Adds to a seeker's sum (nothing to a seeker seen).
     #[inline]
     fn add(&mut self, seeker: u32, bound: f32) {
         if let Some(e) = self.sums.get_mut(seeker as usize) {
@@ -272,12 +265,12 @@ impl Scratch {
         }
     }
 
-    /// The seekers summed to at least `floor`, with their sums.
+    /// The seekers summed (not seen) to at least `floor`, with their sums.
     fn above(&self, floor: f32) -> Vec<(u32, f32)> {
         self.touched
             .iter()
             .filter_map(|&s| self.sums.get(s as usize).map(|e| (s, e.1)))
-            .filter(|e| e.1 >= floor)
+            .filter(|e| e.1 != f32::NEG_INFINITY && e.1 >= floor)
             .collect()
     }
 }
@@ -468,9 +461,7 @@ pub(crate) fn search<'a>(
             let rest_of_list = l.get(from..).unwrap_or_default();
             stats.postings += rest_of_list.len() as u64;
             for &(b, seeker) in rest_of_list {
-                if !scratch.seen(seeker) {
-                    scratch.add(seeker, b);
-                }
+                scratch.add(seeker, b);
             }
         }
     }
