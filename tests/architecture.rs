@@ -39,6 +39,7 @@ const INNER: &[(&str, &[&str])] = &[
             "terms",
             "snapshot",
             "doc_terms",
+            "writer",
             "load",
         ],
     ),

@@ -150,7 +150,6 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
         seed: args.seed,
         ..Default::default()
     });
-    let grown = &market;
     let sibling = |what: &str| -> PathBuf {
         let name = args
             .index
@@ -228,7 +227,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
     drop(sm);
     let feed_index = VacancyIndex::open(&feed_dir)?;
     let feed: Vec<jobmatch::Vacancy> = (args.vacancies..args.vacancies + new)
-        .map(|i| grown.vacancy(i))
+        .map(|i| market.vacancy(i))
         .collect();
     for v in &feed {
         feed_index.upsert(v)?;

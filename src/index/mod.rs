@@ -28,20 +28,18 @@ mod load;
 pub(crate) mod schema;
 mod snapshot;
 pub(crate) mod terms;
+pub(crate) mod writer;
 
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
-use tantivy::directory::error::LockError;
 use tantivy::index::SegmentId;
 use tantivy::query::RangeQuery;
-use tantivy::{
-    Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy, TantivyError, Term,
-};
+use tantivy::{Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy, Term};
 
 use crate::error::{Error, Result};
 use crate::model::{Date, Vacancy};
@@ -78,7 +76,7 @@ pub struct VacancyIndex {
     fields: Fields,
     reader: IndexReader,
     path: Option<PathBuf>,
-    writer: Mutex<Option<IndexWriter>>,
+    writer: writer::LazyWriter,
     columns: Mutex<HashMap<SegmentId, Arc<SegmentColumns>>>,
     coder: Option<TitleCoder>,
     /// Whether `coder` is the reference data's own (replaced with it).
@@ -202,8 +200,8 @@ impl VacancyIndex {
             index,
             fields,
             reader,
+            writer: writer::LazyWriter::new(path.clone()),
             path,
-            writer: Mutex::new(None),
             columns: Mutex::new(HashMap::new()),
             coder: Some(default_coder()),
             default_coder: true,
@@ -251,36 +249,17 @@ impl VacancyIndex {
         self.path.as_deref()
     }
 
-    fn lock_error(&self, e: TantivyError) -> Error {
-        match e {
-            TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexLocked {
-                path: self.path.clone().unwrap_or_else(|| "(in RAM)".into()),
-            },
-            other => other.into(),
-        }
-    }
-
-    fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
-        let mut guard = self
-            .writer
-            .lock()
-            .map_err(|_| Error::Panic("index writer lock poisoned".into()))?;
-        if guard.is_none() {
-            let w = self
-                .index
-                .writer_with_num_threads(self.threads, WRITER_HEAP_BYTES.max((self.threads * 16) << 20))
-                .map_err(|e| self.lock_error(e))?;
-            *guard = Some(w);
-        }
-        Ok(guard)
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, Option<IndexWriter>>> {
+        self.writer.guard(&self.index, self.threads, self.heap())
     }
 
     fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
-        let mut guard = self.writer()?;
-        match guard.as_mut() {
-            Some(w) => f(w),
-            None => Err(Error::index("index writer unavailable")),
-        }
+        self.writer.with(&self.index, self.threads, self.heap(), f)
+    }
+
+    /// The writer's heap: at least 16 MB a thread.
+    fn heap(&self) -> usize {
+        WRITER_HEAP_BYTES.max((self.threads * 16) << 20)
     }
 
     fn code(&self, v: &Vacancy) -> Option<(OccupationCode, f32)> {
@@ -379,14 +358,7 @@ impl VacancyIndex {
     /// # Errors
     /// [`Error::Index`] when a merge failed.
     pub fn close_writer(&self) -> Result<()> {
-        let mut guard = self
-            .writer
-            .lock()
-            .map_err(|_| Error::Panic("index writer lock poisoned".into()))?;
-        if let Some(w) = guard.take() {
-            w.wait_merging_threads()?;
-        }
-        Ok(())
+        self.writer.close()
     }
 
     /// Total size of the index files, in bytes (0 in RAM).

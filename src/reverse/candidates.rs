@@ -118,10 +118,11 @@ pub(crate) fn lists_of<'p>(
         .chain(std::iter::once(&ALL_TERMS))
         .filter_map(|t| p.lists.get(t))
         .map(|by_place| match places {
-            Some(ps) => by_place
+            // Lists are sorted by place: find the vacancy's few.
+            Some(ps) => ps
                 .iter()
-                .filter(|(place, _)| ps.contains(place))
-                .map(|(_, l)| l)
+                .filter_map(|p| by_place.binary_search_by_key(p, |x| x.0).ok())
+                .filter_map(|i| by_place.get(i).map(|(_, l)| l))
                 .collect(),
             None => by_place.iter().map(|(_, l)| l).collect(),
         })

@@ -7,19 +7,17 @@
 //! on the vacancies' statistics, so they are computed then, not stored).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-
-use tantivy::directory::error::LockError;
 use tantivy::schema::{Field, STORED, STRING, Schema, Value};
-use tantivy::{
-    DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument, TantivyError, Term,
-};
+use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
+use crate::index::writer::LazyWriter;
 use crate::model::Seeker;
 
 /// Writer heap: seekers are small.
 const WRITER_HEAP_BYTES: usize = 256 << 20;
+/// Writer threads: seekers are small, a record each.
+const WRITER_THREADS: usize = 2;
 /// Marks a directory as a seeker index (and its format).
 const MARKER: &str = "jobmatch-seekers.json";
 const FORMAT: u32 = 1;
@@ -28,7 +26,7 @@ const FORMAT: u32 = 1;
 pub struct SeekerIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<Option<IndexWriter>>,
+    writer: LazyWriter,
     id: Field,
     record: Field,
     path: Option<PathBuf>,
@@ -129,36 +127,16 @@ impl SeekerIndex {
         Ok(SeekerIndex {
             index,
             reader,
-            writer: Mutex::new(None),
+            writer: LazyWriter::new(path.clone()),
             id,
             record,
             path,
         })
     }
 
-    fn writer(&self) -> Result<MutexGuard<'_, Option<IndexWriter>>> {
-        let mut guard = self
-            .writer
-            .lock()
-            .map_err(|_| Error::Panic("seeker index writer lock poisoned".into()))?;
-        if guard.is_none() {
-            let w = self.index.writer(WRITER_HEAP_BYTES).map_err(|e| match e {
-                TantivyError::LockFailure(LockError::LockBusy, _) => Error::IndexLocked {
-                    path: self.path.clone().unwrap_or_else(|| "(in RAM)".into()),
-                },
-                other => other.into(),
-            })?;
-            *guard = Some(w);
-        }
-        Ok(guard)
-    }
-
     fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
-        let mut guard = self.writer()?;
-        match guard.as_mut() {
-            Some(w) => f(w),
-            None => Err(Error::index("seeker index writer unavailable")),
-        }
+        self.writer
+            .with(&self.index, WRITER_THREADS, WRITER_HEAP_BYTES, f)
     }
 
     /// Saves a seeker, replacing any with the same id (visible after

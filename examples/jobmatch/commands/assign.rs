@@ -112,10 +112,7 @@ pub fn assign(args: AssignArgs, quiet: bool) -> Result<()> {
     let seekers: Vec<Seeker> = JsonLines::<_, Seeker>::new(reader)
         .collect::<Result<_>>()
         .map_err(|e| e.with_path(&args.seekers))?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Panic(e.to_string()))?;
+    let pool = crate::bench::pool(args.threads.unwrap_or(0))?;
     let t = Instant::now();
     let prefs = pool.install(|| rank_lists(&matcher, &seekers, args.top, quiet))?;
     let rank_s = t.elapsed().as_secs_f64();

@@ -139,10 +139,7 @@ pub fn run_match(args: MatchArgs, quiet: bool) -> Result<()> {
         write_result(&matcher, &mut out, &seeker, &result, args.explain)?;
         return out.finish().map(drop);
     }
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Panic(e.to_string()))?;
+    let pool = crate::bench::pool(args.threads.unwrap_or(0))?;
     let path = args.seekers.clone().unwrap_or_else(|| PathBuf::from("-"));
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())

@@ -107,13 +107,6 @@ pub fn seekers_index(args: SeekersIndexArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
-        .build()
-        .map_err(|e| Error::Panic(e.to_string()))
-}
-
 /// Opens the saved seekers and prepares them against `matcher`.
 fn prepare(store: &SeekerIndex, matcher: Matcher, quiet: bool) -> Result<(SeekerMatcher, Vec<Seeker>)> {
     let seekers = store.seekers()?;
@@ -127,7 +120,7 @@ fn prepare(store: &SeekerIndex, matcher: Matcher, quiet: bool) -> Result<(Seeker
 pub fn candidates(args: CandidatesArgs, quiet: bool) -> Result<()> {
     let store = SeekerIndex::open(&args.common.seekers_index)?;
     let matcher = open_matcher(&args.common.vacancies_index, &args.common.rank)?;
-    let pool = pool(args.common.threads)?;
+    let pool = crate::bench::pool(args.common.threads.unwrap_or(0))?;
     let (sm, seekers) = pool.install(|| prepare(&store, matcher, quiet))?;
     let human = ui::stdout_is_terminal();
     let mut out = JsonLinesWriter::new(std::io::BufWriter::new(std::io::stdout().lock()));
@@ -227,7 +220,7 @@ pub fn alerts(args: AlertsArgs, quiet: bool) -> Result<()> {
             .unwrap_or(Date::new(2021, 3, 31)?);
         rank.today = Some(latest.to_string());
     }
-    let pool = pool(args.common.threads)?;
+    let pool = crate::bench::pool(args.common.threads.unwrap_or(0))?;
     let saved = match &args.thresholds {
         Some(p) if p.exists() => Some(read_thresholds(p, args.top)?),
         _ => None,
