@@ -95,6 +95,11 @@ impl Matcher {
         &self.snapshot
     }
 
+    /// The day it ranks as of (expiry and freshness).
+    pub fn today(&self) -> Date {
+        self.today
+    }
+
     /// The config.
     pub fn config(&self) -> &RankingConfig {
         &self.config

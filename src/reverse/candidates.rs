@@ -1,25 +1,28 @@
 //! The top n seekers for one vacancy, exactly.
 //!
 //! Over the posting lists of the vacancy's terms in the places that can
-//! reach it (impact-ordered: best bound first), in three phases:
-//! 1. a threshold-algorithm warm-up (Fagin's TA): postings best bound
-//!    first, each new seeker scored, for a first n-th score; the whole
-//!    search when the bounds of everything unseen, plus the most the other
-//!    signals can add, fall below it that soon;
-//! 2. MaxScore's split: the lists whose heads together (with every other
-//!    signal at its best) cannot reach the n-th score are not read; the
-//!    others are read to the end, each unseen seeker's bounds summed;
-//! 3. the summed seekers best sum first, each checked on its own bound and
+//! reach it (each list best bound first), in four phases:
+//! 1. the strongest groups (a term's lists in the vacancy's places) are
+//!    summed: each seeker's bounds added up in a per-seeker scratch;
+//! 2. the best sums are scored first, for a first n-th score that real
+//!    seekers reach (more are taken while fewer than n are in reach);
+//! 3. MaxScore's split of the groups not yet summed: those whose heads
+//!    together (with every other signal at its best) cannot reach the n-th
+//!    score are not read; the others are summed too;
+//! 4. the summed seekers best sum first, each checked on its own bound and
 //!    scored, until no sum can reach the n-th score.
 //!
 //! Bounds are capped per signal (skills, title, occupation); a seeker's own
-//! bound (its terms the vacancy holds) is checked before its distance is
-//! computed, and the exact place signals before it is scored, by the
-//! forward scoring function. The exhaustive scan scores every seeker and is
-//! the reference the search must equal.
+//! bound (its terms the vacancy holds, read from a flat array, not from the
+//! seeker) is checked before its distance is computed, and the exact place
+//! signals before it is scored, by the forward scoring function. An expired
+//! vacancy is in nobody's reach. The exhaustive scan scores every seeker
+//! and is the reference the search must equal.
 
 use crate::index::SegmentColumns;
-use crate::rank::score::{admit, place_signals, score, signals};
+use crate::rank::score::{
+    ColumnValues, admit, column_part, column_signals, place_signals, score, term_signals,
+};
 use crate::rank::signal::{Signals, Source};
 
 use super::prepared::{ALL_TERMS, ANYWHERE, Postings, Prepared};
@@ -29,8 +32,9 @@ const EPS: f64 = 1e-9;
 /// Slack for bounds summed in `f32` (at most a few dozen terms, each at
 /// most 1: the rounding is below 1e-5).
 const SLACK: f64 = 1e-5;
-/// Postings the threshold algorithm reads before the rest are summed.
-const WARM_UP: usize = 512;
+/// Seekers scored first, best sum first, for a first n-th score (at least
+/// `2n`).
+const SEEDS: usize = 64;
 
 /// One scored seeker.
 #[derive(Debug, Clone, Copy)]
@@ -129,15 +133,41 @@ pub(crate) fn lists_of<'p>(
         .collect()
 }
 
+/// A vacancy's terms as a bitset over the dictionary: a seeker's terms are
+/// looked up in one load each, without a branch to mispredict.
+pub(crate) struct TermSet {
+    bits: Vec<u64>,
+}
+
+impl TermSet {
+    /// The set of `terms` (dictionary ids) of a dictionary of `size`.
+    pub fn new(terms: &[u32], size: usize) -> TermSet {
+        let mut bits = vec![0u64; size.div_ceil(64)];
+        for &t in terms {
+            if let Some(w) = bits.get_mut(t as usize / 64) {
+                *w |= 1 << (t % 64);
+            }
+        }
+        TermSet { bits }
+    }
+
+    #[inline]
+    fn contains(&self, t: u32) -> bool {
+        self.bits
+            .get(t as usize / 64)
+            .is_some_and(|w| w >> (t % 64) & 1 == 1)
+    }
+}
+
 /// Scores one seeker for the vacancy `doc` of `cols` whose terms are
-/// `terms` (sorted dictionary ids); `None` when out of reach.
+/// `terms`; `None` when out of reach.
 #[inline]
 pub(crate) fn score_pair(
     p: &Prepared,
     seeker: u32,
     cols: &SegmentColumns,
     doc: u32,
-    terms: &[u32],
+    terms: &TermSet,
 ) -> Option<Scored> {
     score_above(p, seeker, cols, doc, terms, f64::NEG_INFINITY, 0.0)
 }
@@ -151,37 +181,57 @@ fn score_above(
     seeker: u32,
     cols: &SegmentColumns,
     doc: u32,
-    terms: &[u32],
+    terms: &TermSet,
     floor: f64,
     rest: f64,
 ) -> Option<Scored> {
-    let s = p.seekers.get(seeker as usize)?;
     let mut mask = 0u128;
     let mut by_signal = [0.0f64; 3];
-    for (i, (t, b)) in s.terms.iter().zip(s.bounds.iter()).enumerate() {
-        if terms.binary_search(t).is_ok() {
+    for (i, &(t, b)) in p.seeker_terms(seeker).iter().enumerate() {
+        if terms.contains(t) {
             mask |= 1 << i;
-            if let Some(x) = by_signal.get_mut(usize::from(p.tag(*t))) {
-                *x += f64::from(*b);
+            if let Some(x) = by_signal.get_mut(usize::from(p.tag(t))) {
+                *x += f64::from(b);
             }
         }
     }
-    let bound = by_signal.iter().zip(p.caps).map(|(x, c)| x.min(c)).sum::<f64>() + rest + p.loose(s);
-    // The terms first (no distance to compute), then where the vacancy is:
-    // in reach, with the place signals known exactly.
+    let capped = |i: usize| {
+        by_signal
+            .get(i)
+            .zip(p.caps.get(i))
+            .map_or(0.0, |(x, c)| x.min(*c))
+    };
+    let bound = capped(0) + capped(1) + capped(2) + rest + p.loose(seeker);
+    // The terms first, then salary, education, experience and industry
+    // (neither read from the seeker nor a distance computed), then the
+    // vacancy's columns, then where the vacancy is: in reach, with the
+    // place signals known exactly.
     if bound + EPS < floor {
         return None;
     }
-    let km = admit(&s.q, cols, doc).ok()?;
-    if floor > f64::NEG_INFINITY {
-        let mut place = Signals::default();
-        place_signals(&s.q, cols, doc, km, &mut place);
-        let place = s.q.weights.dot_of(&place, Source::Place);
-        if bound - p.place_weight + place + EPS < floor {
-            return None;
-        }
+    if floor > f64::NEG_INFINITY
+        && bound - p.side_max() + p.side(seeker, &ColumnValues::read(cols, doc)) + EPS < floor
+    {
+        return None;
     }
-    let sig = signals(&s.q, cols, doc, km, mask);
+    let s = p.seekers.get(seeker as usize)?;
+    let mut sig = Signals::default();
+    column_signals(&s.q, cols, doc, &mut sig);
+    let terms_and_columns = capped(0) + capped(1) + column_part(&s.q, &sig);
+    if terms_and_columns + p.place_weight + EPS < floor {
+        return None;
+    }
+    let km = admit(&s.q, cols, doc).ok()?;
+    place_signals(&s.q, cols, doc, km, &mut sig);
+    if terms_and_columns + s.q.weights.dot_of(&sig, Source::Place) + EPS < floor {
+        return None;
+    }
+    term_signals(
+        &s.q,
+        cols.skill_count.get(doc as usize).copied().unwrap_or(0),
+        mask,
+        &mut sig,
+    );
     Some(Scored {
         seeker,
         score: score(&s.q, &sig),
@@ -203,16 +253,18 @@ fn rest_bound(p: &Prepared, cols: &SegmentColumns, doc: u32) -> f64 {
 }
 
 /// Per-seeker scratch of one search, kept per thread between searches so
-/// that starting one clears nothing: a stamp marks what the current search
-/// wrote. One entry per seeker, so that a posting costs one memory access:
-/// a seeker seen (scored in the warm-up) holds −∞, which no sum lifts.
+/// that starting one clears nothing. A seeker's slot points into a dense
+/// array of this search's sums, which names the seeker: a slot left by an
+/// earlier search points where another seeker (or nothing) is. So a
+/// posting costs one random access into four bytes per seeker (the dense
+/// array is small and stays in cache), and reading the sums back none. A
+/// seeker scored holds −∞, which no sum lifts.
 #[derive(Default)]
 struct Scratch {
-    stamp: u32,
-    /// Per seeker: the stamp of the search that last wrote it, and its sum.
+    /// Per seeker: where its sum is in `sums`, if it is there.
+    slots: Vec<u32>,
+    /// The seekers summed by the current search, with their sums.
     sums: Vec<(u32, f32)>,
-    /// The seekers summed by the current search.
-    touched: Vec<u32>,
 }
 
 thread_local! {
@@ -220,18 +272,13 @@ thread_local! {
 }
 
 impl Scratch {
-    /// This thread's scratch, sized for `seekers`, with a new stamp.
+    /// This thread's scratch, sized for `seekers`, empty.
     fn take(seekers: usize) -> Box<Scratch> {
         let mut s = SCRATCH.take().unwrap_or_default();
-        if s.sums.len() < seekers {
-            s.sums.resize(seekers, (0, 0.0));
+        if s.slots.len() < seekers {
+            s.slots.resize(seekers, u32::MAX);
         }
-        s.touched.clear();
-        s.stamp = s.stamp.wrapping_add(1);
-        if s.stamp == 0 {
-            s.sums.fill((0, 0.0));
-            s.stamp = 1;
-        }
+        s.sums.clear();
         s
     }
 
@@ -240,64 +287,122 @@ impl Scratch {
         SCRATCH.set(Some(self));
     }
 
-    /// Marks a seeker seen; whether it was new.
+    /// The sum of a seeker, created at `fresh` when this search has none.
     #[inline]
-    fn see(&mut self, seeker: u32) -> bool {
-        match self.sums.get_mut(seeker as usize) {
-            Some(e) if e.0 == self.stamp => false,
-            Some(e) => {
-                *e = (self.stamp, f32::NEG_INFINITY);
-                true
-            }
-            None => true,
+    fn entry(&mut self, seeker: u32, fresh: f32) -> Option<&mut f32> {
+        let slot = self.slots.get_mut(seeker as usize)?;
+        let at = *slot as usize;
+        if self.sums.get(at).is_some_and(|e| e.0 == seeker) {
+            return self.sums.get_mut(at).map(|e| &mut e.1);
+        }
+        *slot = self.sums.len() as u32;
+        self.sums.push((seeker, fresh));
+        None
+    }
+
+    /// Marks a seeker scored: no sum lifts it again.
+    #[inline]
+    fn retire(&mut self, seeker: u32) {
+        if let Some(sum) = self.entry(seeker, f32::NEG_INFINITY) {
+            *sum = f32::NEG_INFINITY;
         }
     }
 
-    /// Adds to a seeker's sum (nothing to a seeker seen).
+    /// Adds to a seeker's sum (nothing to a seeker scored).
     #[inline]
     fn add(&mut self, seeker: u32, bound: f32) {
-        if let Some(e) = self.sums.get_mut(seeker as usize) {
-            if e.0 == self.stamp {
-                e.1 += bound;
-            } else {
-                *e = (self.stamp, bound);
-                self.touched.push(seeker);
-            }
+        if let Some(sum) = self.entry(seeker, bound) {
+            *sum += bound;
         }
     }
 
-    /// The seekers summed (not seen) to at least `floor`, with their sums.
+    /// The `m` best sums (not scored), best first: one pass that keeps a
+    /// small heap, moving nothing else.
+    fn best(&self, m: usize) -> Vec<(u32, f32)> {
+        // A min-heap on the order `best_first` defines: its top is the worst.
+        struct Worst((u32, f32));
+        impl PartialEq for Worst {
+            fn eq(&self, other: &Self) -> bool {
+                self.cmp(other) == std::cmp::Ordering::Equal
+            }
+        }
+        impl Eq for Worst {}
+        impl PartialOrd for Worst {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+        impl Ord for Worst {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                best_first(&self.0, &other.0)
+            }
+        }
+        let mut heap = std::collections::BinaryHeap::with_capacity(m + 1);
+        for &e in &self.sums {
+            if e.1 == f32::NEG_INFINITY || m == 0 {
+                continue;
+            }
+            if heap.len() < m {
+                heap.push(Worst(e));
+            } else if heap.peek().is_some_and(|w| best_first(&e, &w.0).is_lt()) {
+                heap.pop();
+                heap.push(Worst(e));
+            }
+        }
+        heap.into_sorted_vec().into_iter().map(|w| w.0).collect()
+    }
+
+    /// The seekers summed (not scored) to at least `floor`, with their sums.
     fn above(&self, floor: f32) -> Vec<(u32, f32)> {
-        self.touched
+        self.sums
             .iter()
-            .filter_map(|&s| self.sums.get(s as usize).map(|e| (s, e.1)))
             .filter(|e| e.1 != f32::NEG_INFINITY && e.1 >= floor)
+            .copied()
             .collect()
     }
 }
 
-/// A list's head for the heap: its best remaining bound.
-#[derive(PartialEq)]
-struct Head {
-    bound: f32,
-    group: usize,
-    list: usize,
+/// Summed seekers handed out best sum first (then by seeker number),
+/// sorted a batch at a time: a search usually stops long before the end.
+struct BestFirst {
+    items: Vec<(u32, f32)>,
+    /// Items before it were handed out; those before `sorted` are in order.
+    at: usize,
+    sorted: usize,
+    batch: usize,
 }
 
-impl Eq for Head {}
-
-impl PartialOrd for Head {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+impl BestFirst {
+    fn new(items: Vec<(u32, f32)>, batch: usize) -> BestFirst {
+        BestFirst {
+            items,
+            at: 0,
+            sorted: 0,
+            batch: batch.max(1),
+        }
     }
 }
 
-impl Ord for Head {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.bound
-            .total_cmp(&other.bound)
-            .then_with(|| other.group.cmp(&self.group))
-            .then_with(|| other.list.cmp(&self.list))
+impl Iterator for BestFirst {
+    type Item = (u32, f32);
+
+    fn next(&mut self) -> Option<(u32, f32)> {
+        if self.at == self.sorted {
+            let rest = self.items.get_mut(self.at..)?;
+            let take = self.batch.min(rest.len());
+            if take == 0 {
+                return None;
+            }
+            if take < rest.len() {
+                rest.select_nth_unstable_by(take - 1, best_first);
+            }
+            rest.get_mut(..take)?.sort_unstable_by(best_first);
+            self.sorted += take;
+            self.batch = self.batch.saturating_mul(2);
+        }
+        let item = self.items.get(self.at).copied();
+        self.at += 1;
+        item
     }
 }
 
@@ -330,7 +435,12 @@ fn split(heads: &[f64], tags: &[usize], caps: [f64; 3], rest: f64, kth: f64, ess
     }
 }
 
-/// The top n seekers for a vacancy, by the threshold algorithm.
+/// Orders summed seekers best sum first, then by seeker number.
+fn best_first(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// The top n seekers for a vacancy (see the module's four phases).
 pub(crate) fn search<'a>(
     p: &'a Prepared,
     cols: &SegmentColumns,
@@ -341,13 +451,15 @@ pub(crate) fn search<'a>(
     stats: &mut ReverseStats,
 ) -> TopN<'a> {
     let mut top = TopN::new(n, &p.ids);
-    if n == 0 {
+    // Expired: out of every seeker's reach (the scan finds none either).
+    if n == 0 || cols.expires.get(doc as usize).is_none_or(|&e| e < p.today) {
         return top;
     }
     let terms = p.vacancy_terms(segment, doc);
     let remote = doc < cols.remote_end;
     let groups = lists_of(p, &terms, places_of(county, remote));
-    // Each group's signal (the pseudo-term of all seekers bounds the
+    let held = TermSet::new(&terms, p.dictionary_len());
+    // Each group's signal (the pseudo-term of all seekers, last, bounds the
     // occupation of seekers whose occupation is not in their terms).
     let tags: Vec<usize> = terms
         .iter()
@@ -355,129 +467,107 @@ pub(crate) fn search<'a>(
         .map(|&t| usize::from(p.tag(t)))
         .chain(std::iter::once(usize::from(super::prepared::OCCUPATION)))
         .collect();
+    let all_terms = p
+        .lists
+        .contains_key(&ALL_TERMS)
+        .then(|| groups.len().saturating_sub(1));
     let rest = rest_bound(p, cols, doc);
-    let mut cursors: Vec<Vec<usize>> = groups.iter().map(|g| vec![0; g.len()]).collect();
-    let group_head = |g: &[&Postings], c: &[usize]| -> f64 {
-        g.iter()
-            .zip(c)
-            .filter_map(|(l, &i)| l.get(i).map(|x| f64::from(x.0)))
-            .fold(0.0, f64::max)
-    };
-    let mut heads: Vec<f64> = groups
+    let heads: Vec<f64> = groups
         .iter()
-        .zip(&cursors)
-        .map(|(g, c)| group_head(g, c))
-        .collect();
-    let mut sums = [0.0f64; 3];
-    let bound_of = |heads: &[f64], sums: &mut [f64; 3]| -> f64 {
-        *sums = [0.0; 3];
-        for (h, &t) in heads.iter().zip(&tags) {
-            if let Some(x) = sums.get_mut(t) {
-                *x += h;
-            }
-        }
-        sums.iter().zip(p.caps).map(|(x, c)| x.min(c)).sum::<f64>() + rest
-    };
-    let mut heap: std::collections::BinaryHeap<Head> = groups
-        .iter()
-        .enumerate()
-        .flat_map(|(gi, g)| {
-            g.iter().enumerate().filter_map(move |(li, l)| {
-                l.first().map(|x| Head {
-                    bound: x.0,
-                    group: gi,
-                    list: li,
-                })
-            })
+        .map(|g| {
+            g.iter()
+                .filter_map(|l| l.first().map(|x| f64::from(x.0)))
+                .fold(0.0, f64::max)
         })
         .collect();
     let mut scratch = Scratch::take(p.seekers.len());
-    let mut bound = bound_of(&heads, &mut sums);
-    // Phase 1, a warm-up: the threshold algorithm, best bound first, for a
-    // first n-th score (and the whole search when it stops early).
-    let mut warm = 0usize;
-    let mut finished = true;
-    while let Some(h) = heap.pop() {
-        let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
-        if bound + EPS < kth {
-            break;
+    let mut summed = vec![false; groups.len()];
+    let sum_group = |g: usize, scratch: &mut Scratch, stats: &mut ReverseStats| {
+        for l in groups.get(g).into_iter().flatten() {
+            stats.postings += l.len() as u64;
+            for &(b, seeker) in l.iter() {
+                scratch.add(seeker, b);
+            }
         }
-        if warm >= WARM_UP {
-            heap.push(h);
-            finished = false;
-            break;
+    };
+
+    // Phase 1: the strongest groups, those whose head is at least half the
+    // best head (a term's share of a seeker's fit), summed.
+    let strongest = heads
+        .iter()
+        .enumerate()
+        .filter(|&(g, _)| Some(g) != all_terms)
+        .map(|(_, &h)| h)
+        .fold(0.0, f64::max);
+    for (g, &h) in heads.iter().enumerate() {
+        if Some(g) != all_terms && strongest > 0.0 && h * 2.0 >= strongest {
+            sum_group(g, &mut scratch, stats);
+            if let Some(x) = summed.get_mut(g) {
+                *x = true;
+            }
         }
-        warm += 1;
-        let (Some(g), Some(c)) = (groups.get(h.group), cursors.get_mut(h.group)) else {
-            break;
-        };
-        let Some(at) = c.get_mut(h.list) else { break };
-        let posting = g.get(h.list).and_then(|l| l.get(*at)).copied();
-        *at += 1;
-        if let Some(next) = g.get(h.list).and_then(|l| l.get(*at)) {
-            heap.push(Head {
-                bound: next.0,
-                group: h.group,
-                list: h.list,
-            });
-        }
-        // The group's best head fell only if this list held it.
-        if let Some(gh) = heads.get_mut(h.group)
-            && f64::from(h.bound) >= *gh
-        {
-            *gh = group_head(g, c);
-            bound = bound_of(&heads, &mut sums);
-        }
-        let Some((_, seeker)) = posting else { continue };
-        stats.postings += 1;
-        if !scratch.see(seeker) {
-            continue;
-        }
+    }
+
+    // Phase 2: the best sums scored, for a first n-th score; more, best
+    // first, while fewer than n are in reach.
+    let first = scratch.best(SEEDS.max(2 * n));
+    let check = |seeker: u32, scratch: &mut Scratch, top: &mut TopN<'a>, stats: &mut ReverseStats| {
+        scratch.retire(seeker);
         stats.checked += 1;
-        if let Some(s) = score_above(p, seeker, cols, doc, &terms, kth, rest) {
+        let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
+        if let Some(s) = score_above(p, seeker, cols, doc, &held, kth, rest) {
             stats.scored += 1;
             top.offer(s);
         }
+    };
+    for &(seeker, _) in &first {
+        check(seeker, &mut scratch, &mut top, stats);
     }
-    if finished {
-        scratch.give_back();
-        return top;
+    if top.kth().is_none() {
+        for (seeker, _) in BestFirst::new(scratch.above(f32::NEG_INFINITY), SEEDS) {
+            check(seeker, &mut scratch, &mut top, stats);
+            if top.kth().is_some() {
+                break;
+            }
+        }
     }
-    // Phase 2, MaxScore: the groups whose heads together (with every other
-    // signal at its best) stay below the n-th score need not be read: a
-    // seeker holding only their terms cannot enter. The rest are read to
-    // the end, each unseen seeker's bounds summed.
+
+    // Phase 3, MaxScore over the groups not summed: those whose heads
+    // together (with every other signal at its best) stay below the n-th
+    // score need not be read, since a seeker holding only their terms
+    // cannot enter; the rest are summed.
     let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
-    let mut essential = vec![true; groups.len()];
-    split(&heads, &tags, p.caps, rest, kth, &mut essential);
+    let open: Vec<usize> = (0..groups.len())
+        .filter(|&g| summed.get(g) == Some(&false))
+        .collect();
+    let open_heads: Vec<f64> = open
+        .iter()
+        .map(|&g| heads.get(g).copied().unwrap_or(0.0))
+        .collect();
+    let open_tags: Vec<usize> = open.iter().map(|&g| tags.get(g).copied().unwrap_or(0)).collect();
+    let mut essential = vec![true; open.len()];
+    split(&open_heads, &open_tags, p.caps, rest, kth, &mut essential);
     let mut skipped = [0.0f64; 3];
-    for ((h, &t), &e) in heads.iter().zip(&tags).zip(&essential) {
-        if !e && let Some(x) = skipped.get_mut(t) {
+    for ((&g, &e), (&h, &t)) in open.iter().zip(&essential).zip(open_heads.iter().zip(&open_tags)) {
+        if e {
+            sum_group(g, &mut scratch, stats);
+        } else if let Some(x) = skipped.get_mut(t) {
             *x += h;
         }
     }
     let others: f64 = skipped.iter().zip(p.caps).map(|(x, c)| x.min(c)).sum::<f64>() + rest;
-    for ((g, c), _) in groups.iter().zip(&cursors).zip(&essential).filter(|(_, e)| **e) {
-        for (l, &from) in g.iter().zip(c) {
-            let rest_of_list = l.get(from..).unwrap_or_default();
-            stats.postings += rest_of_list.len() as u64;
-            for &(b, seeker) in rest_of_list {
-                scratch.add(seeker, b);
-            }
-        }
-    }
-    // Phase 3: the summed seekers best first, each checked on its own
+
+    // Phase 4: the summed seekers best first, each checked on its own
     // bound and scored, until no sum can reach the n-th score.
-    let mut order = scratch.above((kth - others - SLACK) as f32);
+    let order = BestFirst::new(scratch.above((kth - others - SLACK) as f32), 4 * SEEDS);
     scratch.give_back();
-    order.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     for (seeker, sum) in order {
         let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
         if f64::from(sum) + others + SLACK < kth {
             break;
         }
         stats.checked += 1;
-        if let Some(s) = score_above(p, seeker, cols, doc, &terms, kth, rest) {
+        if let Some(s) = score_above(p, seeker, cols, doc, &held, kth, rest) {
             stats.scored += 1;
             top.offer(s);
         }
@@ -493,7 +583,7 @@ pub(crate) fn exhaustive<'a>(
     doc: u32,
     n: usize,
 ) -> TopN<'a> {
-    let terms = p.vacancy_terms(segment, doc);
+    let terms = TermSet::new(&p.vacancy_terms(segment, doc), p.dictionary_len());
     let mut top = TopN::new(n, &p.ids);
     for seeker in 0..p.seekers.len() as u32 {
         if let Some(s) = score_pair(p, seeker, cols, doc, &terms) {

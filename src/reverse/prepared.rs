@@ -24,11 +24,13 @@ use std::hash::Hash;
 use rayon::prelude::*;
 
 use crate::error::Result;
+use crate::index::columns::{NONE_U8, NONE_U32};
 use crate::index::doc_terms::DocTerms;
 use crate::matcher::Matcher;
 use crate::model::Seeker;
 use crate::rank::query::Query;
-use crate::rank::signal::{Signal, Source};
+use crate::rank::score::ColumnValues;
+use crate::rank::signal::{self, Signal, Source};
 
 /// The pseudo-term every seeker holds (bound 0).
 pub(crate) const ALL_TERMS: u32 = u32::MAX;
@@ -40,16 +42,41 @@ const SKILLS: u8 = 0;
 const TITLE: u8 = 1;
 pub(crate) const OCCUPATION: u8 = 2;
 
-/// One seeker, prepared.
+/// One seeker, prepared: the forward query (its term texts dropped; the
+/// term ids and bounds are held flat in [`Prepared`]).
 pub(crate) struct PreparedSeeker {
-    /// The forward query (its term texts dropped: `terms` holds their ids).
     pub q: Query,
-    /// Dictionary id of query term `i` (bit `i` of a mask).
-    pub terms: Box<[u32]>,
-    /// The most query term `i` can add to the score, rounded up.
-    pub bounds: Box<[f32]>,
-    /// Places the seeker is listed in.
-    pub places: Box<[u32]>,
+}
+
+/// What a search reads of a seeker before the seeker itself, in one cache
+/// line: where its terms start, and what the salary, education, experience
+/// and industry signals compare, so that a seeker's bound is known exactly
+/// but for its occupation and where the vacancy is.
+#[derive(Debug, Clone, Copy, Default)]
+struct Row {
+    start: u32,
+    /// The minimum salary, or [`NONE_U32`].
+    salary_min: u32,
+    /// Preferred industries (bit i = industry index i; 0 = none).
+    industries: u32,
+    /// Education and experience, or [`NONE_U8`].
+    education: u8,
+    experience: u8,
+    /// The occupation signal is not bounded by the seeker's terms.
+    loose: bool,
+}
+
+/// The normalised weights and settings of the signals a [`Row`] computes.
+#[derive(Debug, Clone, Copy)]
+struct SideWeights {
+    salary: f64,
+    education: f64,
+    experience: f64,
+    industry: f64,
+    occupation: f64,
+    salary_tolerance: f64,
+    salary_unknown: f64,
+    education_step: f64,
 }
 
 /// A posting list: `(bound, seeker)`, best bound first, then seeker order.
@@ -60,6 +87,18 @@ pub(crate) type Postings = Vec<(f32, u32)>;
 pub(crate) struct Prepared {
     pub seekers: Vec<PreparedSeeker>,
     pub ids: Vec<String>,
+    /// Per seeker (and one past the last, for where the terms end): what a
+    /// search reads before the seeker itself.
+    rows: Vec<Row>,
+    /// Seeker `i`'s terms are `terms[rows[i].start..rows[i + 1].start]`:
+    /// the dictionary id of query term `j` (bit `j` of a mask) and the most
+    /// it can add to the score, rounded up.
+    terms: Vec<(u32, f32)>,
+    /// The weights and settings the rows' signals are computed with.
+    side: SideWeights,
+    /// The day ranked (days since epoch): a vacancy expiring before it is
+    /// in nobody's reach.
+    pub today: i32,
     /// Per term id: its lists by place (sorted by place).
     pub lists: HashMap<u32, Vec<(u32, Postings)>>,
     /// Each vacancy's skills, title words and occupation path, by field,
@@ -71,7 +110,8 @@ pub(crate) struct Prepared {
     /// industry, priority (each at most 1); freshness is added per vacancy.
     pub seeker_side_weight: f64,
     pub freshness_weight: f64,
-    /// Of `seeker_side_weight`, location and mobility's.
+    /// Of `seeker_side_weight`, where the vacancy is: the larger of the
+    /// location and mobility weights (the two are never both above 0).
     pub place_weight: f64,
     /// Per term id: its field tag (skills, title, occupation).
     tags: Vec<u8>,
@@ -129,6 +169,14 @@ impl Prepared {
 
         let mut dict: HashMap<(u8, String), u32> = HashMap::new();
         let mut prepared = Vec::with_capacity(seekers.len());
+        let mut rows: Vec<Row> = Vec::with_capacity(seekers.len() + 1);
+        let mut flat: Vec<(u32, f32)> = Vec::new();
+        let mut all_places: Vec<Box<[u32]>> = Vec::with_capacity(seekers.len());
+        let occupation_cap = {
+            let w = &matcher.config().weights;
+            let total: f64 = w.as_signals().values().iter().sum();
+            round_up(w.get(Signal::Occupation) / total)
+        };
         let mut ids = Vec::with_capacity(seekers.len());
         let mut by_id = std::collections::HashSet::with_capacity(seekers.len());
         let (mut priors, mut tables, mut moves) = (Interner::new(), Interner::new(), Interner::new());
@@ -152,8 +200,20 @@ impl Prepared {
                     ));
                 }
                 ids.push(s.id.clone());
-                let mut terms = Vec::with_capacity(q.terms.len());
-                let mut bounds = Vec::with_capacity(q.terms.len());
+                let start = u32::try_from(flat.len()).map_err(|_| {
+                    crate::error::Error::invalid("seekers", "more query terms than a u32 counts")
+                })?;
+                rows.push(Row {
+                    start,
+                    salary_min: q.salary_min.unwrap_or(NONE_U32),
+                    industries: q.industries,
+                    education: q.education.unwrap_or(NONE_U8),
+                    experience: q.experience.unwrap_or(NONE_U8),
+                    // The occupation signal of a seeker whose occupation
+                    // terms did not fit in the query is bounded by its
+                    // weight, not by terms.
+                    loose: !(q.occupation_by_terms || q.occupations.is_empty()),
+                });
                 for t in &q.terms {
                     let tag = if t.occupation {
                         OCCUPATION
@@ -163,8 +223,7 @@ impl Prepared {
                         TITLE
                     };
                     let next = dict.len() as u32;
-                    terms.push(*dict.entry((tag, t.text.clone())).or_insert(next));
-                    bounds.push(round_up(t.ub));
+                    flat.push((*dict.entry((tag, t.text.clone())).or_insert(next), round_up(t.ub)));
                 }
                 q.terms = Vec::new();
                 for c in &mut q.clauses {
@@ -177,12 +236,8 @@ impl Prepared {
                 let m = q.constraints.reach.moves_to_mut();
                 let key: Vec<bool> = m.to_vec();
                 moves.share(key, m);
-                prepared.push(PreparedSeeker {
-                    q,
-                    terms: terms.into(),
-                    bounds: bounds.into(),
-                    places: places.into(),
-                });
+                prepared.push(PreparedSeeker { q });
+                all_places.push(places.into());
             }
             done += chunk.len() as u64;
             progress(done);
@@ -190,16 +245,20 @@ impl Prepared {
 
         // The lists: built per (term, place), then sorted best first.
         let mut lists: HashMap<u32, HashMap<u32, Postings>> = HashMap::new();
-        for (i, p) in prepared.iter().enumerate() {
-            // The occupation signal of a seeker whose occupation terms did
-            // not fit in the query is bounded by its weight, not by terms.
-            let loose = if p.q.occupation_by_terms || p.q.occupations.is_empty() {
-                0.0
+        rows.push(Row {
+            start: u32::try_from(flat.len())
+                .map_err(|_| crate::error::Error::invalid("seekers", "more query terms than a u32 counts"))?,
+            ..Row::default()
+        });
+        for (i, places) in all_places.iter().enumerate() {
+            let terms = seeker_terms(&rows, &flat, i);
+            let loose = if rows.get(i).is_some_and(|r| r.loose) {
+                occupation_cap
             } else {
-                round_up(p.q.weights[Signal::Occupation])
+                0.0
             };
-            for &place in p.places.iter() {
-                for (&t, &b) in p.terms.iter().zip(p.bounds.iter()) {
+            for &place in places.iter() {
+                for &(t, b) in terms {
                     lists
                         .entry(t)
                         .or_default()
@@ -252,25 +311,44 @@ impl Prepared {
 
         let w = &matcher.config().weights;
         let total: f64 = w.as_signals().values().iter().sum();
+        // Where the vacancy is adds location (within the commute) or
+        // mobility (beyond it, where location is 0), never both.
+        let normalised = |s: Signal| w.get(s) / total;
+        let place_weight = normalised(Signal::Location).max(normalised(Signal::Mobility));
         let seeker_side_weight = Signal::ALL
             .into_iter()
-            .filter(|&s| s.source() != Source::Terms && s != Signal::Occupation && s != Signal::Freshness)
-            .map(|s| w.get(s) / total)
-            .sum();
+            .filter(|&s| s.source() == Source::Columns && s != Signal::Occupation && s != Signal::Freshness)
+            .map(normalised)
+            .sum::<f64>()
+            + place_weight;
         let mut tags = vec![0u8; dict.len()];
         for ((tag, _), &id) in &dict {
             if let Some(t) = tags.get_mut(id as usize) {
                 *t = *tag;
             }
         }
-        let normalised = |s: Signal| w.get(s) / total;
         let caps = [
             normalised(Signal::Skills),
             normalised(Signal::Title),
             normalised(Signal::Occupation),
         ];
+        drop(all_places);
+        flat.shrink_to_fit();
         Ok(Prepared {
-            place_weight: normalised(Signal::Location) + normalised(Signal::Mobility),
+            rows,
+            terms: flat,
+            side: SideWeights {
+                salary: normalised(Signal::Salary),
+                education: normalised(Signal::Education),
+                experience: normalised(Signal::Experience),
+                industry: normalised(Signal::Industry),
+                occupation: f64::from(occupation_cap),
+                salary_tolerance: matcher.config().salary_tolerance,
+                salary_unknown: matcher.config().salary_unknown,
+                education_step: matcher.config().education_step,
+            },
+            today: matcher.today().days_since_epoch(),
+            place_weight,
             tags,
             caps,
             seekers: prepared,
@@ -282,6 +360,12 @@ impl Prepared {
         })
     }
 
+    /// How many terms the dictionary holds (seekers' and vacancies' share
+    /// it).
+    pub fn dictionary_len(&self) -> usize {
+        self.tags.len()
+    }
+
     /// The field tag of a term id (skills, title or occupation).
     #[inline]
     pub fn tag(&self, term: u32) -> u8 {
@@ -291,12 +375,42 @@ impl Prepared {
     /// The bound of a seeker's occupation signal when its terms do not
     /// bound it.
     #[inline]
-    pub fn loose(&self, s: &PreparedSeeker) -> f64 {
-        if s.q.occupation_by_terms || s.q.occupations.is_empty() {
-            0.0
+    pub fn loose(&self, seeker: u32) -> f64 {
+        if self.rows.get(seeker as usize).is_some_and(|r| r.loose) {
+            self.side.occupation
         } else {
-            self.caps[2]
+            0.0
         }
+    }
+
+    /// The most salary, education, experience and industry can add for
+    /// any vacancy.
+    pub fn side_max(&self) -> f64 {
+        let w = &self.side;
+        w.salary + w.education + w.experience + w.industry
+    }
+
+    /// What salary, education, experience and industry add for a seeker
+    /// and a vacancy of these columns: exactly what the forward signals
+    /// give, from the seeker's row.
+    #[inline]
+    pub fn side(&self, seeker: u32, v: &ColumnValues) -> f64 {
+        let Some(r) = self.rows.get(seeker as usize) else {
+            return self.side_max();
+        };
+        let w = &self.side;
+        let some8 = |x: u8| (x != NONE_U8).then_some(x);
+        let salary_min = (r.salary_min != NONE_U32).then_some(r.salary_min);
+        w.salary * signal::salary(salary_min, v.pay, w.salary_tolerance, w.salary_unknown)
+            + w.education * signal::education(v.education, some8(r.education), w.education_step)
+            + w.experience * signal::experience(v.experience, some8(r.experience))
+            + w.industry * signal::industry(r.industries, v.industry)
+    }
+
+    /// A seeker's terms: `(dictionary id, bound)` of query term `j` at `j`.
+    #[inline]
+    pub fn seeker_terms(&self, seeker: u32) -> &[(u32, f32)] {
+        seeker_terms(&self.rows, &self.terms, seeker as usize)
     }
 
     /// The dictionary ids of a vacancy's terms (sorted, those some seeker
@@ -315,6 +429,15 @@ impl Prepared {
         out.sort_unstable();
         out.dedup();
         out
+    }
+}
+
+/// Seeker `i`'s run of the flat terms.
+#[inline]
+fn seeker_terms<'a>(rows: &[Row], terms: &'a [(u32, f32)], i: usize) -> &'a [(u32, f32)] {
+    match (rows.get(i), rows.get(i + 1)) {
+        (Some(a), Some(b)) => terms.get(a.start as usize..b.start as usize).unwrap_or_default(),
+        _ => &[],
     }
 }
 
