@@ -683,6 +683,21 @@ fn seekers_index_candidates_and_alerts_round_trip() {
         &reverse(idx, &["--vacancy", "no-such-vacancy"]),
         "no-such-vacancy",
     );
+    // A draft (a vacancy not looked up in the index) with v7's fields gets
+    // v7's candidates; a bad draft line is named.
+    let v7 = std::fs::read_to_string(data.join("vacancies.jsonl"))
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("\"v7\""))
+        .unwrap()
+        .to_owned();
+    let draft = dir.path().join("draft.jsonl");
+    std::fs::write(&draft, format!("{v7}\n")).unwrap();
+    let drafted = reverse(idx, &["--draft", draft.to_str().unwrap(), "--top", "5"]);
+    assert!(drafted.status.success(), "{}", text(&drafted.stderr));
+    assert_eq!(text(&drafted.stdout).lines().next(), text(&out.stdout).lines().next());
+    std::fs::write(&draft, format!("{v7}\n{{\"id\": \"d2\", \"title\": 5}}\n")).unwrap();
+    assert_user_error(&reverse(idx, &["--draft", draft.to_str().unwrap()]), "line 2");
 
     // Alerts change the vacancy index: on a copy.
     let copy = dir.path().join("idx");

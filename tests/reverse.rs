@@ -82,6 +82,9 @@ proptest! {
             let fast = sm.candidates(&v, n).unwrap();
             let slow = sm.candidates_exhaustive(&v, n).unwrap();
             prop_assert_eq!(ranked(&fast), ranked(&slow), "vacancy {}", v);
+            // The same vacancy as a draft, not looked up in the index.
+            let draft = sm.candidates_for(&market.vacancy(i), n).unwrap();
+            prop_assert_eq!(ranked(&draft), ranked(&fast), "draft of {}", v);
             for c in &fast.candidates {
                 let s = seekers.iter().find(|s| s.id == c.seeker).unwrap();
                 let e = sm.explain(s, &v).unwrap();

@@ -244,6 +244,11 @@ impl Feed {
             snapshot: index.snapshot()?,
         })
     }
+
+    /// The feed's own snapshot.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
 }
 
 /// The alerts of one saved seeker: every vacancy of the feed that would

@@ -45,6 +45,17 @@ pub(crate) struct Scored {
     pub signals: Signals<f64>,
 }
 
+/// A vacancy as the search reads it: its columns, where it is, its terms.
+#[derive(Clone, Copy)]
+pub(crate) struct Vacancy<'a> {
+    pub cols: &'a SegmentColumns,
+    pub doc: u32,
+    /// Its county's code.
+    pub county: u32,
+    /// Its terms' dictionary ids, sorted.
+    pub terms: &'a [u32],
+}
+
 /// What a search did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ReverseStats {
@@ -443,22 +454,24 @@ fn best_first(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
 /// The top n seekers for a vacancy (see the module's four phases).
 pub(crate) fn search<'a>(
     p: &'a Prepared,
-    cols: &SegmentColumns,
-    segment: u32,
-    doc: u32,
-    county: u32,
+    at: &Vacancy<'_>,
     n: usize,
     stats: &mut ReverseStats,
 ) -> TopN<'a> {
+    let Vacancy {
+        cols,
+        doc,
+        county,
+        terms,
+    } = *at;
     let mut top = TopN::new(n, &p.ids);
     // Expired: out of every seeker's reach (the scan finds none either).
     if n == 0 || cols.expires.get(doc as usize).is_none_or(|&e| e < p.today) {
         return top;
     }
-    let terms = p.vacancy_terms(segment, doc);
     let remote = doc < cols.remote_end;
-    let groups = lists_of(p, &terms, places_of(county, remote));
-    let held = TermSet::new(&terms, p.dictionary_len());
+    let groups = lists_of(p, terms, places_of(county, remote));
+    let held = TermSet::new(terms, p.dictionary_len());
     // Each group's signal (the pseudo-term of all seekers, last, bounds the
     // occupation of seekers whose occupation is not in their terms).
     let tags: Vec<usize> = terms
@@ -576,14 +589,9 @@ pub(crate) fn search<'a>(
 }
 
 /// The top n seekers for a vacancy by scoring every seeker: the reference.
-pub(crate) fn exhaustive<'a>(
-    p: &'a Prepared,
-    cols: &SegmentColumns,
-    segment: u32,
-    doc: u32,
-    n: usize,
-) -> TopN<'a> {
-    let terms = TermSet::new(&p.vacancy_terms(segment, doc), p.dictionary_len());
+pub(crate) fn exhaustive<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize) -> TopN<'a> {
+    let (cols, doc) = (at.cols, at.doc);
+    let terms = TermSet::new(at.terms, p.dictionary_len());
     let mut top = TopN::new(n, &p.ids);
     for seeker in 0..p.seekers.len() as u32 {
         if let Some(s) = score_pair(p, seeker, cols, doc, &terms) {

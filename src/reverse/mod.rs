@@ -41,7 +41,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::index::SegmentColumns;
+use crate::index::{SegmentColumns, Snapshot};
 use crate::matcher::{Components, Explanation, Matcher};
 use crate::model::{Seeker, Vacancy};
 use crate::rank::SearchStats;
@@ -82,12 +82,53 @@ pub struct SeekerMatcher {
     prepared: Prepared,
 }
 
+/// Where a vacancy is in a snapshot.
+fn locate_in<'a>(snapshot: &'a Snapshot, vacancy: &str) -> Result<Located<'a>> {
+    let Some((segment, doc)) = snapshot.find(vacancy)? else {
+        return Err(Error::UnknownVacancy {
+            id: vacancy.to_owned(),
+        });
+    };
+    let corrupt = || Error::Corrupt {
+        reason: format!("vacancy `{vacancy}` found in segment {segment}, which the snapshot lacks"),
+    };
+    let cols = snapshot.segments().get(segment).ok_or_else(corrupt)?;
+    let dense = *cols.region.get(doc as usize).ok_or_else(corrupt)?;
+    let county = snapshot
+        .reference()
+        .gazetteer()
+        .by_dense(dense)
+        .map(|r| r.code.get())
+        .ok_or_else(corrupt)?;
+    Ok(Located {
+        cols,
+        segment: segment as u32,
+        doc,
+        county,
+    })
+}
+
 /// Where a vacancy is in the snapshot.
 struct Located<'a> {
     cols: &'a SegmentColumns,
     segment: u32,
     doc: u32,
     county: u32,
+}
+
+impl<'a> Located<'a> {
+    /// The vacancy as the search reads it, with its terms.
+    fn with<'t>(&self, terms: &'t [u32]) -> candidates::Vacancy<'t>
+    where
+        'a: 't,
+    {
+        candidates::Vacancy {
+            cols: self.cols,
+            doc: self.doc,
+            county: self.county,
+            terms,
+        }
+    }
 }
 
 impl SeekerMatcher {
@@ -127,29 +168,7 @@ impl SeekerMatcher {
     }
 
     fn locate(&self, vacancy: &str) -> Result<Located<'_>> {
-        let snapshot = self.matcher.snapshot();
-        let Some((segment, doc)) = snapshot.find(vacancy)? else {
-            return Err(Error::UnknownVacancy {
-                id: vacancy.to_owned(),
-            });
-        };
-        let corrupt = || Error::Corrupt {
-            reason: format!("vacancy `{vacancy}` found in segment {segment}, which the snapshot lacks"),
-        };
-        let cols = snapshot.segments().get(segment).ok_or_else(corrupt)?;
-        let dense = *cols.region.get(doc as usize).ok_or_else(corrupt)?;
-        let county = snapshot
-            .reference()
-            .gazetteer()
-            .by_dense(dense)
-            .map(|r| r.code.get())
-            .ok_or_else(corrupt)?;
-        Ok(Located {
-            cols,
-            segment: segment as u32,
-            doc,
-            county,
-        })
+        locate_in(self.matcher.snapshot(), vacancy)
     }
 
     fn check_n(&self, n: usize) -> Result<()> {
@@ -211,17 +230,27 @@ impl SeekerMatcher {
     pub fn candidates_with_stats(&self, vacancy: &str, n: usize) -> Result<(CandidateResult, ReverseStats)> {
         self.check_n(n)?;
         let at = self.locate(vacancy)?;
+        let terms = self.prepared.vacancy_terms(at.segment, at.doc);
         let mut stats = ReverseStats::default();
-        let top = candidates::search(
-            &self.prepared,
-            at.cols,
-            at.segment,
-            at.doc,
-            at.county,
-            n,
-            &mut stats,
-        );
+        let top = candidates::search(&self.prepared, &at.with(&terms), n, &mut stats);
         Ok((self.result(vacancy, top), stats))
+    }
+
+    /// The `n` seekers who fit best a vacancy that is not in the index (a
+    /// draft an employer is writing, or a posting from elsewhere), scored
+    /// against the indexed market as it stands: a vacancy indexed with the
+    /// same fields gets the same candidates and scores.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the vacancy's bad field;
+    /// [`Error::TooLarge`] when `n` exceeds the config's `max_k`.
+    pub fn candidates_for(&self, vacancy: &Vacancy, n: usize) -> Result<CandidateResult> {
+        self.check_n(n)?;
+        let feed = Feed::new(self.matcher.snapshot(), std::slice::from_ref(vacancy))?;
+        let at = locate_in(feed.snapshot(), &vacancy.id)?;
+        let terms = self.prepared.vacancy_terms_in(feed.snapshot(), at.segment, at.doc)?;
+        let top = candidates::search(&self.prepared, &at.with(&terms), n, &mut ReverseStats::default());
+        Ok(self.result(&vacancy.id, top))
     }
 
     /// The same by scoring every seeker: the reference the search must
@@ -232,7 +261,8 @@ impl SeekerMatcher {
     pub fn candidates_exhaustive(&self, vacancy: &str, n: usize) -> Result<CandidateResult> {
         self.check_n(n)?;
         let at = self.locate(vacancy)?;
-        let top = candidates::exhaustive(&self.prepared, at.cols, at.segment, at.doc, n);
+        let terms = self.prepared.vacancy_terms(at.segment, at.doc);
+        let top = candidates::exhaustive(&self.prepared, &at.with(&terms), n);
         Ok(self.result(vacancy, top))
     }
 

@@ -115,6 +115,8 @@ pub(crate) struct Prepared {
     pub place_weight: f64,
     /// Per term id: its field tag (skills, title, occupation).
     tags: Vec<u8>,
+    /// Term ids by field tag and text: for vacancies of other snapshots.
+    dict: HashMap<(u8, String), u32>,
     /// The most each term signal can add (its weight): skills, title,
     /// occupation.
     pub caps: [f64; 3],
@@ -290,24 +292,14 @@ impl Prepared {
             })
             .collect();
 
-        let vacancy_terms = [
-            (SKILLS, fields.skills),
-            (TITLE, fields.title),
-            (OCCUPATION, fields.occupation_path),
-        ]
-        .map(|(tag, field)| -> Result<(DocTerms, Vec<u32>)> {
+        let vacancy_terms = vacancy_fields(snapshot).map(|(tag, field)| -> Result<(DocTerms, Vec<u32>)> {
             let terms = DocTerms::of(snapshot, field)?;
-            let map = (0..terms.len() as u32)
-                .map(|id| {
-                    dict.get(&(tag, terms.name(id).to_owned()))
-                        .copied()
-                        .unwrap_or(u32::MAX)
-                })
-                .collect();
+            let map = map_terms(&dict, tag, &terms);
             Ok((terms, map))
         });
         let [a, b, c] = vacancy_terms;
         let vacancy_terms = [a?, b?, c?];
+        dict.shrink_to_fit();
 
         let w = &matcher.config().weights;
         let total: f64 = w.as_signals().values().iter().sum();
@@ -350,6 +342,7 @@ impl Prepared {
             today: matcher.today().days_since_epoch(),
             place_weight,
             tags,
+            dict,
             caps,
             seekers: prepared,
             ids,
@@ -416,20 +409,59 @@ impl Prepared {
     /// The dictionary ids of a vacancy's terms (sorted, those some seeker
     /// holds).
     pub fn vacancy_terms(&self, segment: u32, doc: u32) -> Vec<u32> {
-        let mut out: Vec<u32> = self
-            .vacancy_terms
-            .iter()
-            .flat_map(|(terms, map)| {
-                terms
-                    .of_doc(segment, doc)
-                    .iter()
-                    .filter_map(|&id| map.get(id as usize).copied().filter(|&t| t != u32::MAX))
-            })
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
+        doc_terms(self.vacancy_terms.iter().map(|(t, m)| (t, m.as_slice())), segment, doc)
     }
+
+    /// The same for a vacancy of another snapshot indexed with the same
+    /// reference data (a vacancy not in the market: its terms are read
+    /// from its own small snapshot and looked up by text).
+    pub fn vacancy_terms_in(&self, snapshot: &crate::index::Snapshot, segment: u32, doc: u32) -> Result<Vec<u32>> {
+        let fields = vacancy_fields(snapshot).map(|(tag, field)| -> Result<(DocTerms, Vec<u32>)> {
+            let terms = DocTerms::of(snapshot, field)?;
+            let map = map_terms(&self.dict, tag, &terms);
+            Ok((terms, map))
+        });
+        let [a, b, c] = fields;
+        let fields = [a?, b?, c?];
+        Ok(doc_terms(fields.iter().map(|(t, m)| (t, m.as_slice())), segment, doc))
+    }
+}
+
+/// The vacancy fields whose terms seekers' terms meet, with their tags.
+fn vacancy_fields(snapshot: &crate::index::Snapshot) -> [(u8, tantivy::schema::Field); 3] {
+    let fields = snapshot.fields();
+    [
+        (SKILLS, fields.skills),
+        (TITLE, fields.title),
+        (OCCUPATION, fields.occupation_path),
+    ]
+}
+
+/// Per term of one field of a snapshot: its dictionary id (`u32::MAX`
+/// when no seeker holds it).
+fn map_terms(dict: &HashMap<(u8, String), u32>, tag: u8, terms: &DocTerms) -> Vec<u32> {
+    (0..terms.len() as u32)
+        .map(|id| {
+            dict.get(&(tag, terms.name(id).to_owned()))
+                .copied()
+                .unwrap_or(u32::MAX)
+        })
+        .collect()
+}
+
+/// A doc's dictionary ids over the fields (sorted, deduplicated).
+fn doc_terms<'a>(fields: impl Iterator<Item = (&'a DocTerms, &'a [u32])>, segment: u32, doc: u32) -> Vec<u32> {
+    let mut out: Vec<u32> = fields
+        .flat_map(|(terms, map)| {
+            terms
+                .of_doc(segment, doc)
+                .iter()
+                .filter_map(|&id| map.get(id as usize).copied().filter(|&t| t != u32::MAX))
+        })
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Seeker `i`'s run of the flat terms.

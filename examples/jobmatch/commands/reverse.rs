@@ -1,6 +1,7 @@
 //! The other direction: `seekers-index`, `candidates`, `alerts`.
 
 use jobmatch::matcher::Explanation;
+use jobmatch::region::RegionCode;
 use jobmatch::reverse::{Alert, CandidateResult, SavedTop, SeekerIndex, SeekerMatcher, Thresholds};
 
 use super::*;
@@ -37,12 +38,16 @@ pub struct ReverseArgs {
 
 /// Arguments of `candidates`.
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).multiple(true).args(["vacancy", "draft"])))]
 pub struct CandidatesArgs {
     #[command(flatten)]
     pub common: ReverseArgs,
     /// Vacancy id (repeat for several).
-    #[arg(long, required = true)]
+    #[arg(long)]
     pub vacancy: Vec<String>,
+    /// Vacancies not in the index (JSON Lines, e.g. drafts an employer is writing): each gets the seekers who would fit it, scored against the indexed market.
+    #[arg(long)]
+    pub draft: Option<PathBuf>,
     /// Seekers per vacancy.
     #[arg(long, default_value_t = 20)]
     pub top: usize,
@@ -147,23 +152,47 @@ pub fn candidates(args: CandidatesArgs, quiet: bool) -> Result<()> {
         } else {
             Vec::new()
         };
-        if human {
-            print_candidates(&sm, &r, &explained)?;
-            println!();
-        } else if args.explain {
-            let mut line = serde_json::to_value(&r).map_err(|e| Error::Panic(e.to_string()))?;
-            line["explain"] = serde_json::to_value(&explained).map_err(|e| Error::Panic(e.to_string()))?;
-            out.write(&line)?;
-        } else {
-            out.write(&r)?;
+        let vacancy = sm.matcher().snapshot().vacancy(v)?.map(|s| (s.title, s.region));
+        write_candidates(&mut out, human, args.explain, &r, vacancy, &explained)?;
+    }
+    if let Some(path) = &args.draft {
+        let (reader, _, _) = ui::open_counted(path)?;
+        for v in JsonLines::<_, Vacancy>::new(reader) {
+            let v = v.map_err(|e| e.with_path(path))?;
+            let r = sm.candidates_for(&v, args.top).map_err(|e| e.with_path(path))?;
+            // A draft's candidates carry their per-signal components; the
+            // term-by-term explanation needs the vacancy indexed.
+            write_candidates(&mut out, human, false, &r, Some((v.title.clone(), v.region)), &[])?;
         }
     }
     out.finish().map(drop)
 }
 
-fn print_candidates(sm: &SeekerMatcher, r: &CandidateResult, explained: &[Explanation]) -> Result<()> {
-    let (title, region) = match sm.matcher().snapshot().vacancy(&r.vacancy)? {
-        Some(v) => (v.title, format!("{} {}", v.region, v.region.region().name)),
+/// One vacancy's candidates: a table on a terminal, a JSON line in a pipe.
+fn write_candidates<W: Write>(
+    out: &mut JsonLinesWriter<W>,
+    human: bool,
+    explain: bool,
+    r: &CandidateResult,
+    vacancy: Option<(String, RegionCode)>,
+    explained: &[Explanation],
+) -> Result<()> {
+    if human {
+        print_candidates(r, vacancy, explained);
+        println!();
+    } else if explain {
+        let mut line = serde_json::to_value(r).map_err(|e| Error::Panic(e.to_string()))?;
+        line["explain"] = serde_json::to_value(explained).map_err(|e| Error::Panic(e.to_string()))?;
+        out.write(&line)?;
+    } else {
+        out.write(r)?;
+    }
+    Ok(())
+}
+
+fn print_candidates(r: &CandidateResult, vacancy: Option<(String, RegionCode)>, explained: &[Explanation]) {
+    let (title, region) = match vacancy {
+        Some((title, region)) => (title, format!("{region} {}", region.region().name)),
         None => Default::default(),
     };
     println!("Vacancy {}: {title}, {region}", r.vacancy);
@@ -202,7 +231,6 @@ fn print_candidates(sm: &SeekerMatcher, r: &CandidateResult, explained: &[Explan
         println!();
         print_explanation(e);
     }
-    Ok(())
 }
 
 /// `alerts`.
