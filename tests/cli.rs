@@ -695,7 +695,10 @@ fn seekers_index_candidates_and_alerts_round_trip() {
     std::fs::write(&draft, format!("{v7}\n")).unwrap();
     let drafted = reverse(idx, &["--draft", draft.to_str().unwrap(), "--top", "5"]);
     assert!(drafted.status.success(), "{}", text(&drafted.stderr));
-    assert_eq!(text(&drafted.stdout).lines().next(), text(&out.stdout).lines().next());
+    assert_eq!(
+        text(&drafted.stdout).lines().next(),
+        text(&out.stdout).lines().next()
+    );
     std::fs::write(&draft, format!("{v7}\n{{\"id\": \"d2\", \"title\": 5}}\n")).unwrap();
     assert_user_error(&reverse(idx, &["--draft", draft.to_str().unwrap()]), "line 2");
 

@@ -197,7 +197,12 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
         .map(|i| format!("v{}", (i as u64 * 7919 + 13) % args.vacancies))
         .collect();
     let one = pool(1)?;
-    let bar = ui::progress(2 * sample as u64, "vacancies searched, then scanned", quiet, false);
+    let bar = ui::progress(
+        2 * sample as u64,
+        "vacancies searched, then scanned",
+        quiet,
+        false,
+    );
     let (mut fast_ms, mut slow_ms) = (Vec::new(), Vec::new());
     let (mut mismatches, mut totals) = (0u64, ReverseStats::default());
     one.install(|| -> Result<()> {

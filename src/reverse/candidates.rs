@@ -452,12 +452,7 @@ fn best_first(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
 }
 
 /// The top n seekers for a vacancy (see the module's four phases).
-pub(crate) fn search<'a>(
-    p: &'a Prepared,
-    at: &Vacancy<'_>,
-    n: usize,
-    stats: &mut ReverseStats,
-) -> TopN<'a> {
+pub(crate) fn search<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize, stats: &mut ReverseStats) -> TopN<'a> {
     let Vacancy {
         cols,
         doc,

@@ -248,7 +248,9 @@ impl SeekerMatcher {
         self.check_n(n)?;
         let feed = Feed::new(self.matcher.snapshot(), std::slice::from_ref(vacancy))?;
         let at = locate_in(feed.snapshot(), &vacancy.id)?;
-        let terms = self.prepared.vacancy_terms_in(feed.snapshot(), at.segment, at.doc)?;
+        let terms = self
+            .prepared
+            .vacancy_terms_in(feed.snapshot(), at.segment, at.doc)?;
         let top = candidates::search(&self.prepared, &at.with(&terms), n, &mut ReverseStats::default());
         Ok(self.result(&vacancy.id, top))
     }

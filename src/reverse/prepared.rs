@@ -409,13 +409,22 @@ impl Prepared {
     /// The dictionary ids of a vacancy's terms (sorted, those some seeker
     /// holds).
     pub fn vacancy_terms(&self, segment: u32, doc: u32) -> Vec<u32> {
-        doc_terms(self.vacancy_terms.iter().map(|(t, m)| (t, m.as_slice())), segment, doc)
+        doc_terms(
+            self.vacancy_terms.iter().map(|(t, m)| (t, m.as_slice())),
+            segment,
+            doc,
+        )
     }
 
     /// The same for a vacancy of another snapshot indexed with the same
     /// reference data (a vacancy not in the market: its terms are read
     /// from its own small snapshot and looked up by text).
-    pub fn vacancy_terms_in(&self, snapshot: &crate::index::Snapshot, segment: u32, doc: u32) -> Result<Vec<u32>> {
+    pub fn vacancy_terms_in(
+        &self,
+        snapshot: &crate::index::Snapshot,
+        segment: u32,
+        doc: u32,
+    ) -> Result<Vec<u32>> {
         let fields = vacancy_fields(snapshot).map(|(tag, field)| -> Result<(DocTerms, Vec<u32>)> {
             let terms = DocTerms::of(snapshot, field)?;
             let map = map_terms(&self.dict, tag, &terms);
@@ -423,7 +432,11 @@ impl Prepared {
         });
         let [a, b, c] = fields;
         let fields = [a?, b?, c?];
-        Ok(doc_terms(fields.iter().map(|(t, m)| (t, m.as_slice())), segment, doc))
+        Ok(doc_terms(
+            fields.iter().map(|(t, m)| (t, m.as_slice())),
+            segment,
+            doc,
+        ))
     }
 }
 
@@ -450,7 +463,11 @@ fn map_terms(dict: &HashMap<(u8, String), u32>, tag: u8, terms: &DocTerms) -> Ve
 }
 
 /// A doc's dictionary ids over the fields (sorted, deduplicated).
-fn doc_terms<'a>(fields: impl Iterator<Item = (&'a DocTerms, &'a [u32])>, segment: u32, doc: u32) -> Vec<u32> {
+fn doc_terms<'a>(
+    fields: impl Iterator<Item = (&'a DocTerms, &'a [u32])>,
+    segment: u32,
+    doc: u32,
+) -> Vec<u32> {
     let mut out: Vec<u32> = fields
         .flat_map(|(terms, map)| {
             terms
