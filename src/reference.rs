@@ -105,6 +105,29 @@ impl ReferenceData {
         }))
     }
 
+    /// The same data with another title coder (e.g. one trained on the
+    /// service's own coded postings with [`Classifier::train`]). The coder
+    /// lives as long as the process.
+    ///
+    /// ```
+    /// use jobmatch::reference::ReferenceData;
+    /// use jobmatch::taxonomy::{Classifier, LabeledTitle, skills, taxonomy};
+    /// let ours = vec![LabeledTitle { title: "外卖骑手".into(), code: "4-10-08-01".parse()? }];
+    /// let data = ReferenceData::sichuan_chongqing().with_coder(Classifier::train(taxonomy(), skills(), &ours));
+    /// assert_eq!(data.code_title("美团骑手").map(|c| c.0.to_string()), Some("4-10-08-01".into()));
+    /// # Ok::<(), jobmatch::Error>(())
+    /// ```
+    pub fn with_coder(&self, coder: Classifier) -> ReferenceData {
+        let t = &self.0;
+        ReferenceData(Arc::new(Tables {
+            mobility: t.mobility.clone(),
+            gazetteer: t.gazetteer,
+            taxonomy: t.taxonomy,
+            skills: t.skills,
+            coder: Box::leak(Box::new(coder)),
+        }))
+    }
+
     /// How likely a move between provinces is in this market (ranking uses
     /// it unless its config gives one).
     pub fn mobility_prior(&self) -> &MobilityPrior {

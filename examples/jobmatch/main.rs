@@ -166,18 +166,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Code free job titles into CSCO 2022 occupations (one title per line in, one JSON line out).
+    /// Code free job titles into CSCO 2022 occupations (one title per line in, one JSON line out), or measure the coder on coded titles.
     #[command(
-        after_help = "Examples:\n  echo 焊工 | jobmatch classify\n  jobmatch classify --input titles.txt --top 3"
+        after_help = "Examples:\n  echo 焊工 | jobmatch classify\n  jobmatch classify --input titles.txt --top 3\n  jobmatch classify --train our_coded_titles.csv --input titles.txt\n  jobmatch classify --evaluate tests/data/job_titles_csco_dev.csv\n  jobmatch classify --train data/job_titles_csco_train.csv --train tests/data/job_titles_csco_dev.csv --cross-validate 5"
     )]
-    Classify {
-        /// Titles, one per line (default: stdin).
-        #[arg(long)]
-        input: Option<PathBuf>,
-        /// Codes per title.
-        #[arg(long, default_value_t = 5)]
-        top: usize,
-    },
+    Classify(commands::ClassifyArgs),
     /// Generate a market, index it, match seekers and show what happened.
     #[command(after_help = "Examples:\n  jobmatch demo\n  jobmatch demo --full --dir /tmp/jm")]
     Demo(demo::DemoArgs),
@@ -232,7 +225,7 @@ fn main() -> ExitCode {
         Command::Delete { index, ids, json } => commands::delete(&index, &ids, json),
         Command::Expire { index, today, json } => commands::expire(&index, today.as_deref(), json),
         Command::Stats { index, seekers, json } => commands::stats(&index, seekers.as_deref(), json),
-        Command::Classify { input, top } => commands::classify(input.as_deref(), top),
+        Command::Classify(args) => commands::classify(args),
         Command::Assign(args) => commands::assign(args, quiet),
         Command::Simulate(args) => commands::simulate(args, quiet),
         Command::Demo(args) => demo::run(args, quiet),

@@ -13,12 +13,21 @@
 //! 3. **Documents.** Each occupation is described by its official name, each
 //!    job-board alias, and (with a low weight) the skill keywords of its
 //!    profile. Features are weighted by IDF over all documents.
-//! 4. **Scoring.** Cosine similarity between the title and each document; an
-//!    occupation scores its best document, plus a bonus when a whole name
-//!    or alias appears in the title (longest first, at the end best).
+//! 4. **Scoring.** Cosine similarity between the title and each document,
+//!    plus a bonus when a whole name or alias appears in the title (at the
+//!    end best); an occupation scores its best document plus a vote of its
+//!    next three (0.3 of their sum).
 //!
-//! The coder is built once from the shipped taxonomy (a few tens of
-//! milliseconds) and is deterministic: ties are broken by code.
+//! 5. **Learning from coded titles.** [`Classifier::train`] adds titles a
+//!    person coded (years of postings caseworkers coded to CSCO) as more
+//!    descriptions of their codes: a title then scores an occupation by its
+//!    nearest coded titles as well as by its names. A title coded only to a
+//!    minor group teaches that group, which the coder may then return.
+//!
+//! The shipped coder ([`classifier`]) is built once, on first use, from the
+//! shipped taxonomy and the shipped coded titles (`data/job_titles_csco_train.csv`,
+//! see `data/SOURCES.md`) in well under a second, and is deterministic:
+//! ties are broken by code.
 
 // Indexing here cannot panic: document and occupation positions index the coder's own tables, built
 // together; n-gram windows stay inside the character vector.
@@ -27,10 +36,11 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::occupation::{OccupationCode, Taxonomy, taxonomy};
+use super::occupation::{OccupationCode, OccupationLevel, Taxonomy, taxonomy};
 use super::skill::{SkillVocabulary, skills};
+use crate::error::{Error, Result};
 use crate::text;
 use crate::text::fold;
 
@@ -45,7 +55,32 @@ pub struct Coded {
     pub confidence: f32,
 }
 
-/// One description of an occupation.
+/// A title a person coded: what a coder learns from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabeledTitle {
+    /// The title as posted.
+    pub title: String,
+    /// The code it was given (an occupation, or a group when coded no
+    /// deeper).
+    pub code: OccupationCode,
+}
+
+/// How much a coded title counts against a name or alias (chosen on the dev
+/// split, where 1.2–2.0 all gave 55–57% at minor-group top-1): coded
+/// titles look like the titles to code, names do not.
+const EXAMPLE_WEIGHT: f32 = 1.6;
+
+/// How much an occupation's next best descriptions add to its best one (a
+/// vote of its nearest coded titles; chosen on the dev split).
+const VOTE: f32 = 0.3;
+
+/// An occupation's descriptions that vote: its best and the next three (a
+/// word many coded titles share must not outvote a name).
+const VOTERS: usize = 4;
+
+/// One description of an occupation (or of a group, for titles coded no
+/// deeper).
 struct Doc {
     occupation: u32,
     /// Folded text (name or alias) without spaces, for whole-phrase
@@ -109,10 +144,95 @@ const SYNONYMS: [(&str, &str); 10] = [
 /// Characters that open or close an aside.
 const BRACKETS: [(char, char); 5] = [('(', ')'), ('（', '）'), ('【', '】'), ('[', ']'), ('<', '>')];
 
-/// The coder built from the shipped taxonomy.
+/// The shipped coded titles (`data/job_titles_csco_train.csv`).
+const SHIPPED_TITLES: &str = include_str!("../../data/job_titles_csco_train.csv");
+
+/// The coder built from the shipped taxonomy and the shipped coded titles.
 pub fn classifier() -> &'static Classifier {
     static CLASSIFIER: OnceLock<Classifier> = OnceLock::new();
-    CLASSIFIER.get_or_init(|| Classifier::new(taxonomy(), skills()))
+    CLASSIFIER.get_or_init(|| {
+        // The shipped file is compiled in and read by the tests: a bad row
+        // would fail them; here it only means fewer titles to learn from.
+        let examples = read_labeled_titles(SHIPPED_TITLES)
+            .map(|(e, _)| e)
+            .unwrap_or_default();
+        Classifier::train(taxonomy(), skills(), &examples)
+    })
+}
+
+/// Reads coded titles: CSV with a header naming a title column (`title`
+/// or `job_title`) and a code column (`code` or `csco_code`), or JSON Lines
+/// of `{"title": …, "code": …}`. Rows with no code are left out and
+/// counted. (Codes of major or middle groups are read: they count in an
+/// [`Accuracy`], though they are too coarse to teach a coder.)
+///
+/// # Errors
+/// [`Error::Parse`] naming the line and field of a malformed row or a code
+/// that is not in the classification.
+pub fn read_labeled_titles(text: &str) -> Result<(Vec<LabeledTitle>, usize)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bad = |line: u64, field: &str, reason: String| Error::Parse {
+        line,
+        field: field.to_owned(),
+        reason,
+    };
+    let mut out = Vec::new();
+    let mut skipped = 0usize;
+    let mut keep = |title: String, code: &str, line: u64| -> Result<()> {
+        let code = code.trim();
+        if code.is_empty() {
+            skipped += 1;
+            return Ok(());
+        }
+        let code: OccupationCode = code
+            .parse()
+            .map_err(|e: Error| bad(line, "code", e.to_string()))?;
+        out.push(LabeledTitle { title, code });
+        Ok(())
+    };
+    if text.trim_start().starts_with('{') {
+        #[derive(Deserialize)]
+        struct Row {
+            title: String,
+            #[serde(default)]
+            code: String,
+        }
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let row: Row =
+                serde_json::from_str(line).map_err(|e| bad(i as u64 + 1, "(line)", e.to_string()))?;
+            keep(row.title, &row.code, i as u64 + 1)?;
+        }
+        return Ok((out, skipped));
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers = reader
+        .headers()
+        .map_err(|e| bad(1, "(header)", e.to_string()))?
+        .clone();
+    let column = |names: [&str; 2]| headers.iter().position(|h| names.contains(&h.trim()));
+    let (Some(title_at), Some(code_at)) = (column(["title", "job_title"]), column(["code", "csco_code"]))
+    else {
+        return Err(bad(
+            1,
+            "(header)",
+            "a coded-titles CSV needs a `title` (or `job_title`) and a `code` (or `csco_code`) column".into(),
+        ));
+    };
+    for row in reader.records() {
+        let row = row.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            bad(line, "(line)", e.to_string())
+        })?;
+        let line = row.position().map_or(0, |p| p.line());
+        let title = row.get(title_at).unwrap_or_default().to_owned();
+        keep(title, row.get(code_at).unwrap_or_default(), line)?;
+    }
+    Ok((out, skipped))
 }
 
 /// Codes a title: the `k` most likely occupations, best first.
@@ -216,11 +336,21 @@ impl Classifier {
     /// A coder of titles into the occupations of `taxonomy`, described by
     /// their names, aliases and the skill profiles of `vocab`.
     pub fn new(taxonomy: &Taxonomy, vocab: &SkillVocabulary) -> Classifier {
+        Classifier::train(taxonomy, vocab, &[])
+    }
+
+    /// The same, learning from titles a person coded as well: each is one
+    /// more description of its code (a group when coded no deeper). Codes
+    /// outside `taxonomy` and major or middle groups teach nothing.
+    /// Deterministic: the same examples give the same coder.
+    pub fn train(taxonomy: &Taxonomy, vocab: &SkillVocabulary, examples: &[LabeledTitle]) -> Classifier {
         let mut raw: Vec<(u32, String, HashMap<String, f32>, f32)> = Vec::new();
         let mut codes = Vec::new();
+        let mut target: HashMap<OccupationCode, u32> = HashMap::new();
         for o in taxonomy.occupations() {
             let oi = codes.len() as u32;
             codes.push(o.code);
+            target.insert(o.code, oi);
             // Job-board aliases such as `行政主厨/厨师长` are several titles.
             let mut names = vec![o.name.clone()];
             for a in &o.aliases {
@@ -247,6 +377,27 @@ impl Classifier {
                 }
                 raw.push((oi, String::new(), f, 0.25));
             }
+        }
+        for e in examples {
+            let entry = taxonomy.get(e.code);
+            let teaches = entry.code == e.code
+                && matches!(entry.level, OccupationLevel::Occupation | OccupationLevel::Minor);
+            if !teaches {
+                continue;
+            }
+            let oi = *target.entry(e.code).or_insert_with(|| {
+                codes.push(e.code);
+                codes.len() as u32 - 1
+            });
+            let phrase = clean(&e.title);
+            if phrase.is_empty() {
+                continue;
+            }
+            // Similar, not contained: the whole-phrase bonus is for names
+            // and aliases, which are checked (a coded `司机` must not
+            // outweigh the alias `叉车司机`).
+            let f = features(&phrase, true);
+            raw.push((oi, String::new(), f, EXAMPLE_WEIGHT));
         }
         // IDF over documents.
         let mut df: HashMap<String, u32> = HashMap::new();
@@ -340,7 +491,7 @@ impl Classifier {
         }
         let compact: String = cleaned.chars().filter(|c| !c.is_whitespace()).collect();
         let compact_len = compact.chars().count().max(1) as f32;
-        let mut occ_scores: HashMap<u32, f32> = HashMap::with_capacity(touched.len());
+        let mut occ_scores: HashMap<u32, [f32; VOTERS]> = HashMap::with_capacity(touched.len());
         for d in touched {
             let doc = &self.docs[d as usize];
             let mut s = doc_scores[d as usize];
@@ -350,10 +501,17 @@ impl Classifier {
                 let coverage = doc.phrase_chars as f32 / compact_len;
                 s += 0.25 + 0.25 * coverage + if compact.ends_with(&doc.phrase) { 0.2 } else { 0.0 };
             }
-            let e = occ_scores.entry(doc.occupation).or_default();
-            *e = e.max(s);
+            // Its best few descriptions, best first.
+            let best = occ_scores.entry(doc.occupation).or_default();
+            if let Some(at) = best.iter().position(|&x| s > x) {
+                best.copy_within(at..VOTERS - 1, at + 1);
+                best[at] = s;
+            }
         }
-        let mut ranked: Vec<(u32, f32)> = occ_scores.into_iter().collect();
+        let mut ranked: Vec<(u32, f32)> = occ_scores
+            .into_iter()
+            .map(|(o, best)| (o, best[0] + VOTE * best[1..].iter().sum::<f32>()))
+            .collect();
         ranked.sort_by(|a, b| {
             b.1.total_cmp(&a.1)
                 .then(self.codes[a.0 as usize].cmp(&self.codes[b.0 as usize]))
@@ -371,4 +529,101 @@ impl Classifier {
             })
             .collect()
     }
+}
+
+/// How often a coder gives the code a person gave, at the minor-group and
+/// occupation levels, in its first and first five answers. A title coded
+/// only to a group counts down to that group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Accuracy {
+    /// Titles measured.
+    pub titles: usize,
+    /// Share right at the minor group, first answer.
+    pub minor_top1: f64,
+    /// Share right at the minor group, among the first five.
+    pub minor_top5: f64,
+    /// Share right at the occupation, first answer.
+    pub occupation_top1: f64,
+    /// Share right at the occupation, among the first five.
+    pub occupation_top5: f64,
+}
+
+/// Whether `pred` agrees with `label` down to `level` (or to the label's
+/// own depth when it is a group above it).
+fn agrees(pred: OccupationCode, label: OccupationCode, level: usize) -> bool {
+    let upto = level.min(label.depth());
+    pred.parts().get(..upto) == label.parts().get(..upto)
+}
+
+impl Classifier {
+    /// Its accuracy on coded titles.
+    pub fn accuracy(&self, titles: &[LabeledTitle]) -> Accuracy {
+        use rayon::prelude::*;
+        let hits = titles
+            .par_iter()
+            .map(|t| {
+                let coded = self.classify(&t.title, 5);
+                let hit = |level: usize, top: usize| {
+                    usize::from(coded.iter().take(top).any(|c| agrees(c.code, t.code, level)))
+                };
+                [hit(3, 1), hit(3, 5), hit(4, 1), hit(4, 5)]
+            })
+            .reduce(
+                || [0; 4],
+                |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]],
+            );
+        let share = |x: usize| x as f64 / titles.len().max(1) as f64;
+        Accuracy {
+            titles: titles.len(),
+            minor_top1: share(hits[0]),
+            minor_top5: share(hits[1]),
+            occupation_top1: share(hits[2]),
+            occupation_top5: share(hits[3]),
+        }
+    }
+}
+
+/// `folds`-fold cross-validation: the titles split by position (title `i`
+/// in fold `i mod folds`), a coder trained on all folds but one measured on
+/// that one, the counts summed over the folds.
+///
+/// # Errors
+/// [`Error::Invalid`] when `folds` is below 2 or above the titles.
+pub fn cross_validate(
+    taxonomy: &Taxonomy,
+    vocab: &SkillVocabulary,
+    titles: &[LabeledTitle],
+    folds: usize,
+) -> Result<Accuracy> {
+    if folds < 2 || folds > titles.len() {
+        return Err(Error::invalid(
+            "folds",
+            format!(
+                "{folds} folds of {} titles: need at least 2, at most one per title",
+                titles.len()
+            ),
+        ));
+    }
+    let mut sums = [0.0f64; 4];
+    for fold in 0..folds {
+        let (test, train): (Vec<_>, Vec<_>) = titles.iter().enumerate().partition(|(i, _)| i % folds == fold);
+        let train: Vec<LabeledTitle> = train.into_iter().map(|(_, t)| t.clone()).collect();
+        let test: Vec<LabeledTitle> = test.into_iter().map(|(_, t)| t.clone()).collect();
+        let a = Classifier::train(taxonomy, vocab, &train).accuracy(&test);
+        let n = a.titles as f64;
+        for (s, x) in sums
+            .iter_mut()
+            .zip([a.minor_top1, a.minor_top5, a.occupation_top1, a.occupation_top5])
+        {
+            *s += x * n;
+        }
+    }
+    let n = titles.len() as f64;
+    Ok(Accuracy {
+        titles: titles.len(),
+        minor_top1: sums[0] / n,
+        minor_top5: sums[1] / n,
+        occupation_top1: sums[2] / n,
+        occupation_top5: sums[3] / n,
+    })
 }

@@ -11,7 +11,10 @@ pub mod classify;
 pub mod occupation;
 pub mod skill;
 
-pub use classify::{Classifier, Coded, MIN_CODING_CONFIDENCE, classifier, classify, code_title};
+pub use classify::{
+    Accuracy, Classifier, Coded, LabeledTitle, MIN_CODING_CONFIDENCE, classifier, classify, code_title,
+    cross_validate, read_labeled_titles,
+};
 pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, taxonomy};
 pub(crate) use occupation::{path_credits, path_terms, relatedness_packed};
 pub use skill::{SkillId, SkillVocabulary, skills};

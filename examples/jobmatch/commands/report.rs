@@ -1,5 +1,7 @@
 //! `stats` and `classify`: market figures and title coding.
 
+use jobmatch::taxonomy::{Accuracy, Classifier, LabeledTitle, read_labeled_titles};
+
 use super::*;
 
 /// `stats`.
@@ -115,8 +117,80 @@ struct ClassifiedCode {
     confidence: f32,
 }
 
-/// `classify`: one JSON line per input title, codes best first.
-pub fn classify(input: Option<&Path>, top: usize) -> Result<()> {
+/// Arguments of `classify`.
+#[derive(Args)]
+pub struct ClassifyArgs {
+    /// Titles, one per line (default: stdin).
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Codes per title.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Coded titles to learn from instead of the shipped ones (CSV with `title`/`job_title` and `code`/`csco_code` columns, or JSON Lines of {"title", "code"}); repeat to join files.
+    #[arg(long)]
+    pub train: Vec<PathBuf>,
+    /// Measure the coder on these coded titles (same formats) and print its accuracy instead of coding.
+    #[arg(long)]
+    pub evaluate: Option<PathBuf>,
+    /// Measure by K-fold cross-validation over the --train titles instead of coding.
+    #[arg(long, value_name = "K")]
+    pub cross_validate: Option<usize>,
+}
+
+fn read_coded(path: &Path) -> Result<Vec<LabeledTitle>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
+        path: Some(path.to_owned()),
+        source: e,
+    })?;
+    Ok(read_labeled_titles(&text).map_err(|e| e.with_path(path))?.0)
+}
+
+/// `classify`: one JSON line per input title, codes best first; or the
+/// coder's accuracy.
+pub fn classify(args: ClassifyArgs) -> Result<()> {
+    let (taxonomy, vocab) = (jobmatch::taxonomy::taxonomy(), jobmatch::taxonomy::skills());
+    let mut train = Vec::new();
+    for p in &args.train {
+        train.extend(read_coded(p)?);
+    }
+    if let Some(k) = args.cross_validate {
+        if train.is_empty() {
+            return Err(Error::Invalid {
+                field: "--cross-validate".into(),
+                reason: "needs coded titles to split (--train FILE)".into(),
+            });
+        }
+        let started = Instant::now();
+        let a = jobmatch::taxonomy::cross_validate(taxonomy, vocab, &train, k)?;
+        print_accuracy(
+            &format!("{k}-fold cross-validation over {} titles", train.len()),
+            &a,
+            started,
+        );
+        return Ok(());
+    }
+    let started = Instant::now();
+    let trained;
+    let coder: &Classifier = if args.train.is_empty() {
+        jobmatch::taxonomy::classifier()
+    } else {
+        trained = Classifier::train(taxonomy, vocab, &train);
+        eprintln!(
+            "trained on {} coded titles in {:.2} s",
+            train.len(),
+            started.elapsed().as_secs_f64()
+        );
+        &trained
+    };
+    if let Some(path) = &args.evaluate {
+        let titles = read_coded(path)?;
+        let started = Instant::now();
+        let a = coder.accuracy(&titles);
+        print_accuracy(&path.display().to_string(), &a, started);
+        return Ok(());
+    }
+    let input = args.input.as_deref();
+    let top = args.top;
     let reader: Box<dyn BufRead> = match input {
         Some(p) if p.as_os_str() != "-" => Box::new(ui::open_counted(p)?.0),
         _ => Box::new(std::io::stdin().lock()),
@@ -133,7 +207,8 @@ pub fn classify(input: Option<&Path>, top: usize) -> Result<()> {
         if title.is_empty() {
             continue;
         }
-        let codes = jobmatch::taxonomy::classify(title, top)
+        let codes = coder
+            .classify(title, top)
             .into_iter()
             .map(|c| ClassifiedCode {
                 code: c.code.to_string(),
@@ -144,4 +219,29 @@ pub fn classify(input: Option<&Path>, top: usize) -> Result<()> {
         out.write(&ClassifiedTitle { title, codes })?;
     }
     out.finish().map(drop)
+}
+
+/// An accuracy: a table on a terminal, JSON in a pipe.
+fn print_accuracy(what: &str, a: &Accuracy, started: Instant) {
+    let secs = started.elapsed().as_secs_f64();
+    if ui::stdout_is_terminal() {
+        println!("{what}: {} titles, {secs:.2} s", a.titles);
+        let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+        ui::table(
+            &["level", ">top-1", ">top-5"],
+            &[
+                vec!["minor group".into(), pct(a.minor_top1), pct(a.minor_top5)],
+                vec![
+                    "occupation".into(),
+                    pct(a.occupation_top1),
+                    pct(a.occupation_top5),
+                ],
+            ],
+        );
+    } else {
+        println!(
+            "{}",
+            serde_json::json!({"evaluated": what, "accuracy": a, "seconds": secs})
+        );
+    }
 }
