@@ -99,9 +99,7 @@ impl<'a> TopN<'a> {
     }
 
     pub fn offer(&mut self, s: Scored) {
-        // A seeker found twice (listed in two places searched apart) is
-        // held once.
-        if self.n == 0 || self.entries.iter().any(|e| e.seeker == s.seeker) {
+        if self.n == 0 {
             return;
         }
         if self.entries.len() >= self.n && self.entries.last().is_some_and(|last| !self.before(&s, last)) {
@@ -117,9 +115,19 @@ impl<'a> TopN<'a> {
     }
 }
 
+/// The places whose seekers may reach a vacancy in `county` (all, for a
+/// remote one).
+pub(crate) fn places_of(county: u32, remote: bool) -> Option<[u32; 4]> {
+    (!remote).then_some([county, county / 100, county / 10_000, ANYWHERE])
+}
+
 /// The lists to read for a vacancy: per term (the vacancy's, then
 /// [`ALL_TERMS`]), its lists in the vacancy's places.
-pub(crate) fn lists_of<'p>(p: &'p Prepared, terms: &[u32], places: Option<&[u32]>) -> Vec<Vec<&'p Postings>> {
+pub(crate) fn lists_of<'p>(
+    p: &'p Prepared,
+    terms: &[u32],
+    places: Option<[u32; 4]>,
+) -> Vec<Vec<&'p Postings>> {
     terms
         .iter()
         .chain(std::iter::once(&ALL_TERMS))
@@ -456,48 +464,9 @@ pub(crate) fn search<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize, stats: &mu
     if n == 0 || cols.expires.get(doc as usize).is_none_or(|&e| e < p.today) {
         return top;
     }
+    let remote = doc < cols.remote_end;
+    let groups = lists_of(p, terms, places_of(county, remote));
     let held = TermSet::new(terms, p.dictionary_len());
-    let rest = rest_bound(p, cols, doc);
-    if doc < cols.remote_end {
-        // Remote: in everyone's reach, every list read.
-        search_places(p, at, &held, None, rest, &mut top, stats);
-        return top;
-    }
-    // Seekers within commute of the vacancy are listed in its county (and
-    // so are those who would move to it, or anywhere): every signal at its
-    // best.
-    search_places(p, at, &held, Some(&[county, ANYWHERE]), rest, &mut top, stats);
-    // Seekers listed only under its prefecture or province would move
-    // there: the vacancy is beyond their commute, where it adds mobility
-    // and no location. (A seeker in both was searched above.)
-    let far = rest - p.place_weight + p.mobility_weight;
-    search_places(
-        p,
-        at,
-        &held,
-        Some(&[county / 100, county / 10_000]),
-        far,
-        &mut top,
-        stats,
-    );
-    top
-}
-
-/// One search over the lists of `places` (every place when `None`), with
-/// `rest` the most the signals other than terms add for the seekers it
-/// must find; what it finds is offered to `top`.
-fn search_places<'a>(
-    p: &'a Prepared,
-    at: &Vacancy<'_>,
-    held: &TermSet,
-    places: Option<&[u32]>,
-    rest: f64,
-    top: &mut TopN<'a>,
-    stats: &mut ReverseStats,
-) {
-    let (cols, doc, terms) = (at.cols, at.doc, at.terms);
-    let n = top.n;
-    let groups = lists_of(p, terms, places);
     // Each group's signal (the pseudo-term of all seekers, last, bounds the
     // occupation of seekers whose occupation is not in their terms).
     let tags: Vec<usize> = terms
@@ -510,6 +479,7 @@ fn search_places<'a>(
         .lists
         .contains_key(&ALL_TERMS)
         .then(|| groups.len().saturating_sub(1));
+    let rest = rest_bound(p, cols, doc);
     let heads: Vec<f64> = groups
         .iter()
         .map(|g| {
@@ -553,17 +523,17 @@ fn search_places<'a>(
         scratch.retire(seeker);
         stats.checked += 1;
         let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
-        if let Some(s) = score_above(p, seeker, cols, doc, held, kth, rest) {
+        if let Some(s) = score_above(p, seeker, cols, doc, &held, kth, rest) {
             stats.scored += 1;
             top.offer(s);
         }
     };
     for &(seeker, _) in &first {
-        check(seeker, &mut scratch, top, stats);
+        check(seeker, &mut scratch, &mut top, stats);
     }
     if top.kth().is_none() {
         for (seeker, _) in BestFirst::new(scratch.above(f32::NEG_INFINITY), SEEDS) {
-            check(seeker, &mut scratch, top, stats);
+            check(seeker, &mut scratch, &mut top, stats);
             if top.kth().is_some() {
                 break;
             }
@@ -605,11 +575,12 @@ fn search_places<'a>(
             break;
         }
         stats.checked += 1;
-        if let Some(s) = score_above(p, seeker, cols, doc, held, kth, rest) {
+        if let Some(s) = score_above(p, seeker, cols, doc, &held, kth, rest) {
             stats.scored += 1;
             top.offer(s);
         }
     }
+    top
 }
 
 /// The top n seekers for a vacancy by scoring every seeker: the reference.
