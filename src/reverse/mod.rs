@@ -251,7 +251,13 @@ impl SeekerMatcher {
         let terms = self
             .prepared
             .vacancy_terms_in(feed.snapshot(), at.segment, at.doc)?;
-        let top = candidates::search(&self.prepared, &at.with(&terms), n, &mut ReverseStats::default());
+        // A draft farther from its region's centre than any vacancy the
+        // seekers were listed by: every seeker is scored.
+        let top = if self.prepared.covers(at.cols, at.doc) {
+            candidates::search(&self.prepared, &at.with(&terms), n, &mut ReverseStats::default())
+        } else {
+            candidates::exhaustive(&self.prepared, &at.with(&terms), n)
+        };
         Ok(self.result(&vacancy.id, top))
     }
 

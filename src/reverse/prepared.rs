@@ -115,6 +115,10 @@ pub(crate) struct Prepared {
     pub place_weight: f64,
     /// Per term id: its field tag (skills, title, occupation).
     tags: Vec<u8>,
+    /// Per dense region: the farthest its vacancies lie from its centroid,
+    /// as seekers were listed by (a vacancy farther out may be in the
+    /// commute of a seeker not listed there).
+    radius: Vec<f64>,
     /// Term ids by field tag and text: for vacancies of other snapshots.
     dict: HashMap<(u8, String), u32>,
     /// The most each term signal can add (its weight): skills, title,
@@ -342,6 +346,7 @@ impl Prepared {
             today: matcher.today().days_since_epoch(),
             place_weight,
             tags,
+            radius,
             dict,
             caps,
             seekers: prepared,
@@ -351,6 +356,24 @@ impl Prepared {
             seeker_side_weight,
             freshness_weight: w.get(Signal::Freshness) / total,
         })
+    }
+
+    /// Whether the seekers were listed with the vacancy `doc` of `cols`
+    /// (of this snapshot or a small one of drafts) within its region's
+    /// radius: only then may the search skip the seekers not listed in its
+    /// places.
+    pub fn covers(&self, cols: &crate::index::SegmentColumns, doc: u32) -> bool {
+        if doc < cols.remote_end {
+            return true;
+        }
+        let Some(&dense) = cols.region.get(doc as usize) else {
+            return false;
+        };
+        let d = usize::from(dense);
+        match (cols.region_radius_km.get(d), self.radius.get(d)) {
+            (Some(&far), Some(&listed)) => far <= listed,
+            _ => false,
+        }
     }
 
     /// How many terms the dictionary holds (seekers' and vacancies' share
