@@ -86,6 +86,12 @@ pub struct Report {
     pub topk_mismatches: u64,
     pub recall_at_10: f64,
     pub mrr: f64,
+    /// Whether the top 10 are the right kind of job, by the generator's
+    /// true occupations: all seekers.
+    pub quality_all: Quality,
+    /// The same for the same seekers giving only their skills (no title,
+    /// no code), ranked again.
+    pub quality_skills_only: Quality,
     pub top1pct_share: f64,
     pub orphan_share: f64,
     pub cross_border_share: f64,
@@ -407,6 +413,8 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
     let throughput_all = throughput(&matcher, &seekers, args.top, threads)?;
     let scan = exhaustive(&matcher, &seekers, &results, args.top, threads, quiet)?;
     let (recall_at_10, mrr) = planted_quality(&market, &results);
+    let quality_all = kind_quality(&market, &results);
+    let quality_skills_only = skills_only_quality(&market, &matcher, &seekers, args.top)?;
     let health = market_health(&market, &seekers, &results, args.vacancies);
     let upsert_10k_s = upsert_10k(&index, &market, args.vacancies)?;
 
@@ -431,6 +439,8 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
         topk_mismatches: scan.mismatches,
         recall_at_10,
         mrr,
+        quality_all,
+        quality_skills_only,
         top1pct_share: health.top1pct_share,
         orphan_share: health.orphan_share,
         cross_border_share: health.cross_border_share,
@@ -583,6 +593,74 @@ fn planted_quality(market: &Market, results: &[MatchResult]) -> (f64, f64) {
     (hits as f64 / n, rr / n)
 }
 
+/// Whether a seeker's top 10 are the right kind of job.
+#[derive(Serialize, Debug, Clone, Copy, Default)]
+pub struct Quality {
+    /// Seekers measured.
+    pub seekers: u64,
+    /// Share of the top 10 of the seeker's true occupation.
+    pub precision_at_10_occupation: f64,
+    /// Share of the top 10 in its minor group.
+    pub precision_at_10_minor_group: f64,
+    /// nDCG@10, graded: same occupation 3, same minor group 2, same middle
+    /// group 1, else 0; the ideal is ten of the seeker's own occupation.
+    pub ndcg_at_10: f64,
+}
+
+/// Precision@10 and nDCG@10 of `results` (seeker `j`'s at `j`) against
+/// the generator's true occupations (a seeker's is that of the vacancy it
+/// was planted from). A slot left empty counts as wrong.
+fn kind_quality(market: &Market, results: &[MatchResult]) -> Quality {
+    let discount = |i: usize| 1.0 / ((i + 2) as f64).log2();
+    let ideal: f64 = (0..10).map(|i| 3.0 * discount(i)).sum();
+    let (mut occ, mut minor, mut ndcg) = (0.0, 0.0, 0.0);
+    for (j, r) in results.iter().enumerate() {
+        let truth = market.true_occupation(market.planted_vacancy(j as u64));
+        let mut dcg = 0.0;
+        for (i, m) in r.matches.iter().take(10).enumerate() {
+            let Some(v) = m.vacancy.strip_prefix('v').and_then(|x| x.parse::<u64>().ok()) else {
+                continue;
+            };
+            let code = market.true_occupation(v);
+            let same = |level: usize| code.truncate(level) == truth.truncate(level);
+            let grade = [same(4), same(3), same(2)]
+                .iter()
+                .position(|&x| x)
+                .map_or(0.0, |p| 3.0 - p as f64);
+            occ += f64::from(u8::from(same(4))) / 10.0;
+            minor += f64::from(u8::from(same(3))) / 10.0;
+            dcg += grade * discount(i);
+        }
+        ndcg += dcg / ideal;
+    }
+    let n = results.len().max(1) as f64;
+    Quality {
+        seekers: results.len() as u64,
+        precision_at_10_occupation: occ / n,
+        precision_at_10_minor_group: minor / n,
+        ndcg_at_10: ndcg / n,
+    }
+}
+
+/// The same seekers giving only their skills (no title, no code), ranked
+/// again, and their quality: what a seeker who lists only skills gets.
+fn skills_only_quality(market: &Market, matcher: &Matcher, seekers: &[Seeker], top: usize) -> Result<Quality> {
+    let stripped: Vec<Seeker> = seekers
+        .iter()
+        .map(|s| {
+            let mut s = s.clone();
+            s.titles.clear();
+            s.occupations.clear();
+            s
+        })
+        .collect();
+    let results = matcher
+        .match_batch(&stripped, top.max(10), false)
+        .into_iter()
+        .collect::<Result<Vec<_>>>()?;
+    Ok(kind_quality(market, &results))
+}
+
 /// How the recommendations spread over the market.
 struct Health {
     /// Share of slots taken by the most recommended 1% of vacancies.
@@ -667,6 +745,19 @@ fn print(r: &Report) {
         vec![
             "quality (planted)".into(),
             format!("recall@10 {:.3}, MRR {:.3}", r.recall_at_10, r.mrr),
+        ],
+        vec![
+            "quality (kind of job)".into(),
+            format!(
+                "precision@10 occupation {:.3}, minor group {:.3}, nDCG@10 {:.3}; skills-only seekers ({}): {:.3} / {:.3} / {:.3}",
+                r.quality_all.precision_at_10_occupation,
+                r.quality_all.precision_at_10_minor_group,
+                r.quality_all.ndcg_at_10,
+                r.quality_skills_only.seekers,
+                r.quality_skills_only.precision_at_10_occupation,
+                r.quality_skills_only.precision_at_10_minor_group,
+                r.quality_skills_only.ndcg_at_10
+            ),
         ],
         vec![
             "market health".into(),
