@@ -644,7 +644,12 @@ fn kind_quality(market: &Market, results: &[MatchResult]) -> Quality {
 
 /// The same seekers giving only their skills (no title, no code), ranked
 /// again, and their quality: what a seeker who lists only skills gets.
-fn skills_only_quality(market: &Market, matcher: &Matcher, seekers: &[Seeker], top: usize) -> Result<Quality> {
+fn skills_only_quality(
+    market: &Market,
+    matcher: &Matcher,
+    seekers: &[Seeker],
+    top: usize,
+) -> Result<Quality> {
     let stripped: Vec<Seeker> = seekers
         .iter()
         .map(|s| {
