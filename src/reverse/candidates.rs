@@ -20,9 +20,7 @@
 //! and is the reference the search must equal.
 
 use crate::index::SegmentColumns;
-use crate::rank::score::{
-    ColumnValues, admit, column_part, column_signals, place_signals, score, term_signals,
-};
+use crate::rank::score::{ColumnValues, admit, column_part, place_signals, score, term_signals};
 use crate::rank::signal::{Signals, Source};
 
 use super::prepared::{ALL_TERMS, ANYWHERE, Postings, Prepared};
@@ -46,14 +44,15 @@ pub(crate) struct Scored {
 }
 
 /// A vacancy as the search reads it: its columns, where it is, its terms.
-#[derive(Clone, Copy)]
 pub(crate) struct Vacancy<'a> {
     pub cols: &'a SegmentColumns,
     pub doc: u32,
     /// Its county's code.
     pub county: u32,
     /// Its terms' dictionary ids, sorted.
-    pub terms: &'a [u32],
+    pub terms: Vec<u32>,
+    /// Its column values, read once, not once per seeker checked.
+    pub values: ColumnValues,
 }
 
 /// What a search did.
@@ -173,14 +172,8 @@ impl TermSet {
 /// Scores one seeker for the vacancy `doc` of `cols` whose terms are
 /// `terms`; `None` when out of reach.
 #[inline]
-pub(crate) fn score_pair(
-    p: &Prepared,
-    seeker: u32,
-    cols: &SegmentColumns,
-    doc: u32,
-    terms: &TermSet,
-) -> Option<Scored> {
-    score_above(p, seeker, cols, doc, terms, f64::NEG_INFINITY, 0.0)
+pub(crate) fn score_pair(p: &Prepared, seeker: u32, at: &Vacancy<'_>, terms: &TermSet) -> Option<Scored> {
+    score_above(p, seeker, at, terms, f64::NEG_INFINITY, 0.0)
 }
 
 /// As [`score_pair`], but `None` as well when the seeker's bound (its own
@@ -190,12 +183,12 @@ pub(crate) fn score_pair(
 fn score_above(
     p: &Prepared,
     seeker: u32,
-    cols: &SegmentColumns,
-    doc: u32,
+    at: &Vacancy<'_>,
     terms: &TermSet,
     floor: f64,
     rest: f64,
 ) -> Option<Scored> {
+    let (cols, doc) = (at.cols, at.doc);
     let mut mask = 0u128;
     let mut by_signal = [0.0f64; 3];
     for (i, &(t, b)) in p.seeker_terms(seeker).iter().enumerate() {
@@ -220,14 +213,12 @@ fn score_above(
     if bound + EPS < floor {
         return None;
     }
-    if floor > f64::NEG_INFINITY
-        && bound - p.side_max() + p.side(seeker, &ColumnValues::read(cols, doc)) + EPS < floor
-    {
+    if floor > f64::NEG_INFINITY && bound - p.side_max() + p.side(seeker, &at.values) + EPS < floor {
         return None;
     }
     let s = p.seekers.get(seeker as usize)?;
     let mut sig = Signals::default();
-    column_signals(&s.q, cols, doc, &mut sig);
+    at.values.signals(&s.q, &mut sig);
     let terms_and_columns = capped(0) + capped(1) + column_part(&s.q, &sig);
     if terms_and_columns + p.place_weight + EPS < floor {
         return None;
@@ -237,12 +228,7 @@ fn score_above(
     if terms_and_columns + s.q.weights.dot_of(&sig, Source::Place) + EPS < floor {
         return None;
     }
-    term_signals(
-        &s.q,
-        cols.skill_count.get(doc as usize).copied().unwrap_or(0),
-        mask,
-        &mut sig,
-    );
+    term_signals(&s.q, at.values.skill_count, mask, &mut sig);
     Some(Scored {
         seeker,
         score: score(&s.q, &sig),
@@ -330,37 +316,23 @@ impl Scratch {
     /// The `m` best sums (not scored), best first: one pass that keeps a
     /// small heap, moving nothing else.
     fn best(&self, m: usize) -> Vec<(u32, f32)> {
-        // A min-heap on the order `best_first` defines: its top is the worst.
-        struct Worst((u32, f32));
-        impl PartialEq for Worst {
-            fn eq(&self, other: &Self) -> bool {
-                self.cmp(other) == std::cmp::Ordering::Equal
-            }
-        }
-        impl Eq for Worst {}
-        impl PartialOrd for Worst {
-            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-                Some(self.cmp(other))
-            }
-        }
-        impl Ord for Worst {
-            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                best_first(&self.0, &other.0)
-            }
-        }
+        // Greater is worse (`best_first`'s order as a key): the heap's top
+        // is the worst kept. Sums are sums of bounds, so finite and ≥ 0,
+        // where an `f32`'s bits order as its value.
+        let worse = |e: &(u32, f32)| (std::cmp::Reverse(e.1.to_bits()), e.0);
         let mut heap = std::collections::BinaryHeap::with_capacity(m + 1);
-        for &e in &self.sums {
-            if e.1 == f32::NEG_INFINITY || m == 0 {
-                continue;
-            }
+        for e in self.sums.iter().filter(|e| e.1 != f32::NEG_INFINITY) {
             if heap.len() < m {
-                heap.push(Worst(e));
-            } else if heap.peek().is_some_and(|w| best_first(&e, &w.0).is_lt()) {
+                heap.push(worse(e));
+            } else if heap.peek().is_some_and(|top| worse(e) < *top) {
                 heap.pop();
-                heap.push(Worst(e));
+                heap.push(worse(e));
             }
         }
-        heap.into_sorted_vec().into_iter().map(|w| w.0).collect()
+        heap.into_sorted_vec()
+            .into_iter()
+            .map(|(std::cmp::Reverse(bits), seeker)| (seeker, f32::from_bits(bits)))
+            .collect()
     }
 
     /// The seekers summed (not scored) to at least `floor`, with their sums.
@@ -453,12 +425,7 @@ fn best_first(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
 
 /// The top n seekers for a vacancy (see the module's four phases).
 pub(crate) fn search<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize, stats: &mut ReverseStats) -> TopN<'a> {
-    let Vacancy {
-        cols,
-        doc,
-        county,
-        terms,
-    } = *at;
+    let (cols, doc, county, terms) = (at.cols, at.doc, at.county, at.terms.as_slice());
     let mut top = TopN::new(n, &p.ids);
     // Expired: out of every seeker's reach (the scan finds none either).
     if n == 0 || cols.expires.get(doc as usize).is_none_or(|&e| e < p.today) {
@@ -523,7 +490,7 @@ pub(crate) fn search<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize, stats: &mu
         scratch.retire(seeker);
         stats.checked += 1;
         let kth = top.kth().unwrap_or(f64::NEG_INFINITY);
-        if let Some(s) = score_above(p, seeker, cols, doc, &held, kth, rest) {
+        if let Some(s) = score_above(p, seeker, at, &held, kth, rest) {
             stats.scored += 1;
             top.offer(s);
         }
@@ -575,7 +542,7 @@ pub(crate) fn search<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize, stats: &mu
             break;
         }
         stats.checked += 1;
-        if let Some(s) = score_above(p, seeker, cols, doc, &held, kth, rest) {
+        if let Some(s) = score_above(p, seeker, at, &held, kth, rest) {
             stats.scored += 1;
             top.offer(s);
         }
@@ -585,11 +552,10 @@ pub(crate) fn search<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize, stats: &mu
 
 /// The top n seekers for a vacancy by scoring every seeker: the reference.
 pub(crate) fn exhaustive<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize) -> TopN<'a> {
-    let (cols, doc) = (at.cols, at.doc);
-    let terms = TermSet::new(at.terms, p.dictionary_len());
+    let terms = TermSet::new(&at.terms, p.dictionary_len());
     let mut top = TopN::new(n, &p.ids);
     for seeker in 0..p.seekers.len() as u32 {
-        if let Some(s) = score_pair(p, seeker, cols, doc, &terms) {
+        if let Some(s) = score_pair(p, seeker, at, &terms) {
             top.offer(s);
         }
     }

@@ -41,7 +41,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::index::{SegmentColumns, Snapshot};
+use crate::index::Snapshot;
 use crate::matcher::{Components, Explanation, Matcher};
 use crate::model::{Seeker, Vacancy};
 use crate::rank::SearchStats;
@@ -82,8 +82,13 @@ pub struct SeekerMatcher {
     prepared: Prepared,
 }
 
-/// Where a vacancy is in a snapshot.
-fn locate_in<'a>(snapshot: &'a Snapshot, vacancy: &str) -> Result<Located<'a>> {
+/// A vacancy of `snapshot` as the search reads it, its terms given by
+/// `terms` from its segment and doc.
+fn vacancy_in<'a>(
+    snapshot: &'a Snapshot,
+    vacancy: &str,
+    terms: impl FnOnce(u32, u32) -> Result<Vec<u32>>,
+) -> Result<candidates::Vacancy<'a>> {
     let Some((segment, doc)) = snapshot.find(vacancy)? else {
         return Err(Error::UnknownVacancy {
             id: vacancy.to_owned(),
@@ -100,35 +105,13 @@ fn locate_in<'a>(snapshot: &'a Snapshot, vacancy: &str) -> Result<Located<'a>> {
         .by_dense(dense)
         .map(|r| r.code.get())
         .ok_or_else(corrupt)?;
-    Ok(Located {
+    Ok(candidates::Vacancy {
         cols,
-        segment: segment as u32,
         doc,
         county,
+        terms: terms(segment as u32, doc)?,
+        values: crate::rank::score::ColumnValues::read(cols, doc),
     })
-}
-
-/// Where a vacancy is in the snapshot.
-struct Located<'a> {
-    cols: &'a SegmentColumns,
-    segment: u32,
-    doc: u32,
-    county: u32,
-}
-
-impl<'a> Located<'a> {
-    /// The vacancy as the search reads it, with its terms.
-    fn with<'t>(&self, terms: &'t [u32]) -> candidates::Vacancy<'t>
-    where
-        'a: 't,
-    {
-        candidates::Vacancy {
-            cols: self.cols,
-            doc: self.doc,
-            county: self.county,
-            terms,
-        }
-    }
 }
 
 impl SeekerMatcher {
@@ -167,8 +150,11 @@ impl SeekerMatcher {
         self.prepared.seekers.len()
     }
 
-    fn locate(&self, vacancy: &str) -> Result<Located<'_>> {
-        locate_in(self.matcher.snapshot(), vacancy)
+    /// A vacancy of the snapshot as the search reads it.
+    fn locate(&self, vacancy: &str) -> Result<candidates::Vacancy<'_>> {
+        vacancy_in(self.matcher.snapshot(), vacancy, |segment, doc| {
+            Ok(self.prepared.vacancy_terms(segment, doc))
+        })
     }
 
     fn check_n(&self, n: usize) -> Result<()> {
@@ -230,9 +216,8 @@ impl SeekerMatcher {
     pub fn candidates_with_stats(&self, vacancy: &str, n: usize) -> Result<(CandidateResult, ReverseStats)> {
         self.check_n(n)?;
         let at = self.locate(vacancy)?;
-        let terms = self.prepared.vacancy_terms(at.segment, at.doc);
         let mut stats = ReverseStats::default();
-        let top = candidates::search(&self.prepared, &at.with(&terms), n, &mut stats);
+        let top = candidates::search(&self.prepared, &at, n, &mut stats);
         Ok((self.result(vacancy, top), stats))
     }
 
@@ -247,16 +232,15 @@ impl SeekerMatcher {
     pub fn candidates_for(&self, vacancy: &Vacancy, n: usize) -> Result<CandidateResult> {
         self.check_n(n)?;
         let feed = Feed::new(self.matcher.snapshot(), std::slice::from_ref(vacancy))?;
-        let at = locate_in(feed.snapshot(), &vacancy.id)?;
-        let terms = self
-            .prepared
-            .vacancy_terms_in(feed.snapshot(), at.segment, at.doc)?;
+        let at = vacancy_in(feed.snapshot(), &vacancy.id, |segment, doc| {
+            self.prepared.vacancy_terms_in(feed.snapshot(), segment, doc)
+        })?;
         // A draft farther from its region's centre than any vacancy the
         // seekers were listed by: every seeker is scored.
         let top = if self.prepared.covers(at.cols, at.doc) {
-            candidates::search(&self.prepared, &at.with(&terms), n, &mut ReverseStats::default())
+            candidates::search(&self.prepared, &at, n, &mut ReverseStats::default())
         } else {
-            candidates::exhaustive(&self.prepared, &at.with(&terms), n)
+            candidates::exhaustive(&self.prepared, &at, n)
         };
         Ok(self.result(&vacancy.id, top))
     }
@@ -269,8 +253,7 @@ impl SeekerMatcher {
     pub fn candidates_exhaustive(&self, vacancy: &str, n: usize) -> Result<CandidateResult> {
         self.check_n(n)?;
         let at = self.locate(vacancy)?;
-        let terms = self.prepared.vacancy_terms(at.segment, at.doc);
-        let top = candidates::exhaustive(&self.prepared, &at.with(&terms), n);
+        let top = candidates::exhaustive(&self.prepared, &at, n);
         Ok(self.result(vacancy, top))
     }
 

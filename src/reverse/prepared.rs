@@ -158,6 +158,10 @@ impl Prepared {
         let snapshot = matcher.snapshot();
         let fields = snapshot.fields();
         let gazetteer = snapshot.reference().gazetteer();
+        let w = &matcher.config().weights;
+        let total: f64 = w.as_signals().values().iter().sum();
+        let normalised = |s: Signal| w.get(s) / total;
+        let occupation_cap = round_up(normalised(Signal::Occupation));
         // The farthest any vacancy of a region lies from its centroid.
         let mut radius = vec![f64::NEG_INFINITY; gazetteer.len()];
         for cols in snapshot.segments() {
@@ -178,11 +182,6 @@ impl Prepared {
         let mut rows: Vec<Row> = Vec::with_capacity(seekers.len() + 1);
         let mut flat: Vec<(u32, f32)> = Vec::new();
         let mut all_places: Vec<Box<[u32]>> = Vec::with_capacity(seekers.len());
-        let occupation_cap = {
-            let w = &matcher.config().weights;
-            let total: f64 = w.as_signals().values().iter().sum();
-            round_up(w.get(Signal::Occupation) / total)
-        };
         let mut ids = Vec::with_capacity(seekers.len());
         let mut by_id = std::collections::HashSet::with_capacity(seekers.len());
         let (mut priors, mut tables, mut moves) = (Interner::new(), Interner::new(), Interner::new());
@@ -206,11 +205,8 @@ impl Prepared {
                     ));
                 }
                 ids.push(s.id.clone());
-                let start = u32::try_from(flat.len()).map_err(|_| {
-                    crate::error::Error::invalid("seekers", "more query terms than a u32 counts")
-                })?;
                 rows.push(Row {
-                    start,
+                    start: term_start(&flat)?,
                     salary_min: q.salary_min.unwrap_or(NONE_U32),
                     industries: q.industries,
                     education: q.education.unwrap_or(NONE_U8),
@@ -252,8 +248,7 @@ impl Prepared {
         // The lists: built per (term, place), then sorted best first.
         let mut lists: HashMap<u32, HashMap<u32, Postings>> = HashMap::new();
         rows.push(Row {
-            start: u32::try_from(flat.len())
-                .map_err(|_| crate::error::Error::invalid("seekers", "more query terms than a u32 counts"))?,
+            start: term_start(&flat)?,
             ..Row::default()
         });
         for (i, places) in all_places.iter().enumerate() {
@@ -296,20 +291,11 @@ impl Prepared {
             })
             .collect();
 
-        let vacancy_terms = vacancy_fields(snapshot).map(|(tag, field)| -> Result<(DocTerms, Vec<u32>)> {
-            let terms = DocTerms::of(snapshot, field)?;
-            let map = map_terms(&dict, tag, &terms);
-            Ok((terms, map))
-        });
-        let [a, b, c] = vacancy_terms;
-        let vacancy_terms = [a?, b?, c?];
+        let vacancy_terms = field_terms(snapshot, &dict)?;
         dict.shrink_to_fit();
 
-        let w = &matcher.config().weights;
-        let total: f64 = w.as_signals().values().iter().sum();
         // Where the vacancy is adds location (within the commute) or
         // mobility (beyond it, where location is 0), never both.
-        let normalised = |s: Signal| w.get(s) / total;
         let place_weight = normalised(Signal::Location).max(normalised(Signal::Mobility));
         let seeker_side_weight = Signal::ALL
             .into_iter()
@@ -448,13 +434,7 @@ impl Prepared {
         segment: u32,
         doc: u32,
     ) -> Result<Vec<u32>> {
-        let fields = vacancy_fields(snapshot).map(|(tag, field)| -> Result<(DocTerms, Vec<u32>)> {
-            let terms = DocTerms::of(snapshot, field)?;
-            let map = map_terms(&self.dict, tag, &terms);
-            Ok((terms, map))
-        });
-        let [a, b, c] = fields;
-        let fields = [a?, b?, c?];
+        let fields = field_terms(snapshot, &self.dict)?;
         Ok(doc_terms(
             fields.iter().map(|(t, m)| (t, m.as_slice())),
             segment,
@@ -463,26 +443,37 @@ impl Prepared {
     }
 }
 
-/// The vacancy fields whose terms seekers' terms meet, with their tags.
-fn vacancy_fields(snapshot: &crate::index::Snapshot) -> [(u8, tantivy::schema::Field); 3] {
+/// Per vacancy field whose terms seekers' terms meet (skills, title,
+/// occupation path) of a snapshot: its doc terms, and per term its
+/// dictionary id (`u32::MAX` when no seeker holds it).
+fn field_terms(
+    snapshot: &crate::index::Snapshot,
+    dict: &HashMap<(u8, String), u32>,
+) -> Result<[(DocTerms, Vec<u32>); 3]> {
     let fields = snapshot.fields();
-    [
+    let [a, b, c] = [
         (SKILLS, fields.skills),
         (TITLE, fields.title),
         (OCCUPATION, fields.occupation_path),
     ]
+    .map(|(tag, field)| -> Result<(DocTerms, Vec<u32>)> {
+        let terms = DocTerms::of(snapshot, field)?;
+        let map = (0..terms.len() as u32)
+            .map(|id| {
+                dict.get(&(tag, terms.name(id).to_owned()))
+                    .copied()
+                    .unwrap_or(u32::MAX)
+            })
+            .collect();
+        Ok((terms, map))
+    });
+    Ok([a?, b?, c?])
 }
 
-/// Per term of one field of a snapshot: its dictionary id (`u32::MAX`
-/// when no seeker holds it).
-fn map_terms(dict: &HashMap<(u8, String), u32>, tag: u8, terms: &DocTerms) -> Vec<u32> {
-    (0..terms.len() as u32)
-        .map(|id| {
-            dict.get(&(tag, terms.name(id).to_owned()))
-                .copied()
-                .unwrap_or(u32::MAX)
-        })
-        .collect()
+/// Where the next seeker's terms start in the flat array.
+fn term_start(flat: &[(u32, f32)]) -> Result<u32> {
+    u32::try_from(flat.len())
+        .map_err(|_| crate::error::Error::invalid("seekers", "more query terms than a u32 counts"))
 }
 
 /// A doc's dictionary ids over the fields (sorted, deduplicated).

@@ -162,9 +162,10 @@ pub fn classifier() -> &'static Classifier {
 
 /// Reads coded titles: CSV with a header naming a title column (`title`
 /// or `job_title`) and a code column (`code` or `csco_code`), or JSON Lines
-/// of `{"title": …, "code": …}`. Rows with no code are left out and
-/// counted. (Codes of major or middle groups are read: they count in an
-/// [`Accuracy`], though they are too coarse to teach a coder.)
+/// of `{"title": …, "code": …}`. Rows with no code (empty, or left out of
+/// a JSON line) are left out and counted. (Codes of major
+/// or middle groups are read: they count in an [`Accuracy`], though they
+/// are too coarse to teach a coder.)
 ///
 /// # Errors
 /// [`Error::Parse`] naming the line and field of a malformed row or a code
@@ -191,8 +192,10 @@ pub fn read_labeled_titles(text: &str) -> Result<(Vec<LabeledTitle>, usize)> {
         Ok(())
     };
     if text.trim_start().starts_with('{') {
+        // Parsed here, not by `io::JsonLines`: `io` comes later in the
+        // flow than the taxonomy it reads codes with.
         #[derive(Deserialize)]
-        struct Row {
+        struct Line {
             title: String,
             #[serde(default)]
             code: String,
@@ -201,7 +204,7 @@ pub fn read_labeled_titles(text: &str) -> Result<(Vec<LabeledTitle>, usize)> {
             if line.trim().is_empty() {
                 continue;
             }
-            let row: Row =
+            let row: Line =
                 serde_json::from_str(line).map_err(|e| bad(i as u64 + 1, "(line)", e.to_string()))?;
             keep(row.title, &row.code, i as u64 + 1)?;
         }
