@@ -171,6 +171,9 @@ enum Command {
         after_help = "Examples:\n  echo 焊工 | jobmatch classify\n  jobmatch classify --input titles.txt --top 3\n  jobmatch classify --train our_coded_titles.csv --input titles.txt\n  jobmatch classify --evaluate tests/data/job_titles_csco_dev.csv\n  jobmatch classify --train data/job_titles_csco_train.csv --train tests/data/job_titles_csco_dev.csv --cross-validate 5"
     )]
     Classify(commands::ClassifyArgs),
+    /// Show occupations' skill profiles (what the generator and the coder take as typical of each).
+    #[command(after_help = "Examples:\n  jobmatch profiles\n  jobmatch profiles --codes 6-18-02-04,4-03-02-01\n  jobmatch profiles --all > profiles.jsonl")]
+    Profiles(commands::ProfilesArgs),
     /// Generate a market, index it, match seekers and show what happened.
     #[command(after_help = "Examples:\n  jobmatch demo\n  jobmatch demo --full --dir /tmp/jm")]
     Demo(demo::DemoArgs),
@@ -226,6 +229,7 @@ fn main() -> ExitCode {
         Command::Expire { index, today, json } => commands::expire(&index, today.as_deref(), json),
         Command::Stats { index, seekers, json } => commands::stats(&index, seekers.as_deref(), json),
         Command::Classify(args) => commands::classify(args),
+        Command::Profiles(args) => commands::profiles(args),
         Command::Assign(args) => commands::assign(args, quiet),
         Command::Simulate(args) => commands::simulate(args, quiet),
         Command::Demo(args) => demo::run(args, quiet),

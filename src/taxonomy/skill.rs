@@ -9,8 +9,11 @@
 //!
 //! The vocabulary ships in `data/skills.csv`: about 65 cross-cutting skills
 //! written by hand with English names and aliases, and a few thousand
-//! keywords extracted from the CSCO 2022 task descriptions (see
-//! `data/tools/extract_skills.py`).
+//! keywords extracted from the CSCO 2022 definitions and task descriptions.
+//! Each occupation's profile holds the keywords and hand-written skills
+//! most specific to it by TF-IDF across all occupations (see
+//! `data/tools/extract_skills.py`); only [`GENERIC_SKILLS`] may sit in many
+//! profiles.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -21,6 +24,18 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use crate::taxonomy::occupation::{OccupationCode, taxonomy};
 use crate::text::fold;
+
+/// Skills that many kinds of work need (soft skills, office software,
+/// operating and maintaining equipment, safety, inspection) or that name a
+/// kind of work across manufacturing and construction (assembly, packaging,
+/// site work). Any other skill is in at most [`MAX_SPECIFIC_SHARE`] of the
+/// occupations' profiles.
+pub const GENERIC_SKILLS: [&str; 10] =
+    ["沟通能力", "团队合作", "办公软件", "设备操作", "设备维护", "安全生产", "质量检验", "装配", "包装", "施工管理"];
+
+/// The largest share of occupation profiles a skill outside
+/// [`GENERIC_SKILLS`] appears in.
+pub const MAX_SPECIFIC_SHARE: f64 = 0.05;
 
 /// Position of a canonical skill in the vocabulary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -238,6 +253,40 @@ mod tests {
             .map(|&id| v.get(id).unwrap().name.as_str())
             .collect();
         assert!(names.contains(&"焊接"), "{names:?}");
+    }
+
+    #[test]
+    fn profiles_are_distinctive() {
+        let v = skills();
+        let occupations: Vec<OccupationCode> = v.profiled_occupations().collect();
+        let mut reach: HashMap<SkillId, usize> = HashMap::new();
+        for &o in &occupations {
+            let profile = v.profile(o);
+            assert!(!profile.is_empty(), "{o} has an empty profile");
+            let mut seen = profile.to_vec();
+            seen.sort();
+            seen.dedup();
+            assert_eq!(seen.len(), profile.len(), "{o} lists a skill twice");
+            for &id in profile {
+                *reach.entry(id).or_default() += 1;
+            }
+        }
+        let limit = (MAX_SPECIFIC_SHARE * occupations.len() as f64) as usize;
+        for (id, n) in reach {
+            let name = v.get(id).unwrap().name.as_str();
+            assert!(GENERIC_SKILLS.contains(&name) || n <= limit, "{name} is in {n} profiles (limit {limit})");
+        }
+        // Software and licences only where the work names them: no
+        // programming language among the profiles of cooks, drivers and
+        // farm workers (major groups 4-03, 4-02, 5).
+        let software: Vec<SkillId> = ["Java", "Python", "C++", "SQL"].iter().filter_map(|s| v.lookup(s)).collect();
+        assert_eq!(software.len(), 4);
+        for &o in &occupations {
+            let code = o.to_string();
+            if code.starts_with("4-03") || code.starts_with("4-02") || code.starts_with('5') {
+                assert!(!v.profile(o).iter().any(|id| software.contains(id)), "{code}: {:?}", v.profile(o));
+            }
+        }
     }
 
     #[test]

@@ -245,3 +245,87 @@ fn print_accuracy(what: &str, a: &Accuracy, started: Instant) {
         );
     }
 }
+
+/// Occupations `profiles` shows by default: two or three from each major
+/// group that has occupations (CSCO's groups 7 and 8 have none).
+const SHOWN_PROFILES: [&str; 15] = [
+    "1-06-01-02",
+    "2-02-10-03",
+    "2-05-07-01",
+    "2-06-01-01",
+    "3-01-01-01",
+    "3-02-03-01",
+    "4-01-02-01",
+    "4-02-02-01",
+    "4-03-02-01",
+    "4-12-04-01",
+    "5-01-01-01",
+    "5-03-01-01",
+    "6-18-02-04",
+    "6-23-04-02",
+    "6-29-01-01",
+];
+
+/// Arguments of `profiles`.
+#[derive(Args)]
+pub struct ProfilesArgs {
+    /// Occupation codes to show, comma-separated (default: a fixed list across the major groups).
+    #[arg(long, value_delimiter = ',')]
+    pub codes: Vec<String>,
+    /// Show every occupation.
+    #[arg(long, conflicts_with = "codes")]
+    pub all: bool,
+}
+
+#[derive(Serialize)]
+struct ProfileLine {
+    code: String,
+    name: String,
+    skills: Vec<String>,
+}
+
+/// `profiles`: the shipped skill profiles of some occupations, to look at.
+pub fn profiles(args: ProfilesArgs) -> Result<()> {
+    let (taxonomy, vocab) = (jobmatch::taxonomy::taxonomy(), jobmatch::taxonomy::skills());
+    let codes: Vec<jobmatch::taxonomy::OccupationCode> = if args.all {
+        vocab.profiled_occupations().collect()
+    } else if args.codes.is_empty() {
+        SHOWN_PROFILES.iter().filter_map(|c| c.parse().ok()).collect()
+    } else {
+        args.codes
+            .iter()
+            .map(|c| {
+                c.trim().parse::<jobmatch::taxonomy::OccupationCode>().map_err(|_| Error::Invalid {
+                    field: "--codes".into(),
+                    reason: format!("`{c}` is not a CSCO code like 6-18-02-04"),
+                })
+            })
+            .collect::<Result<_>>()?
+    };
+    let lines: Vec<ProfileLine> = codes
+        .iter()
+        .map(|&code| ProfileLine {
+            code: code.to_string(),
+            name: taxonomy.get(code).name.clone(),
+            skills: vocab
+                .profile(code)
+                .iter()
+                .filter_map(|&id| vocab.get(id).map(|s| s.name.clone()))
+                .collect(),
+        })
+        .collect();
+    if ui::stdout_is_terminal() {
+        let rows: Vec<Vec<String>> = lines
+            .iter()
+            .map(|l| vec![l.code.clone(), l.name.clone(), l.skills.join(" | ")])
+            .collect();
+        ui::table(&["code", "occupation", "skill profile (most specific first)"], &rows);
+        Ok(())
+    } else {
+        let mut out = JsonLinesWriter::new(std::io::BufWriter::new(std::io::stdout().lock()));
+        for l in &lines {
+            out.write(l)?;
+        }
+        out.finish().map(drop)
+    }
+}
