@@ -34,6 +34,7 @@ use crate::index::Snapshot;
 use crate::model::{Date, Seeker};
 use crate::rank::RankingConfig;
 use crate::rank::query::{Context, Query};
+use crate::rank::inferred::OccupationModel;
 use crate::rank::related::SkillRelations;
 use crate::rank::score::{admit, score, signals};
 use crate::rank::search::{self, SearchStats};
@@ -52,6 +53,8 @@ pub struct Matcher {
     config: RankingConfig,
     today: Date,
     related: Option<SkillRelations>,
+    /// Occupations of skills, for seekers who give none.
+    occupations: Option<OccupationModel>,
     /// The freshness curve as of `today`: seeker-independent, so tabulated
     /// here once rather than per query.
     freshness: Arc<Freshness>,
@@ -76,6 +79,11 @@ impl Matcher {
         } else {
             None
         };
+        let occupations = if config.infer_occupation {
+            Some(OccupationModel::learn(&snapshot)?)
+        } else {
+            None
+        };
         let freshness = Arc::new(Freshness::new(
             today.days_since_epoch(),
             config.freshness_half_life_days,
@@ -85,6 +93,7 @@ impl Matcher {
             config,
             today,
             related,
+            occupations,
             freshness,
             theta: ThetaEstimate::default(),
         })
@@ -111,6 +120,12 @@ impl Matcher {
         self.related.as_ref()
     }
 
+    /// The skill → occupation model learned from the snapshot (none when
+    /// `infer_occupation` is off).
+    pub fn occupation_model(&self) -> Option<&OccupationModel> {
+        self.occupations.as_ref()
+    }
+
     fn check_k(&self, k: usize) -> Result<()> {
         if k > self.config.max_k {
             return Err(Error::TooLarge {
@@ -127,6 +142,7 @@ impl Matcher {
             snapshot: &self.snapshot,
             config: &self.config,
             related: self.related.as_ref(),
+            occupations: self.occupations.as_ref(),
             freshness: &self.freshness,
             today: self.today.days_since_epoch(),
         };
@@ -362,6 +378,7 @@ impl Matcher {
                 .collect(),
             skills: credits(Signal::Skills),
             title_terms: credits(Signal::Title),
+            inferred_occupation: q.inferred.clone(),
         })
     }
 }

@@ -108,6 +108,12 @@ pub struct Explanation {
     pub skills: Vec<TermCredit>,
     /// Each of the seeker's title terms and whether the title holds it.
     pub title_terms: Vec<TermCredit>,
+    /// The occupation the occupation signal compared, when it was inferred
+    /// from the seeker's skills (the seeker gave none and its titles did not
+    /// code): the code, the share of the vote it holds and the skills that
+    /// voted for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inferred_occupation: Option<crate::rank::inferred::Inference>,
 }
 
 /// One signal in an explanation.

@@ -115,6 +115,14 @@ pub struct RankingConfig {
     pub related_min: f64,
     /// Credit of a related skill relative to the skill itself (default 0.5).
     pub related_credit: f64,
+    /// Infer the occupation of a seeker who gives none and whose titles do
+    /// not code from their skills (default true; see
+    /// [`crate::rank::inferred`]): which occupations' vacancies in the market
+    /// ask for them, weighted by rarity.
+    pub infer_occupation: bool,
+    /// Share of the skills' vote an inferred occupation or group must hold
+    /// (default 0.3).
+    pub infer_min_confidence: f64,
     /// Exclude vacancies whose salary is below the seeker's minimum
     /// (default false: graded instead).
     pub require_salary: bool,
@@ -146,6 +154,8 @@ impl Default for RankingConfig {
             related_per_skill: 0,
             related_min: 0.3,
             related_credit: 0.5,
+            infer_occupation: true,
+            infer_min_confidence: 0.3,
             require_salary: false,
             max_per_employer: None,
             broaden: false,
@@ -189,8 +199,11 @@ impl RankingConfig {
             || !unit(self.salary_unknown)
             || !unit(self.related_min)
             || !unit(self.related_credit)
+            || !unit(self.infer_min_confidence)
         {
-            return bad("education_step, salary_unknown, related_min and related_credit must be in [0, 1]");
+            return bad(
+                "education_step, salary_unknown, related_min, related_credit and infer_min_confidence must be in [0, 1]",
+            );
         }
         if !(self.salary_tolerance.is_finite() && self.salary_tolerance > 0.0) {
             return bad("salary_tolerance must be > 0");

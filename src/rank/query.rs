@@ -5,6 +5,7 @@ use std::sync::Arc;
 use tantivy::Term;
 
 use super::config::RankingConfig;
+use super::inferred::{Inference, OccupationModel};
 use super::related::SkillRelations;
 use super::signal::{self, Freshness, Signal, Signals};
 use crate::error::{Error, Result};
@@ -62,6 +63,8 @@ pub(crate) struct Query {
     pub industries: u32,
     pub groups: Vec<PriorityGroup>,
     pub occupations: Vec<u32>,
+    /// Set when `occupations` was inferred from the seeker's skills.
+    pub inferred: Option<Inference>,
     /// The occupation signal is bounded by the occupation terms among
     /// `terms` (not by its weight).
     pub occupation_by_terms: bool,
@@ -94,6 +97,8 @@ pub(crate) struct Context<'a> {
     pub snapshot: &'a Snapshot,
     pub config: &'a RankingConfig,
     pub related: Option<&'a SkillRelations>,
+    /// Occupations of skills (none when inference is off).
+    pub occupations: Option<&'a OccupationModel>,
     /// The freshness curve.
     pub freshness: &'a Arc<Freshness>,
     /// Days since epoch.
@@ -209,7 +214,7 @@ impl Query {
         }
 
         // Occupation: given, else coded from the desired titles as the index
-        // codes vacancies.
+        // codes vacancies, else inferred from the skills.
         let mut codes: Vec<OccupationCode> = seeker.occupations.clone();
         if codes.is_empty() {
             for t in &seeker.titles {
@@ -219,6 +224,13 @@ impl Query {
                     codes.push(code);
                 }
             }
+        }
+        let mut inferred = None;
+        if codes.is_empty()
+            && let Some(model) = cx.occupations
+        {
+            inferred = model.infer(&seeker_skills, config.infer_min_confidence);
+            codes.extend(inferred.as_ref().map(|i| i.code));
         }
         // The hierarchy's terms bound the occupation signal (see
         // `path_credits`): a vacancy holding none of them earns nothing from
@@ -280,6 +292,7 @@ impl Query {
             industries: seeker.industries.iter().fold(0, |m, i| m | 1 << i.index()),
             groups,
             occupations: codes.iter().map(|c| c.packed()).collect(),
+            inferred,
             occupation_by_terms,
             freshness: cx.freshness.clone(),
             full_credit_km: config.full_credit_km,
