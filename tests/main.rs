@@ -10,6 +10,7 @@ mod fuzz_corpus;
 mod index;
 mod io_input;
 mod market;
+mod quality;
 mod ranking;
 mod reference;
 mod reverse;

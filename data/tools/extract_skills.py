@@ -169,6 +169,7 @@ def main():
         docs.append((r['code'], r['name'], words, core))
 
     # A keyword that is a core skill or one of its aliases (气焊 is 焊接).
+    triggers_of = {c[0]: c[3] for c in CORE}
     core_names = {c[0] for c in CORE} | {a for c in CORE for a in split(c[2])}
     df = collections.Counter()
     for _, _, words, core in docs:
@@ -191,7 +192,10 @@ def main():
                and general.idf_freq.get(w, general.median_idf) >= MIN_GENERAL_IDF_SHARE * general.median_idf]
         kws = sorted(kws, key=lambda x: (-x[0], x[1]))[:MAX_KEYWORDS]
         cs = sorted(((weight(tf, c), c) for c, tf in core.items()), key=lambda x: (-x[0], x[1]))[:MAX_CORE]
-        profile = [w for _, w in sorted(kws + cs, key=lambda x: (-x[0], x[1]))]
+        # A hand-written skill the occupation's name names (焊工: 焊接) is
+        # what the occupation is: it leads the profile.
+        defining = [c for _, c in cs if any(hits(x, name) for x in split(triggers_of[c]))]
+        profile = defining + [w for _, w in sorted(kws + cs, key=lambda x: (-x[0], x[1])) if w not in defining]
         for _, w in kws:
             skills.setdefault(w, ('', ''))
         profiles.append((code, name, profile))

@@ -8,7 +8,6 @@ use clap::Args;
 use jobmatch::index::VacancyIndex;
 use jobmatch::market::{Market, MarketConfig, PLATFORM_VACANCIES};
 use jobmatch::matcher::{MatchResult, Matcher};
-use jobmatch::rank::RankingConfig;
 use jobmatch::{Error, Result, Seeker};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -37,6 +36,9 @@ pub struct BenchArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Ranking config to measure (JSON or TOML; default: the defaults), e.g. {"infer_occupation": false} to measure without occupations inferred from skills.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
     /// Write a latency CDF (indexed vs exhaustive scan) to this PNG.
     #[arg(long)]
     pub plot: Option<PathBuf>,
@@ -473,7 +475,7 @@ fn open_and_serve(
     let index = VacancyIndex::open(&args.index)?;
     let snapshot = index.snapshot()?;
     let today = snapshot.latest_posted().unwrap_or(market.config().today);
-    let matcher = Matcher::new(snapshot, RankingConfig::default(), today)?;
+    let matcher = Matcher::new(snapshot, commands::load_config(args.config.as_deref())?, today)?;
     if let Some(s) = seekers.first() {
         matcher.match_one(s, args.top)?;
     }

@@ -172,7 +172,9 @@ enum Command {
     )]
     Classify(commands::ClassifyArgs),
     /// Show occupations' skill profiles (what the generator and the coder take as typical of each).
-    #[command(after_help = "Examples:\n  jobmatch profiles\n  jobmatch profiles --codes 6-18-02-04,4-03-02-01\n  jobmatch profiles --all > profiles.jsonl")]
+    #[command(
+        after_help = "Examples:\n  jobmatch profiles\n  jobmatch profiles --codes 6-18-02-04,4-03-02-01\n  jobmatch profiles --all > profiles.jsonl"
+    )]
     Profiles(commands::ProfilesArgs),
     /// Generate a market, index it, match seekers and show what happened.
     #[command(after_help = "Examples:\n  jobmatch demo\n  jobmatch demo --full --dir /tmp/jm")]

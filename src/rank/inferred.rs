@@ -2,18 +2,23 @@
 //! whose titles do not code: which occupations' vacancies in the indexed
 //! market ask for the seeker's skills, weighted by how rare each skill is.
 //!
-//! For every skill term of a snapshot the model keeps the share of the
-//! vacancies asking for it that each occupation holds, `P(o | skill)` (over
-//! vacancies with a known occupation, given or coded from the title). A
-//! seeker's skills vote with their IDF: `score(o) = Σ idf(s)·P(o | s) / Σ
-//! idf(s)` over the skills the market knows, so a skill that every
-//! occupation asks for (沟通能力) counts for little beside 焊接. The
-//! inference backs off along the hierarchy: the best occupation if it holds
-//! at least `min_confidence` of the vote, else the best minor group, else
-//! the best middle group, else none. The code found is used exactly as a
-//! given one would be (a minor group earns full occupation credit on every
-//! vacancy in it), and explanations say it was inferred and from which
-//! skills.
+//! For every skill term of a snapshot the model counts the vacancies of each
+//! occupation asking for it (over vacancies with a known occupation, given
+//! or coded from the title). A code's *coverage* of a seeker's skills is how
+//! consistently its vacancies ask for them, each skill weighted by its IDF:
+//! `Σ idf(s)·n(s, c) / (n(c) + κ) / Σ idf(s)`, over the skills the market
+//! knows, with `n(c)` the code's vacancies and κ = [`SMOOTHING`] so that an
+//! occupation seen twice does not outvote one seen a thousand times. A skill
+//! that every occupation asks for (沟通能力) counts for little beside 焊接.
+//! Among the codes within [`NEAR_TIE`] of the best coverage, the one with the
+//! most vacancies wins: with only 焊接 to go on, a welder is likelier than a
+//! welding engineer where the market has more welders.
+//!
+//! The inference backs off along the hierarchy: the best occupation if its
+//! coverage is at least `min_confidence`, else the best minor group, else the
+//! best middle group, else none. The code found is used exactly as a given
+//! one would be (a minor group earns full occupation credit on every vacancy
+//! in it), and explanations say it was inferred and from which skills.
 //!
 //! The model is learned per snapshot, so a vacancy and a seeker are scored
 //! the same way from either direction.
@@ -32,18 +37,28 @@ use crate::index::Snapshot;
 use crate::rank::query::idf;
 use crate::taxonomy::OccupationCode;
 
+/// Vacancies a code must have beyond those asking for a skill before its
+/// coverage of that skill nears 1 (κ in the module docs).
+pub const SMOOTHING: f64 = 5.0;
+
+/// Codes whose coverage is within this share of the best are near-ties,
+/// decided by the market's counts.
+pub const NEAR_TIE: f64 = 0.1;
+
 /// What the market says of one skill term.
 struct Evidence {
     /// IDF of the term over the snapshot.
     idf: f64,
-    /// `(packed occupation, share of the term's coded vacancies)`, shares
-    /// summing to 1.
-    shares: Box<[(u32, f32)]>,
+    /// `(packed occupation, vacancies of it asking for the term)`.
+    counts: Box<[(u32, u32)]>,
 }
 
 /// The skill → occupation model of one snapshot.
 pub struct OccupationModel {
     terms: HashMap<String, Evidence>,
+    /// Live vacancies per occupation (packed), and per group at every level
+    /// (packed truncations).
+    vacancies: HashMap<u32, u32>,
 }
 
 impl std::fmt::Debug for OccupationModel {
@@ -60,8 +75,8 @@ pub struct Inference {
     /// The code inferred: an occupation, or a group when the skills point
     /// to a group but to none of its occupations in particular.
     pub code: OccupationCode,
-    /// Share of the seeker's IDF-weighted skill vote the code holds, in
-    /// [0, 1].
+    /// The code's coverage of the seeker's skills, in [0, 1]: how
+    /// consistently its vacancies ask for them, weighted by rarity.
     pub confidence: f64,
     /// The seeker's skills (canonical) that voted for it, strongest first.
     pub from: Vec<String>,
@@ -77,10 +92,18 @@ impl OccupationModel {
         let field = snapshot.fields().skills;
         let total: u64 = snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum();
         let mut counts: HashMap<String, (u64, HashMap<u32, u32>)> = HashMap::new();
+        let mut vacancies: HashMap<u32, u32> = HashMap::new();
         for (si, seg) in snapshot.searcher().segment_readers().iter().enumerate() {
             let Some(cols) = snapshot.segments().get(si) else {
                 continue;
             };
+            for (doc, &occ) in cols.occupation.iter().enumerate() {
+                if occ != 0 && !seg.is_deleted(doc as u32) {
+                    for level in 1..=4 {
+                        *vacancies.entry(truncated(occ, level)).or_default() += 1;
+                    }
+                }
+            }
             let inv = seg.inverted_index(field)?;
             let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
             while stream.advance() {
@@ -104,23 +127,19 @@ impl OccupationModel {
         let terms = counts
             .into_iter()
             .filter_map(|(text, (df, by_occ))| {
-                let coded: u32 = by_occ.values().sum();
-                if coded == 0 {
+                if by_occ.is_empty() {
                     return None;
                 }
-                let mut shares: Vec<(u32, f32)> = by_occ
-                    .into_iter()
-                    .map(|(o, c)| (o, c as f32 / coded as f32))
-                    .collect();
-                shares.sort_unstable_by_key(|&(o, _)| o);
+                let mut counts: Vec<(u32, u32)> = by_occ.into_iter().collect();
+                counts.sort_unstable();
                 let evidence = Evidence {
                     idf: idf(total, df),
-                    shares: shares.into_boxed_slice(),
+                    counts: counts.into_boxed_slice(),
                 };
                 Some((text, evidence))
             })
             .collect();
-        Ok(OccupationModel { terms })
+        Ok(OccupationModel { terms, vacancies })
     }
 
     /// Number of skill terms the model knows.
@@ -133,60 +152,94 @@ impl OccupationModel {
         self.terms.is_empty()
     }
 
-    /// The occupation that canonical skill terms point to, backing off to
-    /// the minor and then the middle group, if one of them holds at least
-    /// `min_confidence` of the vote; `None` when no known skill is given or
-    /// the vote is spread too thin.
-    pub fn infer<S: AsRef<str>>(&self, skills: &[S], min_confidence: f64) -> Option<Inference> {
-        let known: Vec<(&str, &Evidence)> = skills
+    /// The coverage of canonical skill terms by the codes of one level of
+    /// the hierarchy (1 = major group … 4 = occupation), best first, with
+    /// near-ties (within [`NEAR_TIE`]) in order of the market's vacancies,
+    /// then by code; empty when no skill is known.
+    pub fn coverage<S: AsRef<str>>(&self, skills: &[S], level: usize) -> Vec<(OccupationCode, f64)> {
+        let known = self.known(skills);
+        let weight: f64 = known.iter().map(|(_, e)| e.idf).sum();
+        if weight <= 0.0 {
+            return Vec::new();
+        }
+        let mut asked: HashMap<u32, f64> = HashMap::new();
+        for (_, e) in &known {
+            // Each code's vacancies asking for the skill, summed over the
+            // code's occupations.
+            let mut by_code: HashMap<u32, u32> = HashMap::new();
+            for &(o, n) in e.counts.iter() {
+                *by_code.entry(truncated(o, level)).or_default() += n;
+            }
+            for (c, n) in by_code {
+                *asked.entry(c).or_default() += e.idf * f64::from(n) / (self.size(c) + SMOOTHING);
+            }
+        }
+        let mut out: Vec<(OccupationCode, f64)> = asked
+            .into_iter()
+            .filter_map(|(c, v)| OccupationCode::from_packed(c).map(|c| (c, (v / weight).min(1.0))))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let Some(&(_, best)) = out.first() else {
+            return out;
+        };
+        let near = out.partition_point(|&(_, v)| v >= best * (1.0 - NEAR_TIE));
+        if let Some(head) = out.get_mut(..near) {
+            head.sort_by(|a, b| {
+                self.size(b.0.packed())
+                    .total_cmp(&self.size(a.0.packed()))
+                    .then(a.0.cmp(&b.0))
+            });
+        }
+        out
+    }
+
+    /// Live vacancies of a packed code (an occupation or a group).
+    fn size(&self, packed: u32) -> f64 {
+        f64::from(self.vacancies.get(&packed).copied().unwrap_or(0))
+    }
+
+    fn known<'s, S: AsRef<str>>(&self, skills: &'s [S]) -> Vec<(&'s str, &Evidence)> {
+        skills
             .iter()
             .filter_map(|s| self.terms.get(s.as_ref()).map(|e| (s.as_ref(), e)))
-            .collect();
-        let weight: f64 = known.iter().map(|(_, e)| e.idf).sum();
-        if known.is_empty() || weight <= 0.0 {
-            return None;
-        }
-        let mut vote: HashMap<u32, f64> = HashMap::new();
-        for (_, e) in &known {
-            for &(o, share) in e.shares.iter() {
-                *vote.entry(o).or_default() += e.idf * f64::from(share) / weight;
-            }
-        }
-        // The best code at each level, deepest first; ties by code.
-        let level = |o: u32, parts: usize| OccupationCode::from_packed(o).map_or(o, |c| c.truncate(parts));
-        let best = |parts: usize| -> Option<(OccupationCode, f64)> {
-            let mut by_code: HashMap<u32, f64> = HashMap::new();
-            for (&o, &v) in &vote {
-                *by_code.entry(level(o, parts)).or_default() += v;
-            }
-            by_code
-                .into_iter()
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                .and_then(|(c, v)| OccupationCode::from_packed(c).map(|c| (c, v)))
-        };
-        let (code, confidence, parts) = [4, 3, 2]
-            .into_iter()
-            .filter_map(|parts| best(parts).map(|(c, v)| (c, v, parts)))
-            .find(|&(_, v, _)| v >= min_confidence)?;
-        // Which skills voted for it, strongest first.
-        let mut from: Vec<(f64, &str)> = known
+            .collect()
+    }
+
+    /// The occupation that canonical skill terms point to, backing off to
+    /// the minor and then the middle group, if its coverage of them is at
+    /// least `min_confidence`; `None` when no known skill is given or no
+    /// code covers them well enough.
+    pub fn infer<S: AsRef<str>>(&self, skills: &[S], min_confidence: f64) -> Option<Inference> {
+        let (code, confidence, level) = [4, 3, 2].into_iter().find_map(|level| {
+            let ranked = self.coverage(skills, level);
+            let &(code, v) = ranked.first()?;
+            (v >= min_confidence).then_some((code, v, level))
+        })?;
+        // Which skills its vacancies ask for, most telling first.
+        let mut from: Vec<(f64, &str)> = self
+            .known(skills)
             .iter()
             .map(|&(s, e)| {
-                let share: f64 = e
-                    .shares
+                let n: u32 = e
+                    .counts
                     .iter()
-                    .filter(|&&(o, _)| level(o, parts) == code.packed())
-                    .map(|&(_, x)| f64::from(x))
+                    .filter(|&&(o, _)| truncated(o, level) == code.packed())
+                    .map(|&(_, n)| n)
                     .sum();
-                (e.idf * share, s)
+                (e.idf * f64::from(n), s)
             })
             .filter(|&(v, _)| v > 0.0)
             .collect();
         from.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
         Some(Inference {
             code,
-            confidence: confidence.min(1.0),
+            confidence,
             from: from.into_iter().map(|(_, s)| s.to_owned()).collect(),
         })
     }
+}
+
+/// A packed occupation truncated to a level of the hierarchy.
+fn truncated(packed: u32, level: usize) -> u32 {
+    OccupationCode::from_packed(packed).map_or(packed, |c| c.truncate(level))
 }

@@ -30,8 +30,18 @@ use crate::text::fold;
 /// kind of work across manufacturing and construction (assembly, packaging,
 /// site work). Any other skill is in at most [`MAX_SPECIFIC_SHARE`] of the
 /// occupations' profiles.
-pub const GENERIC_SKILLS: [&str; 10] =
-    ["沟通能力", "团队合作", "办公软件", "设备操作", "设备维护", "安全生产", "质量检验", "装配", "包装", "施工管理"];
+pub const GENERIC_SKILLS: [&str; 10] = [
+    "沟通能力",
+    "团队合作",
+    "办公软件",
+    "设备操作",
+    "设备维护",
+    "安全生产",
+    "质量检验",
+    "装配",
+    "包装",
+    "施工管理",
+];
 
 /// The largest share of occupation profiles a skill outside
 /// [`GENERIC_SKILLS`] appears in.
@@ -274,17 +284,27 @@ mod tests {
         let limit = (MAX_SPECIFIC_SHARE * occupations.len() as f64) as usize;
         for (id, n) in reach {
             let name = v.get(id).unwrap().name.as_str();
-            assert!(GENERIC_SKILLS.contains(&name) || n <= limit, "{name} is in {n} profiles (limit {limit})");
+            assert!(
+                GENERIC_SKILLS.contains(&name) || n <= limit,
+                "{name} is in {n} profiles (limit {limit})"
+            );
         }
         // Software and licences only where the work names them: no
         // programming language among the profiles of cooks, drivers and
         // farm workers (major groups 4-03, 4-02, 5).
-        let software: Vec<SkillId> = ["Java", "Python", "C++", "SQL"].iter().filter_map(|s| v.lookup(s)).collect();
+        let software: Vec<SkillId> = ["Java", "Python", "C++", "SQL"]
+            .iter()
+            .filter_map(|s| v.lookup(s))
+            .collect();
         assert_eq!(software.len(), 4);
         for &o in &occupations {
             let code = o.to_string();
             if code.starts_with("4-03") || code.starts_with("4-02") || code.starts_with('5') {
-                assert!(!v.profile(o).iter().any(|id| software.contains(id)), "{code}: {:?}", v.profile(o));
+                assert!(
+                    !v.profile(o).iter().any(|id| software.contains(id)),
+                    "{code}: {:?}",
+                    v.profile(o)
+                );
             }
         }
     }

@@ -418,6 +418,15 @@ pub fn print_explanation(e: &jobmatch::matcher::Explanation) {
         })
         .collect();
     ui::table(&["signal", ">value", ">weight", ">contribution"], &rows);
+    if let Some(i) = &e.inferred_occupation {
+        println!(
+            "  occupation {} {} inferred from {} (coverage {:.0}%)",
+            i.code,
+            jobmatch::taxonomy::taxonomy().get(i.code).name,
+            i.from.join(", "),
+            100.0 * i.confidence
+        );
+    }
     for (what, credits) in [("skill", &e.skills), ("title term", &e.title_terms)] {
         for c in credits.iter() {
             match &c.matched {

@@ -295,10 +295,12 @@ pub fn profiles(args: ProfilesArgs) -> Result<()> {
         args.codes
             .iter()
             .map(|c| {
-                c.trim().parse::<jobmatch::taxonomy::OccupationCode>().map_err(|_| Error::Invalid {
-                    field: "--codes".into(),
-                    reason: format!("`{c}` is not a CSCO code like 6-18-02-04"),
-                })
+                c.trim()
+                    .parse::<jobmatch::taxonomy::OccupationCode>()
+                    .map_err(|_| Error::Invalid {
+                        field: "--codes".into(),
+                        reason: format!("`{c}` is not a CSCO code like 6-18-02-04"),
+                    })
             })
             .collect::<Result<_>>()?
     };
@@ -319,7 +321,10 @@ pub fn profiles(args: ProfilesArgs) -> Result<()> {
             .iter()
             .map(|l| vec![l.code.clone(), l.name.clone(), l.skills.join(" | ")])
             .collect();
-        ui::table(&["code", "occupation", "skill profile (most specific first)"], &rows);
+        ui::table(
+            &["code", "occupation", "skill profile (most specific first)"],
+            &rows,
+        );
         Ok(())
     } else {
         let mut out = JsonLinesWriter::new(std::io::BufWriter::new(std::io::stdout().lock()));
