@@ -165,3 +165,50 @@ fn dev_set_accuracy() {
 /// Measured on this dev set (see the README).
 const MIN_TOP1: f64 = 55.4;
 const MIN_TOP5: f64 = 80.4;
+
+/// A coder taught a service's own coded titles is kept with the index: a
+/// reopened index codes seekers' and new vacancies' titles the same way.
+#[test]
+fn a_trained_coder_is_kept_with_the_index() {
+    use jobmatch::index::{CODED_TITLES_FILE, VacancyIndex};
+    let dir = tempfile::tempdir().unwrap();
+    let rider: jobmatch::taxonomy::OccupationCode = "4-10-08-01".parse().unwrap();
+    let ours = vec![LabeledTitle {
+        title: "帮买帮送".into(),
+        code: rider,
+    }];
+    let before = VacancyIndex::create(dir.path()).unwrap();
+    assert_ne!(
+        before.reference().code_title("帮买帮送").map(|c| c.0),
+        Some(rider)
+    );
+    let taught = before.with_trained_coder(&ours).unwrap();
+    assert_eq!(
+        taught.reference().code_title("帮买帮送").map(|c| c.0),
+        Some(rider)
+    );
+    drop(taught);
+    assert!(dir.path().join(CODED_TITLES_FILE).exists());
+
+    let reopened = VacancyIndex::open(dir.path()).unwrap();
+    assert_eq!(reopened.coded_titles().unwrap(), ours);
+    assert_eq!(
+        reopened.reference().code_title("帮买帮送").map(|c| c.0),
+        Some(rider)
+    );
+    // New vacancies are coded by it too.
+    let v = jobmatch::Vacancy::new("r1", "帮买帮送", "510104".parse().unwrap()).unwrap();
+    reopened.upsert(&v).unwrap();
+    reopened.commit().unwrap();
+    let mut s = jobmatch::Seeker::new("s", vec!["驾驶".into()], "510104".parse().unwrap()).unwrap();
+    s.occupations = vec![rider];
+    let m = jobmatch::matcher::Matcher::new(
+        reopened.snapshot().unwrap(),
+        jobmatch::rank::RankingConfig::default(),
+        jobmatch::Date::new(2021, 3, 31).unwrap(),
+    )
+    .unwrap();
+    let e = m.explain(&s, "r1").unwrap();
+    let occupation = e.signals.iter().find(|x| x.name == "occupation").unwrap();
+    assert_eq!(occupation.value, 1.0, "the new vacancy is coded a rider");
+}

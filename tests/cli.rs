@@ -411,6 +411,53 @@ fn inline_seeker_and_classify() {
     assert_eq!(lines[0]["codes"][0]["code"], "6-18-02-04");
 }
 
+#[test]
+fn profiles_and_a_coder_kept_with_the_index() {
+    let out = run(&["profiles", "--codes", "6-18-02-04,4-03-02-01"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["name"], "焊工");
+    assert_eq!(lines[0]["skills"][0], "焊接", "the skill the name names leads");
+    let out = run(&["profiles"]);
+    let shown = text(&out.stdout).lines().count();
+    assert!(shown >= 8, "a list across the major groups: {shown}");
+    assert_user_error(&run(&["profiles", "--codes", "9-99"]), "--codes");
+
+    // `index --coded-titles`: the coder learns them and keeps them.
+    let (_, data, _) = market();
+    let dir = tempfile::tempdir().unwrap();
+    let coded = dir.path().join("ours.csv");
+    std::fs::write(&coded, "title,code\n帮买帮送,4-10-08-01\n").unwrap();
+    let idx = dir.path().join("idx");
+    let out = run(&[
+        "index",
+        "--input",
+        data.join("vacancies.jsonl").to_str().unwrap(),
+        "--index",
+        idx.to_str().unwrap(),
+        "--coded-titles",
+        coded.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(idx.join("coded_titles.jsonl").exists());
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "title,code\n帮买帮送,not-a-code\n").unwrap();
+    let out = run(&[
+        "index",
+        "--input",
+        data.join("vacancies.jsonl").to_str().unwrap(),
+        "--index",
+        dir.path().join("idx2").to_str().unwrap(),
+        "--coded-titles",
+        bad.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "bad.csv");
+}
+
 fn assert_user_error(out: &Output, needle: &str) {
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "stderr: {err}");

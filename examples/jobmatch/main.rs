@@ -100,6 +100,9 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Teach the title coder these coded titles first and keep them with the index, so that it codes these vacancies and every later opening of the index codes titles the same way (CSV or JSON Lines of title and code; repeat to join files).
+        #[arg(long, value_name = "FILE")]
+        coded_titles: Vec<PathBuf>,
     },
     /// Rank vacancies for seekers (a file, stdin, or one seeker given inline).
     #[command(
@@ -218,7 +221,15 @@ fn main() -> ExitCode {
             index,
             skip_bad,
             json,
-        } => commands::index(&input, &index, skip_bad, json, quiet, false),
+            coded_titles,
+        } => {
+            let taught = if coded_titles.is_empty() {
+                Ok(())
+            } else {
+                commands::teach_coder(&index, &coded_titles, quiet)
+            };
+            taught.and_then(|()| commands::index(&input, &index, skip_bad, json, quiet, false))
+        }
         Command::Update {
             index,
             input,

@@ -91,6 +91,9 @@ fn ranked(r: &CandidateResult) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// Seekers ranked again to check that saved tops are this build's.
+const SPOT_CHECKED: usize = 64;
+
 /// The saved tops of the seekers, ranked forward on `threads` (kept beside
 /// the index, so a second run reads them back).
 fn thresholds(
@@ -105,10 +108,27 @@ fn thresholds(
         let tops = jobmatch::io::JsonLines::<_, SavedTop>::new(std::io::BufReader::new(file))
             .collect::<Result<Vec<_>>>()
             .map_err(|e| e.with_path(path))?;
-        // Saved tops of these very seekers (ids in order), else ranked again.
+        // Saved tops of these very seekers (ids in order), ranked the way
+        // this build ranks (a sample ranked again agrees), else all ranked
+        // again: a build that scores differently leaves stale tops behind.
         let same = tops.len() == seekers.len() && tops.iter().zip(seekers).all(|(t, s)| t.seeker == s.id);
         if same {
-            return Ok((Thresholds::from_tops(k, tops)?, None));
+            let step = (seekers.len() / SPOT_CHECKED).max(1);
+            let sample: Vec<jobmatch::Seeker> = seekers.iter().step_by(step).cloned().collect();
+            let again = Thresholds::compute(matcher, &sample, k)?;
+            let saved = tops.iter().step_by(step);
+            if saved
+                .into_iter()
+                .all(|t| again.top(&t.seeker) == Some(t.top.as_slice()))
+            {
+                return Ok((Thresholds::from_tops(k, tops)?, None));
+            }
+            if !quiet {
+                eprintln!(
+                    "the tops saved in {} were ranked by another build; ranking again",
+                    path.display()
+                );
+            }
         }
     }
     if !quiet {

@@ -89,54 +89,47 @@ impl OccupationModel {
     /// # Errors
     /// [`Error::Index`] on a read failure.
     pub fn learn(snapshot: &Snapshot) -> Result<OccupationModel> {
-        let field = snapshot.fields().skills;
+        use rayon::prelude::*;
         let total: u64 = snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum();
-        let mut counts: HashMap<String, (u64, HashMap<u32, u32>)> = HashMap::new();
+        // Segments in parallel, then merged.
+        let per_segment = (0..snapshot.segments().len())
+            .into_par_iter()
+            .map(|si| count_segment(snapshot, si))
+            .collect::<Result<Vec<_>>>()?;
+        let mut counts: HashMap<Vec<u8>, (u64, Vec<(u32, u32)>)> = HashMap::new();
         let mut vacancies: HashMap<u32, u32> = HashMap::new();
-        for (si, seg) in snapshot.searcher().segment_readers().iter().enumerate() {
-            let Some(cols) = snapshot.segments().get(si) else {
-                continue;
-            };
-            for (doc, &occ) in cols.occupation.iter().enumerate() {
-                if occ != 0 && !seg.is_deleted(doc as u32) {
-                    for level in 1..=4 {
-                        *vacancies.entry(truncated(occ, level)).or_default() += 1;
-                    }
+        for seg in per_segment {
+            for (occ, n) in seg.vacancies {
+                for level in 1..=4 {
+                    *vacancies.entry(truncated(occ, level)).or_default() += n;
                 }
             }
-            let inv = seg.inverted_index(field)?;
-            let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
-            while stream.advance() {
-                let info = stream.value();
-                let text = String::from_utf8_lossy(stream.key()).into_owned();
-                let mut postings = inv
-                    .read_postings_from_terminfo(info, IndexRecordOption::Basic)
-                    .map_err(Error::io_unnamed)?;
-                let entry = counts.entry(text).or_default();
-                entry.0 += u64::from(info.doc_freq);
-                let mut doc = postings.doc();
-                while doc != TERMINATED {
-                    let occ = cols.occupation.get(doc as usize).copied().unwrap_or(0);
-                    if occ != 0 && !seg.is_deleted(doc) {
-                        *entry.1.entry(occ).or_default() += 1;
-                    }
-                    doc = postings.advance();
-                }
+            for (term, (df, by_occ)) in seg.terms {
+                let entry = counts.entry(term).or_default();
+                entry.0 += df;
+                entry.1.extend(by_occ);
             }
         }
         let terms = counts
             .into_iter()
-            .filter_map(|(text, (df, by_occ))| {
+            .filter_map(|(text, (df, mut by_occ))| {
                 if by_occ.is_empty() {
                     return None;
                 }
-                let mut counts: Vec<(u32, u32)> = by_occ.into_iter().collect();
-                counts.sort_unstable();
+                // The same occupation from several segments: one entry.
+                by_occ.sort_unstable();
+                by_occ.dedup_by(|later, first| {
+                    let same = later.0 == first.0;
+                    if same {
+                        first.1 += later.1;
+                    }
+                    same
+                });
                 let evidence = Evidence {
                     idf: idf(total, df),
-                    counts: counts.into_boxed_slice(),
+                    counts: by_occ.into_boxed_slice(),
                 };
-                Some((text, evidence))
+                Some((String::from_utf8_lossy(&text).into_owned(), evidence))
             })
             .collect();
         Ok(OccupationModel { terms, vacancies })
@@ -237,6 +230,77 @@ impl OccupationModel {
             from: from.into_iter().map(|(_, s)| s.to_owned()).collect(),
         })
     }
+}
+
+/// What one segment says: per skill term, its document frequency and its
+/// live coded vacancies per occupation; live coded vacancies per occupation.
+struct SegmentCounts {
+    terms: Vec<(Vec<u8>, (u64, Vec<(u32, u32)>))>,
+    vacancies: Vec<(u32, u32)>,
+}
+
+/// Counts one segment: each live vacancy's occupation numbered densely once,
+/// then every skill posting list tallied into a dense array.
+fn count_segment(snapshot: &Snapshot, si: usize) -> Result<SegmentCounts> {
+    const NONE: u32 = u32::MAX;
+    let seg = snapshot.searcher().segment_reader(si as u32);
+    let Some(cols) = snapshot.segments().get(si) else {
+        return Ok(SegmentCounts {
+            terms: Vec::new(),
+            vacancies: Vec::new(),
+        });
+    };
+    let mut dense: HashMap<u32, u32> = HashMap::new();
+    let mut codes: Vec<u32> = Vec::new();
+    let mut sizes: Vec<u32> = Vec::new();
+    let of_doc: Vec<u32> = cols
+        .occupation
+        .iter()
+        .enumerate()
+        .map(|(doc, &occ)| {
+            if occ == 0 || seg.is_deleted(doc as u32) {
+                return NONE;
+            }
+            let id = *dense.entry(occ).or_insert_with(|| {
+                codes.push(occ);
+                sizes.push(0);
+                codes.len() as u32 - 1
+            });
+            sizes[id as usize] += 1;
+            id
+        })
+        .collect();
+    let inv = seg.inverted_index(snapshot.fields().skills)?;
+    let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
+    let mut tally = vec![0u32; codes.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut terms = Vec::new();
+    while stream.advance() {
+        let info = stream.value();
+        let mut postings = inv
+            .read_postings_from_terminfo(info, IndexRecordOption::Basic)
+            .map_err(Error::io_unnamed)?;
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            let id = of_doc.get(doc as usize).copied().unwrap_or(NONE);
+            if id != NONE {
+                if tally[id as usize] == 0 {
+                    touched.push(id);
+                }
+                tally[id as usize] += 1;
+            }
+            doc = postings.advance();
+        }
+        let by_occ: Vec<(u32, u32)> = touched
+            .drain(..)
+            .map(|id| (codes[id as usize], std::mem::take(&mut tally[id as usize])))
+            .collect();
+        terms.push((stream.key().to_vec(), (u64::from(info.doc_freq), by_occ)));
+    }
+    Ok(SegmentCounts {
+        terms,
+        vacancies: codes.into_iter().zip(sizes).collect(),
+    })
 }
 
 /// A packed occupation truncated to a level of the hierarchy.

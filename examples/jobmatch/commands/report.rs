@@ -137,6 +137,26 @@ pub struct ClassifyArgs {
     pub cross_validate: Option<usize>,
 }
 
+/// Trains the coder of the index in `dir` (created if missing) on coded
+/// titles and keeps them with it.
+pub fn teach_coder(dir: &Path, files: &[PathBuf], quiet: bool) -> Result<()> {
+    let mut titles = Vec::new();
+    for f in files {
+        titles.extend(read_coded(f)?);
+    }
+    let started = Instant::now();
+    VacancyIndex::open_or_create(dir)?.with_trained_coder(&titles)?;
+    if !quiet {
+        eprintln!(
+            "the coder learned {} coded titles in {:.2} s; kept in {}",
+            titles.len(),
+            started.elapsed().as_secs_f64(),
+            dir.join(jobmatch::index::CODED_TITLES_FILE).display()
+        );
+    }
+    Ok(())
+}
+
 fn read_coded(path: &Path) -> Result<Vec<LabeledTitle>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
         path: Some(path.to_owned()),
