@@ -96,7 +96,7 @@ impl OccupationModel {
             .into_par_iter()
             .map(|si| count_segment(snapshot, si))
             .collect::<Result<Vec<_>>>()?;
-        let mut counts: HashMap<Vec<u8>, (u64, Vec<(u32, u32)>)> = HashMap::new();
+        let mut counts: HashMap<Vec<u8>, TermCounts> = HashMap::new();
         let mut vacancies: HashMap<u32, u32> = HashMap::new();
         for seg in per_segment {
             for (occ, n) in seg.vacancies {
@@ -232,10 +232,14 @@ impl OccupationModel {
     }
 }
 
+/// A skill term's document frequency and its live coded vacancies per
+/// occupation (packed code, count).
+type TermCounts = (u64, Vec<(u32, u32)>);
+
 /// What one segment says: per skill term, its document frequency and its
 /// live coded vacancies per occupation; live coded vacancies per occupation.
 struct SegmentCounts {
-    terms: Vec<(Vec<u8>, (u64, Vec<(u32, u32)>))>,
+    terms: Vec<(Vec<u8>, TermCounts)>,
     vacancies: Vec<(u32, u32)>,
 }
 
