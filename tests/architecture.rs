@@ -45,7 +45,9 @@ const INNER: &[(&str, &[&str])] = &[
     ),
     (
         "rank",
-        &["signal", "config", "related", "query", "score", "topk", "search"],
+        &[
+            "signal", "config", "related", "inferred", "query", "score", "topk", "search",
+        ],
     ),
     ("matcher", &["result", "theta"]),
     ("reverse", &["store", "prepared", "candidates", "alerts"]),

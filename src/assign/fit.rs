@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::index::doc_terms::DocTerms;
 use crate::index::{SegmentColumns, Snapshot};
 use crate::model::{Education, Seeker};
-use crate::rank::query::idf;
+use crate::rank::signal::idf;
 use crate::rank::signal::{education, experience};
 use crate::region::Point;
 

@@ -34,7 +34,7 @@ use tantivy::{DocSet, TERMINATED};
 
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
-use crate::rank::query::idf;
+use crate::rank::signal::idf;
 use crate::taxonomy::OccupationCode;
 
 /// Vacancies a code must have beyond those asking for a skill before its

@@ -7,7 +7,7 @@ use tantivy::Term;
 use super::config::RankingConfig;
 use super::inferred::{Inference, OccupationModel};
 use super::related::SkillRelations;
-use super::signal::{self, Freshness, Signal, Signals};
+use super::signal::{self, Freshness, Signal, Signals, idf};
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::index::terms::{occupation_term, seeker_terms, skill_term};
@@ -78,13 +78,6 @@ pub(crate) struct Query {
     /// requirements a [`crate::index::columns::Summary`] keeps (see
     /// [`requirement_table`]; shared: many seekers have the same).
     pub requirements: Arc<[f64]>,
-}
-
-/// BM25's IDF: `ln(1 + (N − df + ½) / (df + ½))`, from the whole snapshot.
-pub(crate) fn idf(n: u64, df: u64) -> f64 {
-    let n = n.max(df) as f64;
-    let df = df as f64;
-    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 /// Total doc ids of a snapshot, deleted included, to match `doc_freq`.
