@@ -25,7 +25,7 @@ mod result;
 mod theta;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
@@ -53,8 +53,10 @@ pub struct Matcher {
     config: RankingConfig,
     today: Date,
     related: Option<SkillRelations>,
-    /// Occupations of skills, for seekers who give none.
-    occupations: Option<OccupationModel>,
+    /// Occupations of skills, for seekers who give none: learned when a
+    /// query first needs it (many markets never do: every seeker gives a
+    /// code or a title), so opening stays fast.
+    occupations: OnceLock<OccupationModel>,
     /// The freshness curve as of `today`: seeker-independent, so tabulated
     /// here once rather than per query.
     freshness: Arc<Freshness>,
@@ -79,11 +81,6 @@ impl Matcher {
         } else {
             None
         };
-        let occupations = if config.infer_occupation {
-            Some(OccupationModel::learn(&snapshot)?)
-        } else {
-            None
-        };
         let freshness = Arc::new(Freshness::new(
             today.days_since_epoch(),
             config.freshness_half_life_days,
@@ -93,7 +90,7 @@ impl Matcher {
             config,
             today,
             related,
-            occupations,
+            occupations: OnceLock::new(),
             freshness,
             theta: ThetaEstimate::default(),
         })
@@ -120,10 +117,22 @@ impl Matcher {
         self.related.as_ref()
     }
 
-    /// The skill → occupation model learned from the snapshot (none when
-    /// `infer_occupation` is off).
-    pub fn occupation_model(&self) -> Option<&OccupationModel> {
-        self.occupations.as_ref()
+    /// The skill → occupation model of the snapshot (none when
+    /// `infer_occupation` is off), learned now if no query has needed it
+    /// yet.
+    ///
+    /// # Errors
+    /// [`Error::Index`] on a read failure while learning.
+    pub fn occupation_model(&self) -> Result<Option<&OccupationModel>> {
+        if !self.config.infer_occupation {
+            return Ok(None);
+        }
+        if let Some(m) = self.occupations.get() {
+            return Ok(Some(m));
+        }
+        // Two threads may both learn it the first time; one result is kept.
+        let learned = OccupationModel::learn(&self.snapshot)?;
+        Ok(Some(self.occupations.get_or_init(|| learned)))
     }
 
     fn check_k(&self, k: usize) -> Result<()> {
@@ -138,11 +147,12 @@ impl Matcher {
     }
 
     fn query(&self, seeker: &Seeker, commute_km: f64, extra: &[RegionPrefix]) -> Result<Query> {
+        let learn = || self.occupation_model();
         let cx = Context {
             snapshot: &self.snapshot,
             config: &self.config,
             related: self.related.as_ref(),
-            occupations: self.occupations.as_ref(),
+            occupations: self.config.infer_occupation.then_some(&learn),
             freshness: &self.freshness,
             today: self.today.days_since_epoch(),
         };

@@ -90,8 +90,9 @@ pub(crate) struct Context<'a> {
     pub snapshot: &'a Snapshot,
     pub config: &'a RankingConfig,
     pub related: Option<&'a SkillRelations>,
-    /// Occupations of skills (none when inference is off).
-    pub occupations: Option<&'a OccupationModel>,
+    /// Occupations of skills, learned on first use (none when inference is
+    /// off).
+    pub occupations: Option<&'a dyn Fn() -> Result<Option<&'a OccupationModel>>>,
     /// The freshness curve.
     pub freshness: &'a Arc<Freshness>,
     /// Days since epoch.
@@ -220,7 +221,8 @@ impl Query {
         }
         let mut inferred = None;
         if codes.is_empty()
-            && let Some(model) = cx.occupations
+            && let Some(learn) = cx.occupations
+            && let Some(model) = learn()?
         {
             inferred = model.infer(&seeker_skills, config.infer_min_confidence);
             codes.extend(inferred.as_ref().map(|i| i.code));
