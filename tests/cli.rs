@@ -32,6 +32,14 @@ fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
 
+/// The JSON Lines a command printed.
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 /// A small market and its index, built once for the tests that read it.
 fn market() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
     static MARKET: OnceLock<(tempfile::TempDir, PathBuf, PathBuf)> = OnceLock::new();
@@ -81,10 +89,7 @@ fn generate_index_match_stats_round_trip() {
         "5",
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 40);
     assert_eq!(lines[0]["seeker"], "s0");
     let first = &lines[0]["matches"][0];
@@ -403,10 +408,7 @@ fn inline_seeker_and_classify() {
         .write_all("焊工\n\nJava开发工程师\n".as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["codes"][0]["code"], "6-18-02-04");
 }
@@ -415,10 +417,7 @@ fn inline_seeker_and_classify() {
 fn profiles_and_a_coder_kept_with_the_index() {
     let out = run(&["profiles", "--codes", "6-18-02-04,4-03-02-01"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["name"], "焊工");
     assert_eq!(lines[0]["skills"][0], "焊接", "the skill the name names leads");
@@ -703,10 +702,7 @@ fn seekers_index_candidates_and_alerts_round_trip() {
     // In a pipe: one JSON line per vacancy, searched as scanned.
     let out = reverse(idx, &["--vacancy", "v7", "--vacancy", "v8", "--top", "5"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["vacancy"], "v7");
     let scanned = reverse(
