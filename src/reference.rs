@@ -21,7 +21,8 @@
 //! matcher computes (dense region ids, distances, reach, skill terms, title
 //! coding) comes from its own reference data only.
 
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,47 @@ struct Tables {
     taxonomy: &'static Taxonomy,
     skills: &'static SkillVocabulary,
     coder: &'static Classifier,
+    /// Titles coded so far: job boards and seekers repeat titles, and
+    /// coding one takes tens of microseconds.
+    coded: TitleMemo,
+}
+
+/// Titles already coded, in shards so that threads rarely wait on one
+/// another; a shard that fills up is emptied.
+#[derive(Default)]
+struct TitleMemo {
+    shards: [Mutex<HashMap<String, Coded>>; MEMO_SHARDS],
+    hasher: std::hash::RandomState,
+}
+
+/// A title's code and confidence, `None` when it does not code.
+type Coded = Option<(OccupationCode, f32)>;
+
+const MEMO_SHARDS: usize = 16;
+
+/// Titles a shard remembers before it is emptied (half a million in all).
+const MEMO_PER_SHARD: usize = 32_768;
+
+impl TitleMemo {
+    fn code(&self, title: &str, coder: &Classifier) -> Coded {
+        use std::hash::BuildHasher;
+        let shard = self
+            .shards
+            .get(self.hasher.hash_one(title) as usize % MEMO_SHARDS);
+        if let Some(m) = shard.and_then(|m| m.lock().ok())
+            && let Some(&hit) = m.get(title)
+        {
+            return hit;
+        }
+        let coded = coder.code_title(title);
+        if let Some(mut m) = shard.and_then(|m| m.lock().ok()) {
+            if m.len() >= MEMO_PER_SHARD {
+                m.clear();
+            }
+            m.insert(title.to_owned(), coded);
+        }
+        coded
+    }
 }
 
 impl std::fmt::Debug for ReferenceData {
@@ -64,6 +106,7 @@ impl ReferenceData {
                     taxonomy: taxonomy(),
                     skills: skills(),
                     coder: classifier(),
+                    coded: TitleMemo::default(),
                 }))
             })
             .clone()
@@ -90,6 +133,7 @@ impl ReferenceData {
             taxonomy,
             skills,
             coder,
+            coded: TitleMemo::default(),
         })))
     }
 
@@ -102,6 +146,7 @@ impl ReferenceData {
             taxonomy: t.taxonomy,
             skills: t.skills,
             coder: t.coder,
+            coded: TitleMemo::default(),
         }))
     }
 
@@ -125,6 +170,7 @@ impl ReferenceData {
             taxonomy: t.taxonomy,
             skills: t.skills,
             coder: Box::leak(Box::new(coder)),
+            coded: TitleMemo::default(),
         }))
     }
 
@@ -155,9 +201,10 @@ impl ReferenceData {
     }
 
     /// A title's occupation as the engine codes it (see
-    /// [`crate::taxonomy::code_title`]), with this market's coder.
+    /// [`crate::taxonomy::code_title`]), with this market's coder, memoised
+    /// by title (half a million titles at most).
     pub fn code_title(&self, title: &str) -> Option<(OccupationCode, f32)> {
-        self.0.coder.code_title(title)
+        self.0.coded.code(title, self.0.coder)
     }
 
     /// The provinces of the gazetteer.

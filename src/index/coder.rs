@@ -1,8 +1,7 @@
 //! How the index codes the titles of vacancies that carry no occupation:
 //! [`crate::taxonomy::code_title`], memoised, or a coder of the caller's.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use crate::reference::ReferenceData;
 use crate::taxonomy::OccupationCode;
@@ -17,24 +16,9 @@ pub fn default_coder() -> TitleCoder {
     coder_of(&ReferenceData::sichuan_chongqing())
 }
 
-/// The coder of a market's reference data, memoised by title.
+/// The coder of a market's reference data ([`ReferenceData::code_title`],
+/// memoised by title there).
 pub fn coder_of(reference: &ReferenceData) -> TitleCoder {
-    let classifier = reference.coder();
-    type Memo = HashMap<String, Option<(OccupationCode, f32)>>;
-    let memo: Mutex<Memo> = Mutex::new(HashMap::new());
-    Arc::new(move |title: &str| {
-        if let Ok(m) = memo.lock()
-            && let Some(hit) = m.get(title)
-        {
-            return *hit;
-        }
-        let coded = classifier.code_title(title);
-        if let Ok(mut m) = memo.lock() {
-            if m.len() >= 500_000 {
-                m.clear();
-            }
-            m.insert(title.to_owned(), coded);
-        }
-        coded
-    })
+    let reference = reference.clone();
+    Arc::new(move |title: &str| reference.code_title(title))
 }
