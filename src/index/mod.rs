@@ -50,12 +50,12 @@ pub(crate) use columns::SegmentColumns;
 pub use load::{LoadOptions, LoadSummary, OnError, ProgressFn};
 pub(crate) use schema::Fields;
 pub use schema::SCHEMA_VERSION;
+pub use snapshot::{Snapshot, StoredVacancy};
 
 /// The file in an index directory that holds the coded titles its title
 /// coder learned from (JSON Lines of `{"title", "code"}`; see
 /// [`VacancyIndex::with_trained_coder`]).
 pub const CODED_TITLES_FILE: &str = "coded_titles.jsonl";
-pub use snapshot::{Snapshot, StoredVacancy};
 
 /// Name of the file that records the schema version inside an index directory.
 const VERSION_FILE: &str = "jobmatch.json";
