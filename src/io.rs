@@ -260,7 +260,12 @@ impl<R: BufRead, T: Record> Iterator for JsonLines<R, T> {
                     reason: format!("longer than the limit of {} bytes", self.max_line_bytes),
                 }));
             }
-            let text = self.buf.trim_ascii();
+            let mut text = self.buf.trim_ascii();
+            // A byte-order mark, as editors on Windows write at the start
+            // of a file, is not part of the record.
+            if line == 1 {
+                text = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text).trim_ascii();
+            }
             if text.is_empty() {
                 continue;
             }

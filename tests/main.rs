@@ -7,6 +7,7 @@ mod assign;
 mod classify;
 mod cli;
 mod fuzz_corpus;
+mod hostile;
 mod index;
 mod io_input;
 mod market;
