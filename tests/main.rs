@@ -6,6 +6,7 @@ mod architecture;
 mod assign;
 mod classify;
 mod cli;
+mod corruption;
 mod fuzz_corpus;
 mod hostile;
 mod index;
