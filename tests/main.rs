@@ -6,6 +6,7 @@ mod architecture;
 mod assign;
 mod classify;
 mod cli;
+mod concurrency;
 mod corruption;
 mod fuzz_corpus;
 mod hostile;
