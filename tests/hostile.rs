@@ -237,3 +237,40 @@ fn k_zero_k_above_the_market_and_k_above_the_limit() {
         Err(Error::TooLarge { .. })
     ));
 }
+
+/// The worst seeker a config allows (as many of the market's most common
+/// skills as `max_skills_per_seeker`, relocation anywhere, `k = max_k`)
+/// still gets its exact answer: the pruned search equals the scan.
+#[test]
+fn the_worst_seeker_the_limits_allow_gets_the_exact_answer() {
+    let (index, _) = crate::ranking::market_index(5_000, 3, 2);
+    let config = RankingConfig::default();
+    let m = Matcher::new(index.snapshot().unwrap(), config.clone(), today()).unwrap();
+    let vocab = jobmatch::taxonomy::skills();
+    let mut common: Vec<String> = Vec::new();
+    for o in vocab.profiled_occupations() {
+        for &id in vocab.profile(o) {
+            let name = &vocab.get(id).unwrap().name;
+            if !common.contains(name) && common.len() < config.max_skills_per_seeker {
+                common.push(name.clone());
+            }
+        }
+    }
+    let mut seeker = Seeker::new("worst", common, "510104".parse().unwrap()).unwrap();
+    seeker.commute_km = 500.0;
+    seeker.mobility.relocate = true;
+    let fast = m.match_one(&seeker, config.max_k).unwrap();
+    let slow = m.match_exhaustive(&seeker, config.max_k).unwrap();
+    assert_eq!(fast.matches.len(), slow.matches.len());
+    assert_eq!(
+        fast.matches.len(),
+        config.max_k,
+        "relocating anywhere reaches more than k"
+    );
+    for (a, b) in fast.matches.iter().zip(&slow.matches) {
+        assert_eq!(
+            (a.vacancy.as_str(), a.score.to_bits()),
+            (b.vacancy.as_str(), b.score.to_bits())
+        );
+    }
+}
