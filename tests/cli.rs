@@ -431,30 +431,25 @@ fn profiles_and_a_coder_kept_with_the_index() {
     let dir = tempfile::tempdir().unwrap();
     let coded = dir.path().join("ours.csv");
     std::fs::write(&coded, "title,code\n帮买帮送,4-10-08-01\n").unwrap();
+    let vacancies = data.join("vacancies.jsonl");
+    let index_with = |idx: &Path, titles: &Path| {
+        run(&[
+            "index",
+            "--input",
+            vacancies.to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+            "--coded-titles",
+            titles.to_str().unwrap(),
+        ])
+    };
     let idx = dir.path().join("idx");
-    let out = run(&[
-        "index",
-        "--input",
-        data.join("vacancies.jsonl").to_str().unwrap(),
-        "--index",
-        idx.to_str().unwrap(),
-        "--coded-titles",
-        coded.to_str().unwrap(),
-    ]);
+    let out = index_with(&idx, &coded);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(idx.join("coded_titles.jsonl").exists());
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "title,code\n帮买帮送,not-a-code\n").unwrap();
-    let out = run(&[
-        "index",
-        "--input",
-        data.join("vacancies.jsonl").to_str().unwrap(),
-        "--index",
-        dir.path().join("idx2").to_str().unwrap(),
-        "--coded-titles",
-        bad.to_str().unwrap(),
-    ]);
-    assert_user_error(&out, "bad.csv");
+    assert_user_error(&index_with(&dir.path().join("idx2"), &bad), "bad.csv");
 }
 
 fn assert_user_error(out: &Output, needle: &str) {
