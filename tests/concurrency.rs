@@ -1,5 +1,5 @@
 //! Serving while writing (robustness issue, item 5): readers rank while a
-//! writer upserts, deletes and commits; every result comes from the
+//! writer upserts, deletes, expires and commits; every result comes from the
 //! snapshot the search began on, with no vacancy twice; a second writer is
 //! refused.
 
@@ -66,21 +66,37 @@ fn readers_see_whole_commits_while_a_writer_writes() {
         })
         .collect();
 
-    // The writer: new vacancies in, old ones out, a commit each round.
+    // The writer: new vacancies in (each expiring a day later than the
+    // round before's), old ones deleted, the oldest new ones expired, a
+    // commit each round; it keeps the ids it expects to be live.
+    let mut live: HashSet<String> = (0..300).map(|i| format!("v{i}")).collect();
+    let mut expiring: Vec<(i32, String)> = Vec::new();
     let started = Instant::now();
-    let mut round = 0;
-    while started.elapsed() < Duration::from_millis(1_500) {
+    let mut round: i32 = 0;
+    while started.elapsed() < Duration::from_millis(1_500) && round < 30 {
         for j in 0..20 {
-            index.upsert(&vacancy(&format!("w{round}-{j}"))).unwrap();
+            let mut v = vacancy(&format!("w{round}-{j}"));
+            v.expires = today().plus_days(round + 1);
+            index.upsert(&v).unwrap();
+            live.insert(v.id.clone());
+            expiring.push((round + 1, v.id));
         }
         for j in 0..10 {
-            index.delete(&format!("v{}", round * 10 + j)).unwrap();
+            let id = format!("v{}", round * 10 + j);
+            index.delete(&id).unwrap();
+            live.remove(&id);
         }
+        // Expires before today + round: the new ones of two rounds ago.
+        index.expire(today().plus_days(round).unwrap()).unwrap();
+        expiring.retain(|(days, id)| {
+            let keep = *days >= round;
+            if !keep {
+                live.remove(id);
+            }
+            keep
+        });
         index.commit().unwrap();
         round += 1;
-        if round * 10 >= 300 {
-            break;
-        }
     }
     stop.store(true, Ordering::Relaxed);
     for r in readers {
@@ -93,5 +109,8 @@ fn readers_see_whole_commits_while_a_writer_writes() {
         searches.load(Ordering::Relaxed)
     );
     let snapshot = index.snapshot().unwrap();
-    assert_eq!(snapshot.num_vacancies() as usize, 300 + 20 * round - 10 * round);
+    assert_eq!(snapshot.num_vacancies() as usize, live.len());
+    for id in &live {
+        assert!(snapshot.vacancy(id).unwrap().is_some(), "{id} lost");
+    }
 }
