@@ -250,14 +250,13 @@ impl VacancyIndex {
     /// [`Error::Io`] when the titles cannot be written beside the index.
     pub fn with_trained_coder(self, examples: &[LabeledTitle]) -> Result<Self> {
         if let Some(dir) = &self.path {
-            let mut out = Vec::new();
+            let mut out = crate::io::JsonLinesWriter::new(Vec::new());
             for e in examples {
-                serde_json::to_writer(&mut out, e).map_err(|e| Error::index(e.to_string()))?;
-                out.push(b'\n');
+                out.write(e)?;
             }
             let path = dir.join(CODED_TITLES_FILE);
             let tmp = dir.join(format!("{CODED_TITLES_FILE}.tmp"));
-            std::fs::write(&tmp, out).map_err(|e| Error::io(&tmp, e))?;
+            std::fs::write(&tmp, out.finish()?).map_err(|e| Error::io(&tmp, e))?;
             std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
         }
         Ok(self.trained_on(examples))

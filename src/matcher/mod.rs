@@ -152,7 +152,7 @@ impl Matcher {
             snapshot: &self.snapshot,
             config: &self.config,
             related: self.related.as_ref(),
-            occupations: self.config.infer_occupation.then_some(&learn),
+            occupations: &learn,
             freshness: &self.freshness,
             today: self.today.days_since_epoch(),
         };

@@ -150,20 +150,21 @@ impl OccupationModel {
     /// near-ties (within [`NEAR_TIE`]) in order of the market's vacancies,
     /// then by code; empty when no skill is known.
     pub fn coverage<S: AsRef<str>>(&self, skills: &[S], level: usize) -> Vec<(OccupationCode, f64)> {
-        let known = self.known(skills);
+        self.ranked(&self.known(skills), level)
+    }
+
+    /// [`OccupationModel::coverage`] of the known skills.
+    fn ranked(&self, known: &[(&str, &Evidence)], level: usize) -> Vec<(OccupationCode, f64)> {
         let weight: f64 = known.iter().map(|(_, e)| e.idf).sum();
         if weight <= 0.0 {
             return Vec::new();
         }
+        // A code's share is linear in its occupations' counts: summed
+        // straight into the code.
         let mut asked: HashMap<u32, f64> = HashMap::new();
-        for (_, e) in &known {
-            // Each code's vacancies asking for the skill, summed over the
-            // code's occupations.
-            let mut by_code: HashMap<u32, u32> = HashMap::new();
+        for (_, e) in known {
             for &(o, n) in e.counts.iter() {
-                *by_code.entry(truncated(o, level)).or_default() += n;
-            }
-            for (c, n) in by_code {
+                let c = truncated(o, level);
                 *asked.entry(c).or_default() += e.idf * f64::from(n) / (self.size(c) + SMOOTHING);
             }
         }
@@ -203,14 +204,13 @@ impl OccupationModel {
     /// least `min_confidence`; `None` when no known skill is given or no
     /// code covers them well enough.
     pub fn infer<S: AsRef<str>>(&self, skills: &[S], min_confidence: f64) -> Option<Inference> {
+        let known = self.known(skills);
         let (code, confidence, level) = [4, 3, 2].into_iter().find_map(|level| {
-            let ranked = self.coverage(skills, level);
-            let &(code, v) = ranked.first()?;
+            let &(code, v) = self.ranked(&known, level).first()?;
             (v >= min_confidence).then_some((code, v, level))
         })?;
         // Which skills its vacancies ask for, most telling first.
-        let mut from: Vec<(f64, &str)> = self
-            .known(skills)
+        let mut from: Vec<(f64, &str)> = known
             .iter()
             .map(|&(s, e)| {
                 let n: u32 = e

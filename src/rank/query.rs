@@ -90,9 +90,9 @@ pub(crate) struct Context<'a> {
     pub snapshot: &'a Snapshot,
     pub config: &'a RankingConfig,
     pub related: Option<&'a SkillRelations>,
-    /// Occupations of skills, learned on first use (none when inference is
-    /// off).
-    pub occupations: Option<&'a dyn Fn() -> Result<Option<&'a OccupationModel>>>,
+    /// Occupations of skills, learned on first use (`None` when inference
+    /// is off).
+    pub occupations: &'a dyn Fn() -> Result<Option<&'a OccupationModel>>,
     /// The freshness curve.
     pub freshness: &'a Arc<Freshness>,
     /// Days since epoch.
@@ -221,8 +221,7 @@ impl Query {
         }
         let mut inferred = None;
         if codes.is_empty()
-            && let Some(learn) = cx.occupations
-            && let Some(model) = learn()?
+            && let Some(model) = (cx.occupations)()?
         {
             inferred = model.infer(&seeker_skills, config.infer_min_confidence);
             codes.extend(inferred.as_ref().map(|i| i.code));

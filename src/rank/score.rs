@@ -275,7 +275,7 @@ mod tests {
             let index = VacancyIndex::create_in_ram().unwrap();
             let snapshot = index.snapshot().unwrap();
             let freshness = Arc::new(Freshness::new(today, config.freshness_half_life_days));
-            let cx = Context { snapshot: &snapshot, config: &config, related: None, occupations: None, freshness: &freshness, today };
+            let cx = Context { snapshot: &snapshot, config: &config, related: None, occupations: &|| Ok(None), freshness: &freshness, today };
             let q = Query::new(&cx, &seeker, seeker.commute_km, &[]).unwrap();
 
             let values = ColumnValues {
