@@ -126,7 +126,7 @@ impl ReferenceData {
         let taxonomy = Taxonomy::from_csv(occupations)?.register();
         let skills: &'static SkillVocabulary =
             Box::leak(Box::new(SkillVocabulary::from_csv(skills, profiles)?));
-        let coder: &'static Classifier = Box::leak(Box::new(Classifier::new(taxonomy, skills)));
+        let coder: &'static Classifier = Box::leak(Box::new(Classifier::new(taxonomy)));
         Ok(ReferenceData(Arc::new(Tables {
             mobility: MobilityPrior::default(),
             gazetteer,
@@ -158,7 +158,7 @@ impl ReferenceData {
     /// use jobmatch::reference::ReferenceData;
     /// use jobmatch::taxonomy::{Classifier, LabeledTitle, skills, taxonomy};
     /// let ours = vec![LabeledTitle { title: "外卖骑手".into(), code: "4-10-08-01".parse()? }];
-    /// let data = ReferenceData::sichuan_chongqing().with_coder(Classifier::train(taxonomy(), skills(), &ours));
+    /// let data = ReferenceData::sichuan_chongqing().with_coder(Classifier::train(taxonomy(), &ours));
     /// assert_eq!(data.code_title("美团骑手").map(|c| c.0.to_string()), Some("4-10-08-01".into()));
     /// # Ok::<(), jobmatch::Error>(())
     /// ```

@@ -2,8 +2,7 @@
 //! accuracy on the labeled dev set (printed, and guarded against drops).
 
 use jobmatch::taxonomy::{
-    Classifier, LabeledTitle, OccupationCode, classifier, classify, cross_validate, read_labeled_titles,
-    skills, taxonomy,
+    Classifier, LabeledTitle, OccupationCode, classifier, classify, cross_validate, read_labeled_titles, taxonomy,
 };
 use proptest::prelude::*;
 
@@ -48,7 +47,7 @@ fn train_split() -> Vec<LabeledTitle> {
 fn a_coder_learns_a_services_own_titles() {
     // A title the shipped names do not cover, coded by a caseworker: once
     // trained on it, the coder gives its code for a title like it.
-    let (tax, vocab) = (taxonomy(), skills());
+    let tax = taxonomy();
     let code: OccupationCode = "4-10-08-01".parse().unwrap();
     let examples: Vec<LabeledTitle> = ["骑手（同城配送）", "美团骑手", "外卖骑手包住"]
         .into_iter()
@@ -57,12 +56,12 @@ fn a_coder_learns_a_services_own_titles() {
             code,
         })
         .collect();
-    let untrained = Classifier::new(tax, vocab);
+    let untrained = Classifier::new(tax);
     assert_ne!(
         untrained.classify("饿了么骑手", 1).first().map(|c| c.code),
         Some(code)
     );
-    let trained = Classifier::train(tax, vocab, &examples);
+    let trained = Classifier::train(tax, &examples);
     assert_eq!(trained.classify("饿了么骑手", 1)[0].code, code);
     // Coded titles in a file, CSV or JSON Lines; bad rows named.
     let (read, blank) = read_labeled_titles("title,code\n外卖骑手,4-10-08-01\n无码,\n").unwrap();
@@ -76,18 +75,18 @@ fn a_coder_learns_a_services_own_titles() {
 
 #[test]
 fn cross_validation_splits_and_refuses_bad_folds() {
-    let (tax, vocab) = (taxonomy(), skills());
+    let tax = taxonomy();
     let some: Vec<LabeledTitle> = train_split().into_iter().take(60).collect();
-    let a = cross_validate(tax, vocab, &some, 3).unwrap();
+    let a = cross_validate(tax, &some, 3).unwrap();
     assert_eq!(a.titles, 60);
     assert!((0.0..=1.0).contains(&a.minor_top1) && a.minor_top1 <= a.minor_top5);
     assert!(a.occupation_top1 <= a.minor_top1 + 1e-12);
-    assert!(cross_validate(tax, vocab, &some, 1).is_err());
-    assert!(cross_validate(tax, vocab, &some[..2], 3).is_err());
+    assert!(cross_validate(tax, &some, 1).is_err());
+    assert!(cross_validate(tax, &some[..2], 3).is_err());
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(16))]
+    #![proptest_config(ProptestConfig::with_cases(4))]
 
     #[test]
     fn training_never_panics_and_is_deterministic(
@@ -105,9 +104,9 @@ proptest! {
                 })
             })
             .collect();
-        let (tax, vocab) = (taxonomy(), skills());
-        let a = Classifier::train(tax, vocab, &examples).classify(&title, 5);
-        let b = Classifier::train(tax, vocab, &examples).classify(&title, 5);
+        let tax = taxonomy();
+        let a = Classifier::train(tax, &examples).classify(&title, 5);
+        let b = Classifier::train(tax, &examples).classify(&title, 5);
         prop_assert_eq!(&a, &b);
         for c in &a {
             prop_assert!((0.0..=1.0).contains(&c.confidence));
@@ -160,11 +159,17 @@ fn dev_set_accuracy() {
         "minor top-5 {:.1}",
         100.0 * a.minor_top5
     );
+    assert!(
+        100.0 * a.occupation_top1 >= MIN_OCCUPATION_TOP1 - 1.0,
+        "occupation top-1 {:.1}",
+        100.0 * a.occupation_top1
+    );
 }
 
 /// Measured on this dev set (see the README).
-const MIN_TOP1: f64 = 55.4;
-const MIN_TOP5: f64 = 80.4;
+const MIN_TOP1: f64 = 64.8;
+const MIN_TOP5: f64 = 85.3;
+const MIN_OCCUPATION_TOP1: f64 = 61.3;
 
 /// A coder taught a service's own coded titles is kept with the index: a
 /// reopened index codes seekers' and new vacancies' titles the same way.
@@ -174,17 +179,17 @@ fn a_trained_coder_is_kept_with_the_index() {
     let dir = tempfile::tempdir().unwrap();
     let rider: jobmatch::taxonomy::OccupationCode = "4-10-08-01".parse().unwrap();
     let ours = vec![LabeledTitle {
-        title: "帮买帮送".into(),
+        title: "跑腿小哥".into(),
         code: rider,
     }];
     let before = VacancyIndex::create(dir.path()).unwrap();
     assert_ne!(
-        before.reference().code_title("帮买帮送").map(|c| c.0),
+        before.reference().code_title("跑腿小哥").map(|c| c.0),
         Some(rider)
     );
     let taught = before.with_trained_coder(&ours).unwrap();
     assert_eq!(
-        taught.reference().code_title("帮买帮送").map(|c| c.0),
+        taught.reference().code_title("跑腿小哥").map(|c| c.0),
         Some(rider)
     );
     drop(taught);
@@ -193,11 +198,11 @@ fn a_trained_coder_is_kept_with_the_index() {
     let reopened = VacancyIndex::open(dir.path()).unwrap();
     assert_eq!(reopened.coded_titles().unwrap(), ours);
     assert_eq!(
-        reopened.reference().code_title("帮买帮送").map(|c| c.0),
+        reopened.reference().code_title("跑腿小哥").map(|c| c.0),
         Some(rider)
     );
     // New vacancies are coded by it too.
-    let v = jobmatch::Vacancy::new("r1", "帮买帮送", "510104".parse().unwrap()).unwrap();
+    let v = jobmatch::Vacancy::new("r1", "跑腿小哥", "510104".parse().unwrap()).unwrap();
     reopened.upsert(&v).unwrap();
     reopened.commit().unwrap();
     let mut s = jobmatch::Seeker::new("s", vec!["驾驶".into()], "510104".parse().unwrap()).unwrap();

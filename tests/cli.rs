@@ -430,7 +430,7 @@ fn profiles_and_a_coder_kept_with_the_index() {
     let (_, data, _) = market();
     let dir = tempfile::tempdir().unwrap();
     let coded = dir.path().join("ours.csv");
-    std::fs::write(&coded, "title,code\n帮买帮送,4-10-08-01\n").unwrap();
+    std::fs::write(&coded, "title,code\n跑腿小哥,4-10-08-01\n").unwrap();
     let vacancies = data.join("vacancies.jsonl");
     let index_with = |idx: &Path, titles: &Path| {
         run(&[
@@ -448,7 +448,7 @@ fn profiles_and_a_coder_kept_with_the_index() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(idx.join("coded_titles.jsonl").exists());
     let bad = dir.path().join("bad.csv");
-    std::fs::write(&bad, "title,code\n帮买帮送,not-a-code\n").unwrap();
+    std::fs::write(&bad, "title,code\n跑腿小哥,not-a-code\n").unwrap();
     assert_user_error(&index_with(&dir.path().join("idx2"), &bad), "bad.csv");
 }
 

@@ -265,7 +265,7 @@ impl VacancyIndex {
     /// The same index with a coder trained on `examples` (nothing written).
     fn trained_on(self, examples: &[LabeledTitle]) -> Self {
         let r = &self.reference;
-        let coder = Classifier::train(r.taxonomy(), r.skills(), examples);
+        let coder = Classifier::train(r.taxonomy(), examples);
         let reference = r.with_coder(coder);
         let mut me = self;
         me.default_coder = true;

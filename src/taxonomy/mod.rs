@@ -8,6 +8,7 @@
 //!   folding free skill strings to one form, and each occupation's profile.
 
 pub mod classify;
+mod linear;
 pub mod occupation;
 pub mod skill;
 

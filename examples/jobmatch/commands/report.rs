@@ -168,7 +168,7 @@ fn read_coded(path: &Path) -> Result<Vec<LabeledTitle>> {
 /// `classify`: one JSON line per input title, codes best first; or the
 /// coder's accuracy.
 pub fn classify(args: ClassifyArgs) -> Result<()> {
-    let (taxonomy, vocab) = (jobmatch::taxonomy::taxonomy(), jobmatch::taxonomy::skills());
+    let taxonomy = jobmatch::taxonomy::taxonomy();
     let mut train = Vec::new();
     for p in &args.train {
         train.extend(read_coded(p)?);
@@ -181,7 +181,7 @@ pub fn classify(args: ClassifyArgs) -> Result<()> {
             });
         }
         let started = Instant::now();
-        let a = jobmatch::taxonomy::cross_validate(taxonomy, vocab, &train, k)?;
+        let a = jobmatch::taxonomy::cross_validate(taxonomy, &train, k)?;
         print_accuracy(
             &format!("{k}-fold cross-validation over {} titles", train.len()),
             &a,
@@ -194,7 +194,7 @@ pub fn classify(args: ClassifyArgs) -> Result<()> {
     let coder: &Classifier = if args.train.is_empty() {
         jobmatch::taxonomy::classifier()
     } else {
-        trained = Classifier::train(taxonomy, vocab, &train);
+        trained = Classifier::train(taxonomy, &train);
         eprintln!(
             "trained on {} coded titles in {:.2} s",
             train.len(),
