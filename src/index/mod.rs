@@ -156,6 +156,10 @@ impl VacancyIndex {
         if !dir.join("meta.json").exists() {
             return Err(Error::IndexMissing { path: dir.to_owned() });
         }
+        if !dir.join(CODED_TITLES_FILE).exists() {
+            // The shipped coder learns while the index loads.
+            crate::taxonomy::warm_up();
+        }
         let vpath = dir.join(VERSION_FILE);
         let found = match std::fs::read(&vpath) {
             Ok(bytes) => serde_json::from_slice::<VersionFile>(&bytes)

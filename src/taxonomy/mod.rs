@@ -14,7 +14,7 @@ pub mod skill;
 
 pub use classify::{
     Accuracy, Classifier, Coded, LabeledTitle, MIN_CODING_CONFIDENCE, classifier, classify, code_title,
-    cross_validate, read_labeled_titles,
+    cross_validate, read_labeled_titles, warm_up,
 };
 pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, taxonomy};
 pub(crate) use occupation::{path_credits, path_terms, relatedness_packed};
