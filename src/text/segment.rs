@@ -37,6 +37,13 @@ pub struct Word {
 /// inside it), punctuation and function words dropped.
 pub fn words(text: &str) -> Vec<Word> {
     let folded = fold(text);
+    // jieba counts offsets in characters; a word's are bytes.
+    let bytes_at: Vec<usize> = folded
+        .char_indices()
+        .map(|(at, _)| at)
+        .chain(std::iter::once(folded.len()))
+        .collect();
+    let byte = |chars: usize| bytes_at.get(chars).copied().unwrap_or(folded.len());
     jieba()
         .tokenize(&folded, TokenizeMode::Search, true)
         .into_iter()
@@ -45,8 +52,8 @@ pub fn words(text: &str) -> Vec<Word> {
         })
         .map(|t| Word {
             text: t.word.to_owned(),
-            start: t.start,
-            end: t.end,
+            start: byte(t.start),
+            end: byte(t.end),
         })
         .collect()
 }
