@@ -8,6 +8,7 @@ mod classify;
 mod cli;
 mod concurrency;
 mod corruption;
+mod crash;
 mod fuzz_corpus;
 mod hostile;
 mod index;
