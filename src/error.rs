@@ -245,6 +245,28 @@ impl Error {
     }
 }
 
+/// The message of a caught panic.
+pub(crate) fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_owned())
+}
+
+/// Runs work that reads an index's files, turning a panic into
+/// [`Error::Corrupt`]: tantivy asserts on some damaged files (a footer or
+/// an offset table out of range) instead of returning an error.
+pub(crate) fn guarded<T>(what: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
+        Err(Error::Corrupt {
+            reason: format!(
+                "{what} stopped on damaged data ({}); `verify` checks every file",
+                panic_message(&p)
+            ),
+        })
+    })
+}
+
 impl From<tantivy::TantivyError> for Error {
     fn from(e: tantivy::TantivyError) -> Self {
         Error::Index(IndexError(IndexCause::Tantivy(e)))

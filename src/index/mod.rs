@@ -28,6 +28,7 @@ mod load;
 pub(crate) mod schema;
 mod snapshot;
 pub(crate) mod terms;
+mod verify;
 pub(crate) mod writer;
 
 use std::collections::HashMap;
@@ -41,7 +42,7 @@ use tantivy::index::SegmentId;
 use tantivy::query::RangeQuery;
 use tantivy::{Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy, Term};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, guarded};
 use crate::model::{Date, Vacancy};
 use crate::reference::ReferenceData;
 use crate::taxonomy::{Classifier, LabeledTitle, OccupationCode, read_labeled_titles};
@@ -51,6 +52,7 @@ pub use load::{LoadOptions, LoadSummary, OnError, ProgressFn};
 pub(crate) use schema::Fields;
 pub use schema::SCHEMA_VERSION;
 pub use snapshot::{Snapshot, StoredVacancy};
+pub use verify::Verified;
 
 /// The file in an index directory that holds the coded titles its title
 /// coder learned from (JSON Lines of `{"title", "code"}`; see
@@ -174,16 +176,22 @@ impl VacancyIndex {
                 expected: SCHEMA_VERSION,
             });
         }
-        let index = Index::open_in_dir(dir).map_err(|e| Error::from(e).with_path(dir))?;
-        let (schema, fields) = Fields::build();
-        if index.schema() != schema {
-            return Err(Error::IndexVersion {
-                path: dir.to_owned(),
-                found: "1 with a different schema".to_owned(),
-                expected: SCHEMA_VERSION,
-            });
-        }
-        let opened = VacancyIndex::wrap(index, fields, Some(dir.to_owned()))?;
+        let opened = guarded("opening the index", || {
+            let index = Index::open_in_dir(dir)?;
+            let (schema, fields) = Fields::build();
+            if index.schema() != schema {
+                return Err(Error::IndexVersion {
+                    path: dir.to_owned(),
+                    found: "1 with a different schema".to_owned(),
+                    expected: SCHEMA_VERSION,
+                });
+            }
+            VacancyIndex::wrap(index, fields, Some(dir.to_owned()))
+        })
+        .map_err(|e| match e {
+            e @ Error::IndexVersion { .. } => e,
+            e => e.with_path(dir),
+        })?;
         let titles = opened.coded_titles()?;
         Ok(if titles.is_empty() {
             opened

@@ -12,7 +12,7 @@ use tantivy::{Searcher, Term};
 use super::VacancyIndex;
 use super::columns::SegmentColumns;
 use super::schema::Fields;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, guarded};
 use crate::model::Date;
 use crate::reference::ReferenceData;
 
@@ -34,7 +34,9 @@ impl VacancyIndex {
             let cols = match cache.get(&id) {
                 Some(c) => c.clone(),
                 None => {
-                    let c = Arc::new(SegmentColumns::load(seg, self.reference.gazetteer())?);
+                    let c = Arc::new(guarded("loading a segment", || {
+                        SegmentColumns::load(seg, self.reference.gazetteer())
+                    })?);
                     cache.insert(id, c.clone());
                     c
                 }
@@ -153,6 +155,33 @@ impl Snapshot {
             Some((segment, doc)) => self.stored(segment, doc).map(Some),
             None => Ok(None),
         }
+    }
+
+    /// Reads back every live vacancy's stored fields and columns: how many
+    /// there were.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] or [`Error::Index`] at the first that cannot be
+    /// read, or when the count disagrees with the segments' metadata.
+    pub(crate) fn read_back_all(&self) -> Result<u64> {
+        let mut read = 0u64;
+        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+            for doc in reader.doc_ids_alive() {
+                let v = self.stored(segment, doc)?;
+                if v.id.is_empty() {
+                    return Err(Error::Corrupt {
+                        reason: format!("document {doc} of segment {segment} has no id"),
+                    });
+                }
+                read += 1;
+            }
+        }
+        if read != self.num_vacancies() {
+            return Err(Error::Corrupt {
+                reason: format!("{read} live documents read, the metadata says {}", self.num_vacancies()),
+            });
+        }
+        Ok(read)
     }
 
     /// The stored fields of a found vacancy (`segment` and `doc` from

@@ -29,7 +29,7 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, guarded, panic_message};
 use crate::index::Snapshot;
 use crate::model::{Date, Seeker};
 use crate::rank::RankingConfig;
@@ -278,7 +278,7 @@ impl Matcher {
     /// invalid (e.g. a NaN commute radius); [`Error::TooLarge`] when `k` or the seeker's terms exceed the
     /// configured limits; [`Error::Index`] on a read failure.
     pub fn match_one(&self, seeker: &Seeker, k: usize) -> Result<MatchResult> {
-        self.rank(seeker, k, false, &mut SearchStats::default())
+        guarded("ranking", || self.rank(seeker, k, false, &mut SearchStats::default()))
     }
 
     /// As [`Matcher::match_one`], also returning the work done.
@@ -287,7 +287,7 @@ impl Matcher {
     /// As [`Matcher::match_one`].
     pub fn match_one_with_stats(&self, seeker: &Seeker, k: usize) -> Result<(MatchResult, SearchStats)> {
         let mut stats = SearchStats::default();
-        let r = self.rank(seeker, k, false, &mut stats)?;
+        let r = guarded("ranking", || self.rank(seeker, k, false, &mut stats))?;
         Ok((r, stats))
     }
 
@@ -297,7 +297,7 @@ impl Matcher {
     /// # Errors
     /// As [`Matcher::match_one`].
     pub fn match_exhaustive(&self, seeker: &Seeker, k: usize) -> Result<MatchResult> {
-        self.rank(seeker, k, true, &mut SearchStats::default())
+        guarded("ranking", || self.rank(seeker, k, true, &mut SearchStats::default()))
     }
 
     /// Ranks many seekers on the current rayon pool (run it inside
@@ -415,9 +415,3 @@ fn widenings(seeker: &Seeker) -> [(f64, Vec<RegionPrefix>, Widening); 2] {
     ]
 }
 
-fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| p.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_owned())
-}
