@@ -2,7 +2,8 @@
 //! accuracy on the labeled dev set (printed, and guarded against drops).
 
 use jobmatch::taxonomy::{
-    Classifier, LabeledTitle, OccupationCode, classifier, classify, cross_validate, read_labeled_titles, taxonomy,
+    Classifier, LabeledTitle, OccupationCode, classifier, classify, cross_validate, read_labeled_titles,
+    taxonomy,
 };
 use proptest::prelude::*;
 
@@ -216,4 +217,111 @@ fn a_trained_coder_is_kept_with_the_index() {
     let e = m.explain(&s, "r1").unwrap();
     let occupation = e.signals.iter().find(|x| x.name == "occupation").unwrap();
     assert_eq!(occupation.value, 1.0, "the new vacancy is coded a rider");
+}
+
+/// A coder saved as bytes loads to the same coder; damaged bytes are a
+/// `Corrupt` error, never a panic.
+#[test]
+fn a_saved_coder_loads_to_the_same_coder() {
+    let tax = taxonomy();
+    let examples: Vec<LabeledTitle> = train_split().into_iter().take(300).collect();
+    let coder = Classifier::train(tax, &examples);
+    let bytes = coder.to_bytes();
+    let loaded = Classifier::from_bytes(tax, &bytes).unwrap();
+    for title in [
+        "焊工",
+        "美团骑手",
+        "Java开发工程师（五险一金）",
+        "急招！包吃住",
+        "x",
+    ] {
+        assert_eq!(coder.classify(title, 5), loaded.classify(title, 5), "{title}");
+    }
+    assert_eq!(loaded.to_bytes(), bytes);
+    for cut in [0, 7, 8, 12, bytes.len() / 2, bytes.len() - 1] {
+        assert!(
+            matches!(
+                Classifier::from_bytes(tax, &bytes[..cut]),
+                Err(jobmatch::Error::Corrupt { .. })
+            ),
+            "cut at {cut}"
+        );
+    }
+    let mut flipped = bytes.clone();
+    for at in (0..bytes.len()).step_by(997) {
+        flipped[at] = !flipped[at];
+        let _ = Classifier::from_bytes(tax, &flipped); // any result, no panic
+        flipped[at] = bytes[at];
+    }
+    // Different examples, different fingerprint; the same, the same.
+    assert_eq!(
+        Classifier::fingerprint(tax, &examples),
+        Classifier::fingerprint(tax, &examples.clone())
+    );
+    assert_ne!(
+        Classifier::fingerprint(tax, &examples),
+        Classifier::fingerprint(tax, &examples[1..])
+    );
+}
+
+/// An index on disk keeps its trained coder: reopening loads it, and a
+/// damaged copy is replaced by training again.
+#[test]
+fn an_index_keeps_its_trained_coder_and_survives_a_damaged_copy() {
+    use jobmatch::index::{CODER_FILE, VacancyIndex};
+    let dir = tempfile::tempdir().unwrap();
+    let rider: OccupationCode = "4-10-08-01".parse().unwrap();
+    let ours = vec![LabeledTitle {
+        title: "跑腿小哥".into(),
+        code: rider,
+    }];
+    drop(
+        VacancyIndex::create(dir.path())
+            .unwrap()
+            .with_trained_coder(&ours)
+            .unwrap(),
+    );
+    let saved = std::fs::read(dir.path().join(CODER_FILE)).unwrap();
+    assert!(saved.len() > 1000);
+    let code = |dir: &std::path::Path| {
+        VacancyIndex::open(dir)
+            .unwrap()
+            .reference()
+            .code_title("跑腿小哥")
+            .map(|c| c.0)
+    };
+    assert_eq!(code(dir.path()), Some(rider));
+    std::fs::write(dir.path().join(CODER_FILE), &saved[..saved.len() / 3]).unwrap();
+    assert_eq!(code(dir.path()), Some(rider));
+    assert_eq!(
+        std::fs::read(dir.path().join(CODER_FILE)).unwrap(),
+        saved,
+        "trained and kept again"
+    );
+}
+
+/// A flipped byte in the kept coder is caught by its checksum: the coder
+/// is trained again, not loaded with a wrong weight.
+#[test]
+fn a_flipped_byte_in_the_kept_coder_is_not_used() {
+    use jobmatch::index::{CODER_FILE, VacancyIndex};
+    let dir = tempfile::tempdir().unwrap();
+    let ours = vec![LabeledTitle {
+        title: "跑腿小哥".into(),
+        code: "4-10-08-01".parse().unwrap(),
+    }];
+    drop(
+        VacancyIndex::create(dir.path())
+            .unwrap()
+            .with_trained_coder(&ours)
+            .unwrap(),
+    );
+    let path = dir.path().join(CODER_FILE);
+    let saved = std::fs::read(&path).unwrap();
+    let mut flipped = saved.clone();
+    let at = saved.len() - 3; // a weight near the end
+    flipped[at] = !flipped[at];
+    std::fs::write(&path, &flipped).unwrap();
+    drop(VacancyIndex::open(dir.path()).unwrap());
+    assert_eq!(std::fs::read(&path).unwrap(), saved, "retrained and kept again");
 }

@@ -151,7 +151,8 @@ fn sweep(stride: usize) -> (usize, usize, usize) {
             let mut damaged = original.clone();
             damaged[at] = !damaged[at];
             std::fs::write(file, &damaged).unwrap();
-            let outcome = std::panic::catch_unwind(|| VacancyIndex::open(dir.path()).and_then(|i| answer(&i)));
+            let outcome =
+                std::panic::catch_unwind(|| VacancyIndex::open(dir.path()).and_then(|i| answer(&i)));
             flips += 1;
             match outcome {
                 Ok(Err(e)) => {
@@ -165,8 +166,15 @@ fn sweep(stride: usize) -> (usize, usize, usize) {
         }
         std::fs::write(file, &original).unwrap();
     }
-    assert!(wrong.is_empty(), "{} of {flips} flips went wrong:\n{}", wrong.len(), wrong.join("\n"));
-    println!("{flips} byte flips: {detected} detected, {harmless} harmless (the intact answer), 0 wrong, 0 panics");
+    assert!(
+        wrong.is_empty(),
+        "{} of {flips} flips went wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    println!(
+        "{flips} byte flips: {detected} detected, {harmless} harmless (the intact answer), 0 wrong, 0 panics"
+    );
     (flips, detected, harmless)
 }
 

@@ -42,7 +42,7 @@ fn new_ids(batch: usize) -> impl Iterator<Item = String> {
 /// versions of the first `REPLACED` of the batch before.
 fn batch(b: usize) -> Vec<Vacancy> {
     let mut out: Vec<Vacancy> = new_ids(b).map(|id| vacancy(id, b)).collect();
-    if b % 2 == 1 {
+    if !b.is_multiple_of(2) {
         out.extend(new_ids(b - 1).take(REPLACED).map(|id| vacancy(id, b)));
     }
     out
@@ -76,7 +76,7 @@ fn child() {
     let mut b = committed_batches(&dir);
     loop {
         let vacancies = batch(b);
-        if b % 2 == 0 {
+        if b.is_multiple_of(2) {
             index
                 .bulk_load(vacancies.into_iter().map(Ok), LoadOptions::default())
                 .unwrap();
@@ -98,7 +98,10 @@ fn holds_exactly(index: &VacancyIndex, applied: usize) -> Result<(), String> {
     let snapshot = index.snapshot().map_err(|e| e.to_string())?;
     let expected = applied * BATCH;
     if snapshot.num_vacancies() as usize != expected {
-        return Err(format!("{} vacancies, expected {expected}", snapshot.num_vacancies()));
+        return Err(format!(
+            "{} vacancies, expected {expected}",
+            snapshot.num_vacancies()
+        ));
     }
     for b in 0..applied {
         for (i, id) in new_ids(b).enumerate() {
@@ -106,7 +109,7 @@ fn holds_exactly(index: &VacancyIndex, applied: usize) -> Result<(), String> {
                 .vacancy(&id)
                 .map_err(|e| e.to_string())?
                 .ok_or(format!("{id} missing"))?;
-            let replaced_by_next = b % 2 == 0 && i < REPLACED && b + 1 < applied;
+            let replaced_by_next = b.is_multiple_of(2) && i < REPLACED && b + 1 < applied;
             let version = if replaced_by_next { b + 1 } else { b };
             if v.title != format!("焊工 第{version}版") {
                 return Err(format!("{id} is `{}`, expected version {version}", v.title));
@@ -118,7 +121,9 @@ fn holds_exactly(index: &VacancyIndex, applied: usize) -> Result<(), String> {
 
 /// A small deterministic sequence for the kill times.
 fn next(state: &mut u64) -> u64 {
-    *state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    *state = state
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     *state >> 33
 }
 
@@ -165,7 +170,10 @@ fn killed_writers_lose_no_commit() {
                 in_flight_applied += 1;
                 logged + 1
             }
-            (Err(a), Err(b)) => panic!("cycle {cycle}: neither {logged} batches ({a}) nor {} ({b})", logged + 1),
+            (Err(a), Err(b)) => panic!(
+                "cycle {cycle}: neither {logged} batches ({a}) nor {} ({b})",
+                logged + 1
+            ),
         };
         // Searches still work on what survived.
         let m = Matcher::new(

@@ -25,7 +25,10 @@ fn every_fuzz_corpus_holds_its_property() {
                 replayed += 1;
             }
         }
-        assert!(replayed >= 5, "{target}: the seed corpus is missing ({replayed} files)");
+        assert!(
+            replayed >= 5,
+            "{target}: the seed corpus is missing ({replayed} files)"
+        );
     }
 }
 

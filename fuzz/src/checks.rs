@@ -17,8 +17,11 @@ use jobmatch::region::gazetteer;
 use jobmatch::taxonomy::{classify, taxonomy};
 use jobmatch::{Date, RegionCode, Seeker};
 
+/// A property check: `Err` names what broke.
+pub type Check = fn(&[u8]) -> Result<(), String>;
+
 /// The targets by name, as in `fuzz/Cargo.toml` and `fuzz/corpus/<name>/`.
-pub const TARGETS: [(&str, fn(&[u8]) -> Result<(), String>); 6] = [
+pub const TARGETS: [(&str, Check); 6] = [
     ("jsonl_round_trip", jsonl_round_trip),
     ("query_ranking", query_ranking),
     ("ranking_config", ranking_config),
@@ -82,10 +85,7 @@ pub fn query_ranking(data: &[u8]) -> Result<(), String> {
         .map_err(|e| format!("home: {e}"))?;
     let text = String::from_utf8_lossy(rest);
     let mut skills: Vec<String> = text.split([',', '\n']).map(str::to_owned).collect();
-    let title = skills
-        .first()
-        .filter(|s| s.ends_with(' '))
-        .cloned();
+    let title = skills.first().filter(|s| s.ends_with(' ')).cloned();
     if title.is_some() {
         skills.remove(0);
     }
@@ -143,7 +143,9 @@ pub fn ranking_config(data: &[u8]) -> Result<(), String> {
     let Ok(config) = RankingConfig::from_json(text) else {
         return Ok(());
     };
-    config.validate().map_err(|e| format!("parsed but invalid: {e}"))?;
+    config
+        .validate()
+        .map_err(|e| format!("parsed but invalid: {e}"))?;
     let json = serde_json::to_string(&config).map_err(|e| format!("serialise: {e}"))?;
     let again = RankingConfig::from_json(&json).map_err(|e| format!("re-parse: {e}: {json}"))?;
     if again != config {

@@ -45,8 +45,8 @@ use tantivy::{Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, 
 use crate::error::{Error, Result, guarded};
 use crate::model::{Date, Vacancy};
 use crate::reference::ReferenceData;
-use crate::taxonomy::{Classifier, LabeledTitle, OccupationCode, read_labeled_titles};
-pub use coder::{TitleCoder, coder_of, default_coder};
+use crate::taxonomy::{LabeledTitle, OccupationCode, read_labeled_titles};
+pub use coder::{CODER_FILE, TitleCoder, coder_of, default_coder};
 pub(crate) use columns::SegmentColumns;
 pub use load::{LoadOptions, LoadSummary, OnError, ProgressFn};
 pub(crate) use schema::Fields;
@@ -159,8 +159,7 @@ impl VacancyIndex {
             return Err(Error::IndexMissing { path: dir.to_owned() });
         }
         if !dir.join(CODED_TITLES_FILE).exists() {
-            // The shipped coder learns while the index loads.
-            crate::taxonomy::warm_up();
+            coder::prepare_shipped(dir);
         }
         let vpath = dir.join(VERSION_FILE);
         let found = match std::fs::read(&vpath) {
@@ -277,7 +276,7 @@ impl VacancyIndex {
     /// The same index with a coder trained on `examples` (nothing written).
     fn trained_on(self, examples: &[LabeledTitle]) -> Self {
         let r = &self.reference;
-        let coder = Classifier::train(r.taxonomy(), examples);
+        let coder = coder::trained(self.path.as_deref(), r.taxonomy(), examples);
         let reference = r.with_coder(coder);
         let mut me = self;
         me.default_coder = true;

@@ -178,7 +178,10 @@ impl Snapshot {
         }
         if read != self.num_vacancies() {
             return Err(Error::Corrupt {
-                reason: format!("{read} live documents read, the metadata says {}", self.num_vacancies()),
+                reason: format!(
+                    "{read} live documents read, the metadata says {}",
+                    self.num_vacancies()
+                ),
             });
         }
         Ok(read)

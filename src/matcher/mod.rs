@@ -278,7 +278,9 @@ impl Matcher {
     /// invalid (e.g. a NaN commute radius); [`Error::TooLarge`] when `k` or the seeker's terms exceed the
     /// configured limits; [`Error::Index`] on a read failure.
     pub fn match_one(&self, seeker: &Seeker, k: usize) -> Result<MatchResult> {
-        guarded("ranking", || self.rank(seeker, k, false, &mut SearchStats::default()))
+        guarded("ranking", || {
+            self.rank(seeker, k, false, &mut SearchStats::default())
+        })
     }
 
     /// As [`Matcher::match_one`], also returning the work done.
@@ -297,7 +299,9 @@ impl Matcher {
     /// # Errors
     /// As [`Matcher::match_one`].
     pub fn match_exhaustive(&self, seeker: &Seeker, k: usize) -> Result<MatchResult> {
-        guarded("ranking", || self.rank(seeker, k, true, &mut SearchStats::default()))
+        guarded("ranking", || {
+            self.rank(seeker, k, true, &mut SearchStats::default())
+        })
     }
 
     /// Ranks many seekers on the current rayon pool (run it inside
@@ -414,4 +418,3 @@ fn widenings(seeker: &Seeker) -> [(f64, Vec<RegionPrefix>, Widening); 2] {
         ),
     ]
 }
-

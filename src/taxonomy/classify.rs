@@ -153,31 +153,40 @@ const SHIPPED_TITLES: &str = include_str!("../../data/job_titles_csco_train.csv"
 /// The shipped coder, once trained.
 static CLASSIFIER: OnceLock<Classifier> = OnceLock::new();
 
-/// The coder built from the shipped taxonomy and the shipped coded titles
-/// (trained on first use, about a second; see [`warm_up`]).
-pub fn classifier() -> &'static Classifier {
-    CLASSIFIER.get_or_init(|| {
-        // The shipped file is compiled in and read by the tests: a bad row
-        // would fail them; here it only means fewer titles to learn from.
-        let examples = read_labeled_titles(SHIPPED_TITLES)
-            .map(|(e, _)| e)
-            .unwrap_or_default();
-        Classifier::train(taxonomy(), &examples)
-    })
+/// The shipped coded titles, read.
+fn shipped_titles() -> Vec<LabeledTitle> {
+    // The shipped file is compiled in and read by the tests: a bad row
+    // would fail them; here it only means fewer titles to learn from.
+    read_labeled_titles(SHIPPED_TITLES)
+        .map(|(e, _)| e)
+        .unwrap_or_default()
 }
 
-/// Starts training the shipped coder on a thread of its own, unless it is
-/// trained (or training) already, so that it is ready by the first title to
-/// code. Opening an index calls it: the index loads while the coder learns.
-pub fn warm_up() {
-    static STARTED: std::sync::Once = std::sync::Once::new();
-    if CLASSIFIER.get().is_none() {
-        STARTED.call_once(|| {
-            std::thread::spawn(|| {
-                classifier();
-            });
-        });
-    }
+/// The coder built from the shipped taxonomy and the shipped coded titles
+/// (trained on first use, about a second; an index on disk keeps a
+/// trained copy, see `index::CODER_FILE`).
+pub fn classifier() -> &'static Classifier {
+    CLASSIFIER.get_or_init(|| Classifier::train(taxonomy(), &shipped_titles()))
+}
+
+/// Whether the shipped coder is trained (or loaded) already.
+pub(crate) fn classifier_is_ready() -> bool {
+    CLASSIFIER.get().is_some()
+}
+
+/// Installs a saved copy of the shipped coder (from
+/// [`Classifier::to_bytes`] of [`classifier`], checked against
+/// [`shipped_fingerprint`] by the caller) instead of training it: false
+/// when it is trained already.
+pub(crate) fn install_shipped(coder: Classifier) -> bool {
+    CLASSIFIER.set(coder).is_ok()
+}
+
+/// The fingerprint of the shipped coder ([`Classifier::fingerprint`] of
+/// the shipped coded titles).
+pub(crate) fn shipped_fingerprint() -> u64 {
+    static PRINT: OnceLock<u64> = OnceLock::new();
+    *PRINT.get_or_init(|| Classifier::fingerprint(taxonomy(), &shipped_titles()))
 }
 
 /// Reads coded titles: CSV with a header naming a title column (`title`
@@ -355,8 +364,11 @@ fn features(cleaned: &str) -> Vec<String> {
     out
 }
 
+/// Features with their sublinear term frequencies.
+type Frequencies = Vec<(String, f32)>;
+
 /// Sublinear term frequencies: each distinct feature once with 1 + ln(count).
-fn frequencies(features: Vec<String>) -> Vec<(String, f32)> {
+fn frequencies(features: Vec<String>) -> Frequencies {
     let mut counts: HashMap<String, u32> = HashMap::new();
     for f in features {
         *counts.entry(f).or_default() += 1;
@@ -395,7 +407,7 @@ impl Classifier {
         let mut codes = Vec::new();
         let mut target: HashMap<OccupationCode, u32> = HashMap::new();
         // (class, features with frequencies, weight)
-        let mut raw: Vec<(u32, Vec<(String, f32)>, f32)> = Vec::new();
+        let mut raw: Vec<(u32, Frequencies, f32)> = Vec::new();
         for o in taxonomy.occupations() {
             let class = codes.len() as u32;
             codes.push(o.code);
@@ -530,6 +542,157 @@ impl Classifier {
                 }
             })
             .collect()
+    }
+}
+
+/// Bump when the coder's features or learner change in a way the probe in
+/// [`Classifier::fingerprint`] might miss.
+const MODEL_VERSION: u64 = 1;
+
+/// FNV-1a, 64 bits: a stable hash for fingerprints (std's hasher may
+/// change between Rust releases).
+fn fnv(hash: u64, bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .fold(hash, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+impl Classifier {
+    /// A fingerprint of what a coder trained on `examples` would be: the
+    /// examples, the classification's size, this version of the coder and
+    /// the features of a probe title (so that a changed feature set changes
+    /// it). A saved coder is reused only under the same fingerprint.
+    pub fn fingerprint(taxonomy: &Taxonomy, examples: &[LabeledTitle]) -> u64 {
+        let mut h = fnv(0xcbf2_9ce4_8422_2325, &MODEL_VERSION.to_le_bytes());
+        h = fnv(h, &(taxonomy.occupations().count() as u64).to_le_bytes());
+        for f in features(&clean("probe：数控车床操作工（包吃住）急招 Java司机")) {
+            h = fnv(h, f.as_bytes());
+        }
+        for e in examples {
+            h = fnv(h, e.title.as_bytes());
+            h = fnv(h, &[0]);
+            h = fnv(h, e.code.to_string().as_bytes());
+            h = fnv(h, &[1]);
+        }
+        h
+    }
+}
+
+/// Reads a saved coder's little-endian fields.
+struct Bytes<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Bytes<'a> {
+    fn take<const N: usize>(&mut self) -> Option<[u8; N]> {
+        let (head, rest) = self.rest.split_first_chunk::<N>()?;
+        self.rest = rest;
+        Some(*head)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        self.take::<4>().map(u32::from_le_bytes)
+    }
+
+    fn f32(&mut self) -> Option<f32> {
+        self.take::<4>().map(f32::from_le_bytes)
+    }
+
+    fn text(&mut self) -> Option<&'a str> {
+        let len = self.u32()? as usize;
+        let (head, rest) = self.rest.split_at_checked(len)?;
+        self.rest = rest;
+        std::str::from_utf8(head).ok()
+    }
+}
+
+/// First bytes of a saved coder.
+const MAGIC: &[u8; 8] = b"JMCODER1";
+
+impl Classifier {
+    /// The coder as bytes (a small binary format: codes, features with
+    /// their IDF and weights), for [`Classifier::from_bytes`]: loading is
+    /// about a hundred times faster than training.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        let put_str = |out: &mut Vec<u8>, s: &str| {
+            out.extend_from_slice(&(s.len() as u32).to_le_bytes());
+            out.extend_from_slice(s.as_bytes());
+        };
+        out.extend_from_slice(&(self.codes.len() as u32).to_le_bytes());
+        for c in &self.codes {
+            put_str(&mut out, &c.to_string());
+        }
+        let mut by_column: Vec<(&str, u32)> = self.columns.iter().map(|(k, &c)| (k.as_str(), c)).collect();
+        by_column.sort_by_key(|&(_, c)| c);
+        out.extend_from_slice(&(by_column.len() as u32).to_le_bytes());
+        for (feature, column) in by_column {
+            put_str(&mut out, feature);
+            out.extend_from_slice(&self.idf[column as usize].to_le_bytes());
+            let row = self.model.row(column as usize);
+            out.extend_from_slice(&(row.len() as u32).to_le_bytes());
+            for &(class, w) in row {
+                out.extend_from_slice(&class.to_le_bytes());
+                out.extend_from_slice(&w.to_le_bytes());
+            }
+        }
+        out
+    }
+
+    /// A coder saved by [`Classifier::to_bytes`], its codes checked
+    /// against `taxonomy`.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when the bytes are not a saved coder (or one cut
+    /// short), or name a code `taxonomy` lacks.
+    pub fn from_bytes(taxonomy: &Taxonomy, bytes: &[u8]) -> Result<Classifier> {
+        let corrupt = |what: &str| Error::Corrupt {
+            reason: format!("a saved title coder: {what}"),
+        };
+        let rest = bytes
+            .strip_prefix(MAGIC.as_slice())
+            .ok_or_else(|| corrupt("no header"))?;
+        let mut r = Bytes { rest };
+        let n_codes = r.u32().ok_or_else(|| corrupt("cut short"))? as usize;
+        let mut codes = Vec::with_capacity(n_codes.min(1 << 16));
+        for _ in 0..n_codes {
+            let text = r.text().ok_or_else(|| corrupt("a code cut short or not text"))?;
+            let code: OccupationCode = text.parse().map_err(|_| corrupt("a code is not a CSCO code"))?;
+            if taxonomy.get(code).code != code {
+                return Err(corrupt(&format!("{code} is not in this classification")));
+            }
+            codes.push(code);
+        }
+        let n_features = r.u32().ok_or_else(|| corrupt("cut short"))? as usize;
+        let mut columns = HashMap::with_capacity(n_features.min(1 << 20));
+        let mut idf = Vec::with_capacity(n_features.min(1 << 20));
+        let mut rows = Vec::with_capacity(n_features.min(1 << 20));
+        for column in 0..n_features {
+            let feature = r
+                .text()
+                .ok_or_else(|| corrupt("a feature cut short or not text"))?;
+            columns.insert(feature.to_owned(), column as u32);
+            idf.push(r.f32().ok_or_else(|| corrupt("cut short"))?);
+            let cells = r.u32().ok_or_else(|| corrupt("cut short"))?;
+            let mut row = Vec::with_capacity((cells as usize).min(1 << 16));
+            for _ in 0..cells {
+                let (Some(class), Some(w)) = (r.u32(), r.f32()) else {
+                    return Err(corrupt("a row cut short"));
+                };
+                row.push((class, w));
+            }
+            rows.push(row);
+        }
+        if !r.rest.is_empty() {
+            return Err(corrupt("bytes after the end"));
+        }
+        Ok(Classifier {
+            columns,
+            idf,
+            model: LinearModel::from_rows(codes.len(), rows),
+            codes,
+        })
     }
 }
 

@@ -164,10 +164,30 @@ impl LinearModel {
         self.classes
     }
 
+    /// A feature's (class, weight) cells.
+    pub(crate) fn row(&self, feature: usize) -> &[(u32, f32)] {
+        self.rows.get(feature).map_or(&[], Vec::as_slice)
+    }
+
+    /// A model from its rows (classes below `classes` only: others are
+    /// dropped).
+    pub(crate) fn from_rows(classes: usize, mut rows: Vec<Vec<(u32, f32)>>) -> LinearModel {
+        for row in &mut rows {
+            row.retain(|&(c, _)| (c as usize) < classes);
+        }
+        LinearModel { rows, classes }
+    }
+
     /// Adds the scores of `x` into `scores` (one slot per class, zeroed by
     /// the caller), noting in `met` and `touched` (once) each class a
     /// feature of `x` votes for.
-    pub(crate) fn score_into(&self, x: &[(u32, f32)], scores: &mut [f32], met: &mut [bool], touched: &mut Vec<u32>) {
+    pub(crate) fn score_into(
+        &self,
+        x: &[(u32, f32)],
+        scores: &mut [f32],
+        met: &mut [bool],
+        touched: &mut Vec<u32>,
+    ) {
         for &(f, v) in x {
             if let Some(row) = self.rows.get(f as usize) {
                 for &(c, w) in row {

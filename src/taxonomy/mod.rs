@@ -14,8 +14,9 @@ pub mod skill;
 
 pub use classify::{
     Accuracy, Classifier, Coded, LabeledTitle, MIN_CODING_CONFIDENCE, classifier, classify, code_title,
-    cross_validate, read_labeled_titles, warm_up,
+    cross_validate, read_labeled_titles,
 };
+pub(crate) use classify::{classifier_is_ready, install_shipped, shipped_fingerprint};
 pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, taxonomy};
 pub(crate) use occupation::{path_credits, path_terms, relatedness_packed};
 pub use skill::{SkillId, SkillVocabulary, skills};

@@ -135,6 +135,9 @@ pub struct ClassifyArgs {
     /// Measure by K-fold cross-validation over the --train titles instead of coding.
     #[arg(long, value_name = "K")]
     pub cross_validate: Option<usize>,
+    /// Save the coder (trained with --train, or the shipped one) to FILE for `Classifier::from_bytes`.
+    #[arg(long, value_name = "FILE")]
+    pub save_model: Option<PathBuf>,
 }
 
 /// Trains the coder of the index in `dir` (created if missing) on coded
@@ -202,6 +205,14 @@ pub fn classify(args: ClassifyArgs) -> Result<()> {
         );
         &trained
     };
+    if let Some(path) = &args.save_model {
+        std::fs::write(path, coder.to_bytes()).map_err(|e| Error::Io {
+            path: Some(path.clone()),
+            source: e,
+        })?;
+        eprintln!("saved the coder to {}", path.display());
+        return Ok(());
+    }
     if let Some(path) = &args.evaluate {
         let titles = read_coded(path)?;
         let started = Instant::now();
