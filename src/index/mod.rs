@@ -124,6 +124,38 @@ impl VacancyIndex {
         VacancyIndex::wrap(index, fields, None)
     }
 
+    /// A new, empty index in any tantivy [`Directory`](tantivy::directory::Directory):
+    /// an advanced door for a storage backend of your own (or, in this
+    /// crate's tests, one that injects faults such as a full disk). Nothing
+    /// else of tantivy is exposed.
+    ///
+    /// # Errors
+    /// [`Error::Index`] when the directory already holds an index or
+    /// cannot be written.
+    pub fn create_in_directory(directory: impl tantivy::directory::Directory) -> Result<VacancyIndex> {
+        let directory: Box<dyn tantivy::directory::Directory> = Box::new(directory);
+        if Index::exists(&*directory).map_err(|e| Error::index(e.to_string()))? {
+            return Err(Error::index(
+                "the directory already holds an index: open it instead",
+            ));
+        }
+        let (schema, fields) = Fields::build();
+        let index = Index::create(directory, schema, settings())?;
+        VacancyIndex::wrap(index, fields, None)
+    }
+
+    /// Opens the index in a tantivy [`Directory`](tantivy::directory::Directory)
+    /// (see [`VacancyIndex::create_in_directory`]).
+    ///
+    /// # Errors
+    /// [`Error::IndexVersion`] when it holds an index of another schema;
+    /// [`Error::Corrupt`] or [`Error::Index`] when it cannot be read.
+    pub fn open_in_directory(directory: impl tantivy::directory::Directory) -> Result<VacancyIndex> {
+        guarded("opening the index", || {
+            VacancyIndex::checked(Index::open(directory)?, None)
+        })
+    }
+
     /// A new, empty index in `dir` (created if missing; must hold no index).
     ///
     /// # Errors
@@ -176,16 +208,7 @@ impl VacancyIndex {
             });
         }
         let opened = guarded("opening the index", || {
-            let index = Index::open_in_dir(dir)?;
-            let (schema, fields) = Fields::build();
-            if index.schema() != schema {
-                return Err(Error::IndexVersion {
-                    path: dir.to_owned(),
-                    found: "1 with a different schema".to_owned(),
-                    expected: SCHEMA_VERSION,
-                });
-            }
-            VacancyIndex::wrap(index, fields, Some(dir.to_owned()))
+            VacancyIndex::checked(Index::open_in_dir(dir)?, Some(dir.to_owned()))
         })
         .map_err(|e| match e {
             e @ Error::IndexVersion { .. } => e,
@@ -210,6 +233,19 @@ impl VacancyIndex {
         } else {
             VacancyIndex::create(dir)
         }
+    }
+
+    /// An opened tantivy index, if its schema is this crate's.
+    fn checked(index: Index, path: Option<PathBuf>) -> Result<VacancyIndex> {
+        let (schema, fields) = Fields::build();
+        if index.schema() != schema {
+            return Err(Error::IndexVersion {
+                path: path.unwrap_or_else(|| PathBuf::from("(a tantivy directory)")),
+                found: "1 with a different schema".to_owned(),
+                expected: SCHEMA_VERSION,
+            });
+        }
+        VacancyIndex::wrap(index, fields, path)
     }
 
     fn wrap(index: Index, fields: Fields, path: Option<PathBuf>) -> Result<VacancyIndex> {
