@@ -274,3 +274,63 @@ fn the_worst_seeker_the_limits_allow_gets_the_exact_answer() {
         );
     }
 }
+
+/// A search allowance (`max_scored`, `deadline_ms`) stops a search early
+/// and says so; the matches it gives are real, scored right and sorted.
+/// Without one, or with room to spare, the answer is the exact one.
+#[test]
+fn a_search_allowance_stops_early_and_says_so() {
+    let (index, _) = crate::ranking::market_index(5_000, 4, 2);
+    let snapshot = index.snapshot().unwrap();
+    let exact = Matcher::new(snapshot.clone(), RankingConfig::default(), today()).unwrap();
+    let mut seeker = Seeker::new(
+        "busy",
+        vec!["驾驶".into(), "沟通能力".into(), "设备操作".into()],
+        "510104".parse().unwrap(),
+    )
+    .unwrap();
+    seeker.mobility.relocate = true;
+    let full = exact.match_one(&seeker, 50).unwrap();
+    assert!(!full.truncated);
+    let capped = Matcher::new(
+        snapshot.clone(),
+        RankingConfig {
+            max_scored: Some(5),
+            ..RankingConfig::default()
+        },
+        today(),
+    )
+    .unwrap();
+    let r = capped.match_one(&seeker, 50).unwrap();
+    assert!(
+        r.truncated,
+        "5 vacancies scored cannot settle a top 50 of thousands in reach"
+    );
+    assert!(r.matches.len() <= 50);
+    for w in r.matches.windows(2) {
+        assert!(w[0].score >= w[1].score);
+    }
+    for m in &r.matches {
+        let e = exact.explain(&seeker, &m.vacancy).unwrap();
+        assert_eq!(e.score, Some(m.score), "{}", m.vacancy);
+    }
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.contains("\"truncated\":true"), "{json}");
+    assert!(!serde_json::to_string(&full).unwrap().contains("truncated"));
+    // Room to spare: the exact answer, not marked.
+    let roomy = Matcher::new(
+        snapshot,
+        RankingConfig {
+            deadline_ms: Some(60_000),
+            max_scored: Some(u64::MAX),
+            ..RankingConfig::default()
+        },
+        today(),
+    )
+    .unwrap();
+    assert_eq!(roomy.match_one(&seeker, 50).unwrap(), full);
+    // A zero allowance is a config error.
+    for bad in [r#"{"deadline_ms": 0}"#, r#"{"max_scored": 0}"#] {
+        assert!(RankingConfig::from_json(bad).is_err(), "{bad}");
+    }
+}

@@ -100,6 +100,8 @@ pub struct Report {
     pub build_s: Option<f64>,
     pub open_first_query_ms: f64,
     pub upsert_10k_s: f64,
+    /// The worst seeker the limits allow, alone.
+    pub worst_seeker: WorstSeeker,
     pub index_bytes: u64,
     pub peak_rss_bytes: u64,
     pub cpu: String,
@@ -418,6 +420,7 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
     let quality_all = kind_quality(&market, &results);
     let quality_skills_only = skills_only_quality(&market, &matcher, &seekers, args.top)?;
     let health = market_health(&market, &seekers, &results, args.vacancies);
+    let worst_seeker = worst_seeker(&matcher)?;
     let upsert_10k_s = upsert_10k(&index, &market, args.vacancies)?;
 
     let p50 = percentile(&sorted, 0.5);
@@ -449,6 +452,7 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
         build_s,
         open_first_query_ms,
         upsert_10k_s,
+        worst_seeker,
         index_bytes: index.size_on_disk(),
         peak_rss_bytes: peak_rss_bytes(),
         cpu: cpu_model(),
@@ -462,6 +466,103 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
         ),
     };
     Ok((report, (sorted, scan.sorted_ms)))
+}
+
+/// The worst seeker the limits allow, timed alone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorstSeeker {
+    /// Skills given: the most common in the occupations' profiles, as many
+    /// as `max_skills_per_seeker`.
+    pub skills: usize,
+    /// `max_k`.
+    pub k: usize,
+    /// Median of three runs through the index.
+    pub indexed_ms: f64,
+    /// Whether that equals the exhaustive scan.
+    pub exact: bool,
+    /// One exhaustive scan.
+    pub exhaustive_ms: f64,
+    /// The deadline tried (`deadline_ms`).
+    pub deadline_ms: u64,
+    /// Median of three runs under it.
+    pub with_deadline_ms: f64,
+    /// Whether it stopped at the deadline.
+    pub with_deadline_truncated: bool,
+    /// Matches it returned.
+    pub with_deadline_matches: usize,
+}
+
+/// The deadline the bench tries on the worst seeker.
+const WORST_DEADLINE_MS: u64 = 10;
+
+/// Builds and times the worst seeker: the most common skills, relocation
+/// anywhere, k at the maximum; then the same under a deadline.
+fn worst_seeker(matcher: &Matcher) -> Result<WorstSeeker> {
+    let config = matcher.config().clone();
+    let vocab = jobmatch::taxonomy::skills();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for o in vocab.profiled_occupations() {
+        for &id in vocab.profile(o) {
+            if let Some(s) = vocab.get(id) {
+                *counts.entry(s.name.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let mut common: Vec<(&str, usize)> = counts.into_iter().collect();
+    common.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let skills: Vec<String> = common
+        .iter()
+        .take(config.max_skills_per_seeker)
+        .map(|(s, _)| (*s).to_owned())
+        .collect();
+    let mut seeker = Seeker::new("worst", skills, "510104".parse()?)?;
+    seeker.commute_km = 500.0;
+    seeker.mobility.relocate = true;
+    let k = config.max_k;
+    let timed = |m: &Matcher| -> Result<(f64, MatchResult)> {
+        let mut runs = Vec::new();
+        let mut last = None;
+        for _ in 0..3 {
+            let start = Instant::now();
+            let r = m.match_one(&seeker, k)?;
+            runs.push(start.elapsed().as_secs_f64() * 1e3);
+            last = Some(r);
+        }
+        runs.sort_by(f64::total_cmp);
+        Ok((runs[1], last.unwrap_or_else(|| unreachable!("three runs"))))
+    };
+    let (indexed_ms, indexed) = timed(matcher)?;
+    let start = Instant::now();
+    let slow = matcher.match_exhaustive(&seeker, k)?;
+    let exhaustive_ms = start.elapsed().as_secs_f64() * 1e3;
+    let pairs = |r: &MatchResult| -> Vec<(String, u64)> {
+        r.matches
+            .iter()
+            .map(|m| (m.vacancy.clone(), m.score.to_bits()))
+            .collect()
+    };
+    let bounded = Matcher::new(
+        matcher.snapshot().clone(),
+        jobmatch::rank::RankingConfig {
+            deadline_ms: Some(WORST_DEADLINE_MS),
+            ..config.clone()
+        },
+        matcher.today(),
+    )?;
+    // Learn what the matcher learns lazily before timing it.
+    bounded.match_one(&seeker, 1)?;
+    let (with_deadline_ms, capped) = timed(&bounded)?;
+    Ok(WorstSeeker {
+        skills: seeker.skills.len(),
+        k,
+        indexed_ms,
+        exact: pairs(&indexed) == pairs(&slow),
+        exhaustive_ms,
+        deadline_ms: WORST_DEADLINE_MS,
+        with_deadline_ms,
+        with_deadline_truncated: capped.truncated,
+        with_deadline_matches: capped.matches.len(),
+    })
 }
 
 /// Reopens the index and serves a first query, as after a restart: the
@@ -783,6 +884,29 @@ fn print(r: &Report) {
                 r.build_s
                     .map_or(String::new(), |b| format!(", built in {b:.1} s")),
                 r.open_first_query_ms
+            ),
+        ],
+        vec![
+            "worst seeker".into(),
+            format!(
+                "{} skills, relocating anywhere, k = {}: {:.1} ms indexed ({}), {:.0} ms exhaustive; with a {} ms deadline {:.1} ms, {} matches{}",
+                r.worst_seeker.skills,
+                r.worst_seeker.k,
+                r.worst_seeker.indexed_ms,
+                if r.worst_seeker.exact {
+                    "exact"
+                } else {
+                    "NOT exact"
+                },
+                r.worst_seeker.exhaustive_ms,
+                r.worst_seeker.deadline_ms,
+                r.worst_seeker.with_deadline_ms,
+                r.worst_seeker.with_deadline_matches,
+                if r.worst_seeker.with_deadline_truncated {
+                    ", truncated"
+                } else {
+                    ""
+                }
             ),
         ],
         vec![

@@ -109,6 +109,7 @@ pub fn run(args: DemoArgs, quiet: bool) -> Result<()> {
         let short = jobmatch::matcher::MatchResult {
             seeker: r.seeker.clone(),
             matches: r.matches.iter().take(5).cloned().collect(),
+            truncated: r.truncated,
         };
         commands::print_matches(&matcher, s, &short, false)?;
         if let Some(best) = r.matches.first() {

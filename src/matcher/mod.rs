@@ -37,7 +37,7 @@ use crate::rank::inferred::OccupationModel;
 use crate::rank::query::{Context, Query};
 use crate::rank::related::SkillRelations;
 use crate::rank::score::{admit, score, signals};
-use crate::rank::search::{self, SearchStats};
+use crate::rank::search::{self, Allowance, SearchStats};
 use crate::rank::signal::{Freshness, Signal};
 use crate::rank::topk::{Entry, TopK};
 use crate::region::RegionPrefix;
@@ -159,7 +159,14 @@ impl Matcher {
         Query::new(&cx, seeker, commute_km, extra)
     }
 
-    fn run(&self, q: &Query, k: usize, exhaustive: bool, stats: &mut SearchStats) -> Result<Vec<Entry>> {
+    fn run(
+        &self,
+        q: &Query,
+        k: usize,
+        exhaustive: bool,
+        stats: &mut SearchStats,
+        allow: &Allowance,
+    ) -> Result<Vec<Entry>> {
         let mut top = TopK::new(k, self.config.max_per_employer, self.snapshot.segments());
         if exhaustive {
             search::scan(&self.snapshot, q, &mut top, stats)?;
@@ -172,16 +179,18 @@ impl Matcher {
         let guess = self.theta.guess(k);
         if let Some(floor) = guess {
             top.set_floor(floor);
-            search::search(&self.snapshot, q, &mut top, stats)?;
-            if !top.settled() {
+            search::search(&self.snapshot, q, &mut top, stats, allow)?;
+            if !top.settled() && !stats.truncated {
                 stats.retries += 1;
                 top.set_floor(f64::NEG_INFINITY);
-                search::search(&self.snapshot, q, &mut top, stats)?;
+                search::search(&self.snapshot, q, &mut top, stats, allow)?;
             }
         } else {
-            search::search(&self.snapshot, q, &mut top, stats)?;
+            search::search(&self.snapshot, q, &mut top, stats, allow)?;
         }
-        if let Some(kth) = top.kth() {
+        if let Some(kth) = top.kth()
+            && !stats.truncated
+        {
             self.theta.observe(k, kth);
         }
         Ok(top.into_entries())
@@ -212,7 +221,20 @@ impl Matcher {
         exhaustive: bool,
         stats: &mut SearchStats,
     ) -> Result<MatchResult> {
-        let (q, entries) = self.top_in_reach(seeker, k, exhaustive, stats)?;
+        // The serving allowance; the exhaustive scan is the reference and
+        // has none.
+        let allow = if exhaustive {
+            Allowance::default()
+        } else {
+            Allowance {
+                deadline: self
+                    .config
+                    .deadline_ms
+                    .map(|ms| std::time::Instant::now() + std::time::Duration::from_millis(ms)),
+                max_scored: self.config.max_scored,
+            }
+        };
+        let (q, entries) = self.top_in_reach(seeker, k, exhaustive, stats, &allow)?;
         let mut matches: Vec<Match> = entries.iter().map(|e| self.to_match(&q, e, None)).collect();
         if self.config.broaden && matches.len() < k {
             for (commute_km, extra, how) in widenings(seeker) {
@@ -220,7 +242,7 @@ impl Matcher {
                     break;
                 }
                 let wide = self.query(seeker, commute_km, &extra)?;
-                for e in self.run(&wide, k, exhaustive, stats)? {
+                for e in self.run(&wide, k, exhaustive, stats, &allow)? {
                     let m = self.to_match(&wide, &e, Some(how));
                     if matches.len() < k && !matches.iter().any(|x| x.vacancy == m.vacancy) {
                         matches.push(m);
@@ -231,6 +253,7 @@ impl Matcher {
         Ok(MatchResult {
             seeker: seeker.id.clone(),
             matches,
+            truncated: stats.truncated,
         })
     }
 
@@ -246,7 +269,15 @@ impl Matcher {
     /// seeker's own reach (no widening): the preference lists of
     /// [`crate::assign`].
     pub(crate) fn ranked_docs(&self, seeker: &Seeker, k: usize) -> Result<Vec<(u32, u32, f64)>> {
-        let (_, entries) = self.top_in_reach(seeker, k, false, &mut SearchStats::default())?;
+        // Exact, whatever the serving allowance: job-fair assignment needs
+        // true preference lists.
+        let (_, entries) = self.top_in_reach(
+            seeker,
+            k,
+            false,
+            &mut SearchStats::default(),
+            &Allowance::default(),
+        )?;
         Ok(entries.into_iter().map(|e| (e.segment, e.doc, e.score)).collect())
     }
 
@@ -258,6 +289,7 @@ impl Matcher {
         k: usize,
         exhaustive: bool,
         stats: &mut SearchStats,
+        allow: &Allowance,
     ) -> Result<(Query, Vec<Entry>)> {
         self.check_k(k)?;
         validate(seeker)?;
@@ -266,7 +298,7 @@ impl Matcher {
         let entries = if k == 0 {
             Vec::new()
         } else {
-            self.run(&q, k, exhaustive, stats)?
+            self.run(&q, k, exhaustive, stats, allow)?
         };
         Ok((q, entries))
     }

@@ -81,6 +81,12 @@ pub struct MatchResult {
     pub seeker: String,
     /// Best first.
     pub matches: Vec<Match>,
+    /// The search stopped at its allowance
+    /// ([`crate::rank::RankingConfig::deadline_ms`] or `max_scored`): these
+    /// are the best vacancies it found, not necessarily the top k. Written
+    /// only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub truncated: bool,
 }
 
 /// Why a vacancy scores what it does for a seeker, or why it is excluded.

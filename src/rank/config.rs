@@ -139,6 +139,16 @@ pub struct RankingConfig {
     pub max_skills_per_seeker: usize,
     /// Most title terms a seeker may give (default 32).
     pub max_title_terms: usize,
+    /// Time one search may take, in milliseconds (default: none). A search
+    /// past it stops with the best vacancies found so far, walked from the
+    /// seeker's own region outwards, and says so
+    /// ([`crate::matcher::MatchResult::truncated`]). For serving under a
+    /// latency budget; batch work should leave it unset (exact answers).
+    pub deadline_ms: Option<u64>,
+    /// Vacancies one search may score in full (default: none), the
+    /// deterministic form of `deadline_ms`: the same seeker stops at the
+    /// same place on every machine.
+    pub max_scored: Option<u64>,
 }
 
 impl Default for RankingConfig {
@@ -162,6 +172,8 @@ impl Default for RankingConfig {
             max_k: 1_000,
             max_skills_per_seeker: 64,
             max_title_terms: 32,
+            deadline_ms: None,
+            max_scored: None,
         }
     }
 }
@@ -207,6 +219,9 @@ impl RankingConfig {
         }
         if !(self.salary_tolerance.is_finite() && self.salary_tolerance > 0.0) {
             return bad("salary_tolerance must be > 0");
+        }
+        if self.deadline_ms == Some(0) || self.max_scored == Some(0) {
+            return bad("deadline_ms and max_scored must be > 0 when set");
         }
         if let Some(p) = &self.mobility_prior
             && !p.values().all(unit)

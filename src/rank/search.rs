@@ -76,6 +76,31 @@ pub struct SearchStats {
     pub ranges_walked: u64,
     /// Searches run again without the guessed floor (it was too high).
     pub retries: u64,
+    /// The search stopped at its allowance (a deadline or a number of
+    /// vacancies scored): the result is the best found, not the exact top k.
+    pub truncated: bool,
+}
+
+/// How much work a search may do before it stops with what it has found
+/// (from [`crate::rank::RankingConfig::deadline_ms`] and `max_scored`). The
+/// default allows everything.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Allowance {
+    /// When to stop.
+    pub deadline: Option<std::time::Instant>,
+    /// Most vacancies to score in full.
+    pub max_scored: Option<u64>,
+}
+
+impl Allowance {
+    /// Whether the work done so far used it up (noted in `stats`).
+    #[inline]
+    fn spent(&self, stats: &mut SearchStats) -> bool {
+        let over = self.max_scored.is_some_and(|m| stats.scored >= m)
+            || self.deadline.is_some_and(|d| std::time::Instant::now() >= d);
+        stats.truncated |= over;
+        over
+    }
 }
 
 /// A query term present in a segment.
@@ -235,7 +260,14 @@ impl<'a> SegmentSearch<'a> {
 
     /// Vacancies of a range holding no query term, where the other signals
     /// alone could still reach the k-th score (θ is final when this runs).
-    fn scan_termless(&self, w: &Work, cursors: &mut [Cursor], top: &mut TopK<'_>, stats: &mut SearchStats) {
+    fn scan_termless(
+        &self,
+        w: &Work,
+        cursors: &mut [Cursor],
+        top: &mut TopK<'_>,
+        stats: &mut SearchStats,
+        allow: &Allowance,
+    ) {
         let (q, cols, columns) = (self.q, self.cols, self.columns);
         let mut blocks = BlockBounds::new(w);
         let mut next = w.range.docs.start;
@@ -255,6 +287,9 @@ impl<'a> SegmentSearch<'a> {
                 continue;
             }
             stats.scanned += 1;
+            if stats.scanned.is_multiple_of(256) && allow.spent(stats) {
+                return;
+            }
             if summary_bound(q, cols.summary[doc as usize]) + place + EPS < theta {
                 continue;
             }
@@ -288,6 +323,7 @@ pub(crate) fn search(
     q: &Query,
     top: &mut TopK<'_>,
     stats: &mut SearchStats,
+    allow: &Allowance,
 ) -> Result<()> {
     let segments = segment_searches(snapshot, q)?;
     let mut work: Vec<Work> = Vec::new();
@@ -343,6 +379,9 @@ pub(crate) fn search(
     let columns = column_bound(q);
     let mut shared = SharedCursors::default();
     for (i, w) in work.iter().enumerate() {
+        if allow.spent(stats) {
+            return Ok(());
+        }
         let seg = &segments[w.segment];
         let all_terms: f64 = seg.terms.iter().map(|t| t.ub).sum();
         if all_terms + columns + w.place + EPS < top.threshold() {
@@ -353,11 +392,11 @@ pub(crate) fn search(
         if i == 0 {
             // Out of doc order: cursors of its own.
             let mut cursors = open(&seg.terms, w.range.docs.start)?;
-            seg.walk(w, &mut cursors, top, stats);
+            seg.walk(w, &mut cursors, top, stats, allow);
             continue;
         }
         let cursors = shared.at(w.segment, &seg.terms, w.range.docs.start)?;
-        seg.walk(w, cursors, top, stats);
+        seg.walk(w, cursors, top, stats, allow);
     }
     // Vacancies holding no query term, where the other signals alone could
     // still reach the k-th score.
@@ -374,9 +413,12 @@ pub(crate) fn search(
         if columns + w.place + EPS < top.threshold() {
             continue;
         }
+        if allow.spent(stats) {
+            return Ok(());
+        }
         let seg = &segments[w.segment];
         let cursors = shared.at(w.segment, &seg.terms, w.range.docs.start)?;
-        seg.scan_termless(w, cursors, top, stats);
+        seg.scan_termless(w, cursors, top, stats, allow);
     }
     Ok(())
 }
@@ -486,7 +528,14 @@ impl SegmentSearch<'_> {
     /// Each survivor is then bounded with its exact columns, then its exact
     /// terms; only then is its distance computed. θ only rises, so checking a
     /// batch against the θ it started with is safe.
-    fn walk(&self, w: &Work, cursors: &mut [Cursor], top: &mut TopK<'_>, stats: &mut SearchStats) {
+    fn walk(
+        &self,
+        w: &Work,
+        cursors: &mut [Cursor],
+        top: &mut TopK<'_>,
+        stats: &mut SearchStats,
+        allow: &Allowance,
+    ) {
         let (q, cols, columns) = (self.q, self.cols, self.columns);
         let end = w.range.docs.end;
         let rest = columns + w.place;
@@ -500,6 +549,9 @@ impl SegmentSearch<'_> {
         let mut values = [ColumnValues::default(); BATCH];
         let mut done = false;
         while !done {
+            if allow.spent(stats) {
+                return;
+            }
             let theta = top.threshold();
             while non_essential < cursors.len() && ne_bound + cursors[non_essential].ub + rest + EPS < theta {
                 let c = &cursors[non_essential];

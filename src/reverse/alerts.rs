@@ -277,7 +277,7 @@ pub(crate) fn alerts_of(
     if exhaustive {
         search::scan(&feed.snapshot, &q, &mut top, stats)?;
     } else {
-        search::search(&feed.snapshot, &q, &mut top, stats)?;
+        search::search(&feed.snapshot, &q, &mut top, stats, &search::Allowance::default())?;
     }
     let mut out = Vec::new();
     for e in top.into_entries() {
