@@ -177,6 +177,7 @@ impl VacancyIndex {
         let json = serde_json::to_vec_pretty(&version).map_err(|e| Error::index(e.to_string()))?;
         let vpath = dir.join(VERSION_FILE);
         std::fs::write(&vpath, json).map_err(|e| Error::io(&vpath, e))?;
+        coder::prepare_shipped(dir);
         VacancyIndex::wrap(index, fields, Some(dir.to_owned()))
     }
 
@@ -189,9 +190,6 @@ impl VacancyIndex {
         let dir = dir.as_ref();
         if !dir.join("meta.json").exists() {
             return Err(Error::IndexMissing { path: dir.to_owned() });
-        }
-        if !dir.join(CODED_TITLES_FILE).exists() {
-            coder::prepare_shipped(dir);
         }
         let vpath = dir.join(VERSION_FILE);
         let found = match std::fs::read(&vpath) {
@@ -206,6 +204,10 @@ impl VacancyIndex {
                 found,
                 expected: SCHEMA_VERSION,
             });
+        }
+        if !dir.join(CODED_TITLES_FILE).exists() {
+            // Loaded from the copy kept here, or learned while the index loads.
+            coder::prepare_shipped(dir);
         }
         let opened = guarded("opening the index", || {
             VacancyIndex::checked(Index::open_in_dir(dir)?, Some(dir.to_owned()))

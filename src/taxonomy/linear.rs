@@ -108,8 +108,9 @@ impl LinearModel {
                     }
                 }
                 let own = scores[e.class as usize];
-                // The best other class (ties to the lower); classes no
-                // feature of the example has met score 0.
+                // The best other class (of equals, the first met: the
+                // same on every run); classes no feature of the example
+                // has met score 0.
                 let mut rival: Option<(u32, f32)> = None;
                 for &c in touched.iter().filter(|&&c| c != e.class) {
                     let s = scores[c as usize];
