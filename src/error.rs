@@ -253,11 +253,19 @@ pub(crate) fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "panic".to_owned())
 }
 
+thread_local! {
+    /// Set while this thread runs [`guarded`] work.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Runs work that reads an index's files, turning a panic into
 /// [`Error::Corrupt`]: tantivy asserts on some damaged files (a footer or
 /// an offset table out of range) instead of returning an error.
 pub(crate) fn guarded<T>(what: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|p| {
+    let outer = GUARDED.with(|g| g.replace(true));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    GUARDED.with(|g| g.set(outer));
+    outcome.unwrap_or_else(|p| {
         Err(Error::Corrupt {
             reason: format!(
                 "{what} stopped on damaged data ({}); `verify` checks every file",
@@ -265,6 +273,21 @@ pub(crate) fn guarded<T>(what: &str, work: impl FnOnce() -> Result<T>) -> Result
             ),
         })
     })
+}
+
+/// Installs a panic hook that keeps quiet about the panics this crate
+/// catches and reports as [`Error::Corrupt`] (a damaged index file), and
+/// passes every other panic to the hook installed before. For programs
+/// that print their own errors (the bundled CLI calls it first thing);
+/// without it the default hook prints tantivy's assertion message before
+/// the error is returned.
+pub fn quiet_caught_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !GUARDED.with(std::cell::Cell::get) {
+            previous(info);
+        }
+    }));
 }
 
 impl From<tantivy::TantivyError> for Error {

@@ -206,6 +206,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    jobmatch::error::quiet_caught_panics();
     let cli = Cli::parse();
     let quiet = cli.quiet;
     let result = match cli.command {
