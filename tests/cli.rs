@@ -878,3 +878,41 @@ fn a_damaged_index_is_an_error_in_the_cli_not_a_panic() {
     }
     std::fs::write(&fast, &original).unwrap();
 }
+
+/// `verify`: an intact index is reported intact; a flipped byte in a
+/// segment file is named, exit code 1.
+#[test]
+fn verify_names_a_damaged_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let index = jobmatch::index::VacancyIndex::create(&idx).unwrap();
+    for i in 0..10 {
+        let v = jobmatch::Vacancy::new(format!("v{i}"), "焊工", "500107".parse().unwrap()).unwrap();
+        index.upsert(&v).unwrap();
+    }
+    index.commit().unwrap();
+    drop(index);
+    let out = run(&["verify", "--index", idx.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("intact"), "{}", text(&out.stdout));
+    let out = run(&["verify", "--index", idx.to_str().unwrap(), "--json"]);
+    assert_eq!(json_lines_or_doc(&out)["vacancies"], 10);
+    let store = std::fs::read_dir(&idx)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "store"))
+        .unwrap();
+    let mut bytes = std::fs::read(&store).unwrap();
+    let at = bytes.len() / 3;
+    bytes[at] = !bytes[at];
+    std::fs::write(&store, &bytes).unwrap();
+    let out = run(&["verify", "--index", idx.to_str().unwrap()]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("checksum") && err.contains(".store"), "{err}");
+}
+
+/// A command's JSON output, pretty-printed or one line.
+fn json_lines_or_doc(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap()
+}

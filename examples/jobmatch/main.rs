@@ -156,6 +156,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check an index for damage: every file against its checksum, every live vacancy read back (exit 1 with the damaged files named).
+    #[command(after_help = "Example:\n  jobmatch verify --index idx")]
+    Verify {
+        /// Index directory.
+        #[arg(long)]
+        index: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Market figures from an index: by industry, region and occupation group; supply–demand with seekers.
     #[command(after_help = "Example:\n  jobmatch stats --index idx --seekers market/seekers.jsonl")]
     Stats {
@@ -242,6 +252,7 @@ fn main() -> ExitCode {
         Command::Delete { index, ids, json } => commands::delete(&index, &ids, json),
         Command::Expire { index, today, json } => commands::expire(&index, today.as_deref(), json),
         Command::Stats { index, seekers, json } => commands::stats(&index, seekers.as_deref(), json),
+        Command::Verify { index, json } => commands::verify(&index, json),
         Command::Classify(args) => commands::classify(args),
         Command::Profiles(args) => commands::profiles(args),
         Command::Assign(args) => commands::assign(args, quiet),

@@ -1,6 +1,8 @@
 //! Checking an index for damage end to end: every file against the
 //! checksum tantivy wrote in its footer, then every live vacancy read back.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use super::VacancyIndex;
@@ -41,15 +43,27 @@ impl VacancyIndex {
         guarded("verifying the index", || self.verify_unguarded())
     }
 
-    fn verify_unguarded(&self) -> Result<Verified> {
-        let bad = self.index.validate_checksum()?;
-        if !bad.is_empty() {
-            let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
-            names.sort();
-            return Err(Error::Corrupt {
-                reason: format!("checksum mismatch in {}", names.join(", ")),
-            });
+    /// Checks the index in `dir` as [`VacancyIndex::verify`] does, but the
+    /// checksums first, before opening it for search: opening reads every
+    /// segment's footer, so a damaged file can stop it before `verify`
+    /// could name the file. What `jobmatch verify` runs.
+    ///
+    /// # Errors
+    /// As [`VacancyIndex::open`] and [`VacancyIndex::verify`].
+    pub fn verify_dir(dir: impl AsRef<Path>) -> Result<Verified> {
+        let dir = dir.as_ref();
+        if !dir.join("meta.json").exists() {
+            return Err(Error::IndexMissing { path: dir.to_owned() });
         }
+        guarded("verifying the index", || {
+            checksums(&tantivy::Index::open_in_dir(dir)?)
+        })
+        .map_err(|e| e.with_path(dir))?;
+        VacancyIndex::open(dir)?.verify().map_err(|e| e.with_path(dir))
+    }
+
+    fn verify_unguarded(&self) -> Result<Verified> {
+        checksums(&self.index)?;
         let snapshot = self.snapshot()?;
         let vacancies = snapshot.read_back_all()?;
         Ok(Verified {
@@ -57,4 +71,17 @@ impl VacancyIndex {
             vacancies,
         })
     }
+}
+
+/// Every committed file against the checksum in its footer.
+fn checksums(index: &tantivy::Index) -> Result<()> {
+    let bad = index.validate_checksum()?;
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
+    names.sort();
+    Err(Error::Corrupt {
+        reason: format!("checksum mismatch in {}", names.join(", ")),
+    })
 }

@@ -33,7 +33,7 @@ pub use assign::{AssignArgs, assign};
 pub use load::{delete, expire, index, load};
 pub use market::{generate, write_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
-pub use report::{ClassifyArgs, ProfilesArgs, classify, profiles, stats, teach_coder};
+pub use report::{ClassifyArgs, ProfilesArgs, classify, profiles, stats, teach_coder, verify};
 pub use reverse::{AlertsArgs, CandidatesArgs, SeekersIndexArgs, alerts, candidates, seekers_index};
 pub use simulate::{SimulateArgs, simulate};
 

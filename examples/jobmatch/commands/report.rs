@@ -1,10 +1,28 @@
-//! `stats` and `classify`: market figures and title coding.
+//! `stats`, `verify`, `classify` and `profiles`: market figures, index
+//! checks and title coding.
 
 use jobmatch::taxonomy::{Accuracy, Classifier, LabeledTitle, read_labeled_titles};
 
 use super::*;
 
-/// `stats`.
+/// `verify`: checksums and a full read-back of an index.
+pub fn verify(dir: &Path, json: bool) -> Result<()> {
+    let started = Instant::now();
+    let checked = VacancyIndex::verify_dir(dir)?;
+    if json {
+        return ui::print_json(&checked);
+    }
+    println!(
+        "{}: intact ({} segments, {} vacancies read back, {:.1} s)",
+        dir.display(),
+        checked.segments,
+        checked.vacancies,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// `stats`: market figures from an index.
 pub fn stats(dir: &Path, seekers: Option<&Path>, json: bool) -> Result<()> {
     let index = VacancyIndex::open(dir)?;
     let snapshot = index.snapshot()?;
