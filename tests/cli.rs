@@ -916,3 +916,92 @@ fn verify_names_a_damaged_file() {
 fn json_lines_or_doc(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// The hostile inputs of `tests/hostile.rs`, through the CLI: each is one
+/// clear sentence naming the line and exit code 2, or a defined result
+/// (exit 0); never a panic.
+#[test]
+fn hostile_files_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = r#"{"id":"v1","title":"焊工","skills":["焊接"],"region":"500107"}"#;
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let long = format!(
+        r#"{{"id":"v9","title":"{}","region":"500107"}}"#,
+        "焊".repeat(4_000_000)
+    );
+    let cases: Vec<(&str, Vec<u8>, Option<&str>)> = vec![
+        ("empty", Vec::new(), None),
+        ("bom_crlf", format!("\u{feff}{good}\r\n").into_bytes(), None),
+        (
+            "ten_megabyte_line",
+            format!("{good}\n{long}\n").into_bytes(),
+            Some("line 2"),
+        ),
+        (
+            "deep_nesting",
+            format!("{good}\n{deep}\n").into_bytes(),
+            Some("line 2"),
+        ),
+        (
+            "invalid_utf8",
+            [good.as_bytes(), b"\n{\"id\":\"\xff\xfe\"}\n"].concat(),
+            Some("line 2"),
+        ),
+        (
+            "nul_bytes",
+            format!("{good}\n\0\0\0\n").into_bytes(),
+            Some("line 2"),
+        ),
+        (
+            "truncated_last_line",
+            format!("{good}\n{{\"id\":\"v2\",\"ti").into_bytes(),
+            Some("line 2"),
+        ),
+        (
+            "negative_salary",
+            format!("{good}\n{{\"id\":\"v3\",\"title\":\"焊工\",\"region\":\"500107\",\"salary_min\":-5}}\n")
+                .into_bytes(),
+            Some("line 2"),
+        ),
+    ];
+    for (name, bytes, error) in cases {
+        let input = dir.path().join(format!("{name}.jsonl"));
+        std::fs::write(&input, &bytes).unwrap();
+        let idx = dir.path().join(format!("idx-{name}"));
+        let out = run(&[
+            "index",
+            "--input",
+            input.to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+        ]);
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        match error {
+            Some(needle) => {
+                assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+                assert!(err.contains(needle), "{name}: `{needle}` not in {err}");
+                assert_eq!(err.trim().lines().count(), 1, "{name}: one sentence: {err}");
+            }
+            None => assert!(out.status.success(), "{name}: {err}"),
+        }
+    }
+    // k = 0 and k above the limit, inline.
+    let idx = dir.path().join("idx-bom_crlf");
+    let ask = |top: &str| {
+        run(&[
+            "match",
+            "--index",
+            idx.to_str().unwrap(),
+            "--skills",
+            "焊接",
+            "--region",
+            "500107",
+            "--top",
+            top,
+        ])
+    };
+    let out = ask("0");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_user_error(&ask("1000000"), "1000000");
+}
