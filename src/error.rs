@@ -268,7 +268,7 @@ pub(crate) fn guarded<T>(what: &str, work: impl FnOnce() -> Result<T>) -> Result
     outcome.unwrap_or_else(|p| {
         Err(Error::Corrupt {
             reason: format!(
-                "{what} stopped on damaged data ({}); `verify` checks every file",
+                "{what} stopped on damaged data ({}); `verify` checks every file (if it finds none, this is a bug: please report it)",
                 panic_message(&p)
             ),
         })

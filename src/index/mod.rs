@@ -311,7 +311,8 @@ impl VacancyIndex {
         Ok(self.trained_on(examples))
     }
 
-    /// The same index with a coder trained on `examples` (nothing written).
+    /// The same index with a coder trained on `examples` (or loaded from
+    /// the copy kept in its directory for them; a fresh one is kept there).
     fn trained_on(self, examples: &[LabeledTitle]) -> Self {
         let r = &self.reference;
         let coder = coder::trained(self.path.as_deref(), r.taxonomy(), examples);
