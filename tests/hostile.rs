@@ -140,8 +140,8 @@ fn duplicate_ids_in_one_load_keep_the_last() {
             records,
             LoadOptions {
                 on_error: OnError::Stop,
-                progress: None,
                 max_errors_kept: 10,
+                ..Default::default()
             },
         )
         .unwrap();

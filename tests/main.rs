@@ -9,6 +9,7 @@ mod cli;
 mod concurrency;
 mod corruption;
 mod crash;
+mod dedup;
 mod disk_full;
 mod fuzz_corpus;
 mod hostile;

@@ -215,7 +215,7 @@ pub fn ensure_market_index(
     }
     let (vpath, _) = commands::write_market(&config, &data, quiet)?;
     let start = Instant::now();
-    let summary = commands::load(&vpath, index, false, quiet, false)?;
+    let summary = commands::load(&vpath, index, commands::Loading::default(), quiet)?;
     let build = start.elapsed().as_secs_f64();
     if !quiet {
         eprintln!("indexed {} vacancies in {build:.1} s", summary.indexed);

@@ -75,7 +75,7 @@ pub fn run(args: DemoArgs, quiet: bool) -> Result<()> {
             source: e,
         })?;
     }
-    let summary = commands::load(&vpath, &idx, false, quiet, false)?;
+    let summary = commands::load(&vpath, &idx, commands::Loading::default(), quiet)?;
     println!(
         "2. indexed {} vacancies in {:.1} s ({:.0}/s), {:.0} MB on disk",
         summary.indexed,

@@ -79,6 +79,9 @@ enum Command {
         /// Output directory (created if missing).
         #[arg(long)]
         out: PathBuf,
+        /// Share of vacancies that re-post an earlier one under another id (near-duplicates, to measure `index --merge-duplicates`).
+        #[arg(long, default_value_t = 0.0)]
+        duplicates: f64,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -100,6 +103,9 @@ enum Command {
         /// Print the summary as JSON.
         #[arg(long)]
         json: bool,
+        /// Merge near-duplicate postings of this file (the same job under another id, e.g. from two provinces' feeds): the first is indexed, the others become its aliases.
+        #[arg(long)]
+        merge_duplicates: bool,
         /// Teach the title coder these coded titles first and keep them with the index, so that it codes these vacancies and every later opening of the index codes titles the same way (CSV or JSON Lines of title and code; repeat to join files).
         #[arg(long, value_name = "FILE")]
         coded_titles: Vec<PathBuf>,
@@ -225,13 +231,26 @@ fn main() -> ExitCode {
             seekers,
             seed,
             out,
+            duplicates,
             json,
-        } => commands::generate(vacancies, seekers, seed, &out, json, quiet),
+        } => commands::generate(
+            jobmatch::market::MarketConfig {
+                vacancies,
+                seekers,
+                seed,
+                duplicate_share: duplicates,
+                ..Default::default()
+            },
+            &out,
+            json,
+            quiet,
+        ),
         Command::Index {
             input,
             index,
             skip_bad,
             json,
+            merge_duplicates,
             coded_titles,
         } => {
             let taught = if coded_titles.is_empty() {
@@ -239,14 +258,26 @@ fn main() -> ExitCode {
             } else {
                 commands::teach_coder(&index, &coded_titles, quiet)
             };
-            taught.and_then(|()| commands::index(&input, &index, skip_bad, json, quiet, false))
+            let how = commands::Loading {
+                skip_bad,
+                merge_duplicates,
+                must_exist: false,
+            };
+            taught.and_then(|()| commands::index(&input, &index, how, json, quiet))
         }
         Command::Update {
             index,
             input,
             skip_bad,
             json,
-        } => commands::index(&input, &index, skip_bad, json, quiet, true),
+        } => {
+            let how = commands::Loading {
+                skip_bad,
+                merge_duplicates: false,
+                must_exist: true,
+            };
+            commands::index(&input, &index, how, json, quiet)
+        }
         Command::Match(args) => commands::run_match(args, quiet),
         Command::Explain(args) => commands::explain(args),
         Command::Delete { index, ids, json } => commands::delete(&index, &ids, json),

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::dedup::Duplicates;
 use super::{VacancyIndex, validate};
 use crate::error::{Error, Result};
 use crate::model::Vacancy;
@@ -28,6 +29,8 @@ impl VacancyIndex {
         let fresh = self.reader.searcher().num_docs() == 0;
         let mut seen: HashSet<String> = HashSet::new();
         let mut progress = options.progress;
+        let mut duplicates = options.merge_duplicates.then(Duplicates::default);
+        let mut aliases: Vec<(String, String)> = Vec::new();
         let mut last_report = Instant::now();
         let mut guard = self.writer()?;
         let writer = guard
@@ -51,6 +54,11 @@ impl VacancyIndex {
                     continue;
                 }
             };
+            if let Some(kept) = duplicates.as_mut().and_then(|d| d.earlier(&v)) {
+                summary.merged += 1;
+                aliases.push((v.id, kept));
+                continue;
+            }
             // In a fresh index an id needs deleting only when this load has
             // seen it before; that saves a delete per document.
             if !fresh || !seen.insert(v.id.clone()) {
@@ -66,6 +74,10 @@ impl VacancyIndex {
                 last_report = Instant::now();
             }
         }
+        // Aliases first: a crash between the two leaves aliases of jobs not
+        // yet committed (found as missing), never committed jobs whose
+        // merged ids are lost.
+        self.add_aliases(aliases)?;
         writer.commit()?;
         drop(guard);
         self.reader.reload()?;
@@ -100,6 +112,11 @@ pub struct LoadOptions<'a> {
     pub progress: Option<ProgressFn<'a>>,
     /// How many error messages the summary keeps (all are counted).
     pub max_errors_kept: usize,
+    /// Merge near-duplicate postings of this load (the same job under
+    /// another id, see [`crate::index::MIN_SKILL_OVERLAP`]): the first is
+    /// indexed, the others become its aliases (a lookup by either id finds
+    /// it) and are counted in [`LoadSummary::merged`].
+    pub merge_duplicates: bool,
 }
 
 /// What a load did.
@@ -113,6 +130,9 @@ pub struct LoadSummary {
     pub replaced: u64,
     /// Bad records skipped.
     pub rejected: u64,
+    /// Near-duplicates merged into an earlier posting of the same job
+    /// (with [`LoadOptions::merge_duplicates`]).
+    pub merged: u64,
     /// The first bad records' errors, with line numbers.
     pub errors: Vec<String>,
     /// Wall time.

@@ -23,6 +23,7 @@
 pub(crate) mod analyzer;
 mod coder;
 pub(crate) mod columns;
+mod dedup;
 pub(crate) mod doc_terms;
 mod load;
 pub(crate) mod schema;
@@ -48,6 +49,7 @@ use crate::reference::ReferenceData;
 use crate::taxonomy::{LabeledTitle, OccupationCode, read_labeled_titles};
 pub use coder::{CODER_FILE, TitleCoder, coder_of, default_coder};
 pub(crate) use columns::SegmentColumns;
+pub use dedup::MIN_SKILL_OVERLAP;
 pub use load::{LoadOptions, LoadSummary, OnError, ProgressFn};
 pub(crate) use schema::Fields;
 pub use schema::SCHEMA_VERSION;
@@ -58,6 +60,41 @@ pub use verify::Verified;
 /// coder learned from (JSON Lines of `{"title", "code"}`; see
 /// [`VacancyIndex::with_trained_coder`]).
 pub const CODED_TITLES_FILE: &str = "coded_titles.jsonl";
+
+/// The file in an index directory that maps the ids of merged
+/// near-duplicates to the posting kept (JSON Lines of `{"alias", "kept"}`;
+/// see [`LoadOptions::merge_duplicates`]).
+pub const ALIASES_FILE: &str = "aliases.jsonl";
+
+/// One merged id.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Alias {
+    alias: String,
+    kept: String,
+}
+
+/// The aliases kept in `dir`, if any.
+fn read_aliases(dir: Option<&Path>) -> Result<HashMap<String, String>> {
+    let Some(path) = dir.map(|d| d.join(ALIASES_FILE)) else {
+        return Ok(HashMap::new());
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let a: Alias = serde_json::from_str(line).map_err(|e| {
+            Error::Corrupt {
+                reason: format!("line {}: {e}", i + 1),
+            }
+            .with_path(&path)
+        })?;
+        out.insert(a.alias, a.kept);
+    }
+    Ok(out)
+}
 
 /// Name of the file that records the schema version inside an index directory.
 const VERSION_FILE: &str = "jobmatch.json";
@@ -90,6 +127,8 @@ pub struct VacancyIndex {
     default_coder: bool,
     reference: ReferenceData,
     threads: usize,
+    /// Ids merged into another posting of the same job → that posting's id.
+    aliases: Mutex<Arc<HashMap<String, String>>>,
 }
 
 impl std::fmt::Debug for VacancyIndex {
@@ -251,6 +290,7 @@ impl VacancyIndex {
     }
 
     fn wrap(index: Index, fields: Fields, path: Option<PathBuf>) -> Result<VacancyIndex> {
+        let aliases = read_aliases(path.as_deref())?;
         index.tokenizers().register(analyzer::ZH, analyzer::ZhTokenizer);
         let reader = index
             .reader_builder()
@@ -269,7 +309,46 @@ impl VacancyIndex {
             threads: std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
                 .clamp(1, 8),
+            aliases: Mutex::new(Arc::new(aliases)),
         })
+    }
+
+    /// Records merged ids (kept in [`ALIASES_FILE`] for an index on disk,
+    /// written whole and renamed into place).
+    pub(crate) fn add_aliases(&self, new: Vec<(String, String)>) -> Result<()> {
+        if new.is_empty() {
+            return Ok(());
+        }
+        let mut guard = self
+            .aliases
+            .lock()
+            .map_err(|_| Error::Panic("alias lock poisoned".into()))?;
+        let mut all = (**guard).clone();
+        all.extend(new);
+        if let Some(dir) = &self.path {
+            let mut lines = String::new();
+            let mut sorted: Vec<(&String, &String)> = all.iter().collect();
+            sorted.sort();
+            for (alias, kept) in sorted {
+                let a = Alias {
+                    alias: alias.clone(),
+                    kept: kept.clone(),
+                };
+                lines.push_str(&serde_json::to_string(&a).map_err(|e| Error::index(e.to_string()))?);
+                lines.push('\n');
+            }
+            let path = dir.join(ALIASES_FILE);
+            let tmp = dir.join(format!("{ALIASES_FILE}.tmp"));
+            std::fs::write(&tmp, lines).map_err(|e| Error::io(&tmp, e))?;
+            std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+        }
+        *guard = Arc::new(all);
+        Ok(())
+    }
+
+    /// The merged ids and the posting each was merged into.
+    pub(crate) fn aliases(&self) -> Arc<HashMap<String, String>> {
+        self.aliases.lock().map_or_else(|_| Arc::default(), |a| a.clone())
     }
 
     /// Uses another market's reference data (default:
@@ -405,6 +484,12 @@ impl VacancyIndex {
     /// # Errors
     /// [`Error::IndexLocked`] when another writer holds the index.
     pub fn delete(&self, id: &str) -> Result<bool> {
+        // A merged duplicate's id deletes the job it was merged into.
+        let aliases = self.aliases();
+        let id = match aliases.get(id) {
+            Some(kept) if self.reader.searcher().doc_freq(&self.id_term(id))? == 0 => kept.as_str(),
+            _ => id,
+        };
         let term = self.id_term(id);
         let existed = self.reader.searcher().doc_freq(&term)? > 0;
         self.with_writer(|w| {

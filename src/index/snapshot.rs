@@ -1,7 +1,7 @@
 //! A committed state of the index as retrieval and ranking read it, and
 //! how the index makes one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -55,6 +55,7 @@ impl VacancyIndex {
             segments,
             fields: self.fields.clone(),
             reference: self.reference.clone(),
+            aliases: self.aliases(),
         })
     }
 }
@@ -69,6 +70,8 @@ pub struct Snapshot {
     segments: Vec<Arc<SegmentColumns>>,
     fields: Fields,
     reference: ReferenceData,
+    /// Merged duplicates' ids → the posting kept.
+    aliases: Arc<HashMap<String, String>>,
 }
 
 impl Snapshot {
@@ -120,11 +123,22 @@ impl Snapshot {
         Ok(self.searcher.doc_freq(term)?)
     }
 
-    /// Finds a vacancy by id: (segment position, doc id).
+    /// Finds a vacancy by id, or by the id of a duplicate merged into it:
+    /// (segment position, doc id).
     ///
     /// # Errors
     /// [`Error::Index`] on a read failure.
     pub(crate) fn find(&self, id: &str) -> Result<Option<(usize, u32)>> {
+        match self.find_exact(id)? {
+            None => match self.aliases.get(id) {
+                Some(kept) => self.find_exact(kept),
+                None => Ok(None),
+            },
+            found => Ok(found),
+        }
+    }
+
+    fn find_exact(&self, id: &str) -> Result<Option<(usize, u32)>> {
         let term = Term::from_field_text(self.fields.id, id);
         for (i, seg) in self.searcher.segment_readers().iter().enumerate() {
             let inv = seg.inverted_index(self.fields.id)?;

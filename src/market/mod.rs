@@ -62,6 +62,11 @@ pub struct MarketConfig {
     /// default `[1, 1]`): the *input* that `simulate --calibrate` fits so
     /// that the *placed* flows match the published ones.
     pub mobility_scale: [f64; 2],
+    /// Share of vacancies that re-post an earlier one under another id, as
+    /// when two provinces' feeds carry the same job (default 0): same
+    /// employer, place, pay and skills, the title dressed differently. For
+    /// measuring duplicate detection; [`Market::duplicate_of`] is the truth.
+    pub duplicate_share: f64,
 }
 
 /// The platform's published number of vacancies.
@@ -76,6 +81,7 @@ impl Default for MarketConfig {
             // The joint figures were published in March 2021.
             today: Date::new(2021, 3, 31).unwrap_or_else(|_| unreachable!("a valid date")),
             mobility_scale: [1.0, 1.0],
+            duplicate_share: 0.0,
         }
     }
 }
@@ -99,6 +105,7 @@ pub struct Market {
 
 const STREAM_VACANCY: u64 = 1;
 const STREAM_SEEKER: u64 = 2;
+const STREAM_DUPLICATE: u64 = 3;
 
 fn region_class(code: RegionCode) -> usize {
     let r = code.region();
@@ -169,8 +176,51 @@ impl Market {
         ChaCha8Rng::seed_from_u64(mix(self.config.seed, stream, index))
     }
 
-    /// Vacancy number `i` (ids are `v{i}`).
+    /// Vacancy number `i` (ids are `v{i}`): an original posting, or with
+    /// [`MarketConfig::duplicate_share`] a re-post of an earlier one (see
+    /// [`Market::duplicate_of`]).
     pub fn vacancy(&self, i: u64) -> Vacancy {
+        let Some(j) = self.duplicate_of(i) else {
+            return self.original(i);
+        };
+        // The same job through the other feed: another id, the title
+        // dressed differently, the skills in another order.
+        let mut v = self.original(j);
+        v.id = format!("v{i}");
+        let mut rng = self.rng(STREAM_DUPLICATE, i);
+        v.title = match rng.random_range(0..3) {
+            0 => format!("急招{}", v.title),
+            1 => format!("{}（五险一金）", v.title),
+            _ => format!("{}【双休】", v.title),
+        };
+        if !v.skills.is_empty() {
+            let by = rng.random_range(0..v.skills.len());
+            v.skills.rotate_left(by);
+        }
+        v
+    }
+
+    /// The original posting that vacancy `i` re-posts, if it is a
+    /// duplicate (never with the default `duplicate_share` of 0).
+    pub fn duplicate_of(&self, i: u64) -> Option<u64> {
+        let share = self.config.duplicate_share;
+        if share.is_nan() || share <= 0.0 || i == 0 {
+            return None;
+        }
+        let mut rng = self.rng(STREAM_DUPLICATE, i);
+        if !rng.random_bool(share.min(1.0)) {
+            return None;
+        }
+        // Of an earlier original: follow re-posts back (each step is to a
+        // smaller number, so this ends).
+        let mut j = rng.random_range(0..i);
+        while let Some(k) = self.duplicate_of(j) {
+            j = k;
+        }
+        Some(j)
+    }
+
+    fn original(&self, i: u64) -> Vacancy {
         let mut rng = self.rng(STREAM_VACANCY, i);
         let industry = self.industries.sample(&mut rng);
         let occupation = self.occupations_by_industry[industry.index()].sample(&mut rng);
@@ -253,6 +303,7 @@ impl Market {
     /// The true occupation of vacancy `i`, whether or not the vacancy
     /// record carries it (half of them leave it to be coded from the title).
     pub fn true_occupation(&self, i: u64) -> OccupationCode {
+        let i = self.duplicate_of(i).unwrap_or(i);
         let mut rng = self.rng(STREAM_VACANCY, i);
         let industry = self.industries.sample(&mut rng);
         self.occupations_by_industry[industry.index()].sample(&mut rng)

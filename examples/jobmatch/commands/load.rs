@@ -3,22 +3,20 @@
 use super::*;
 
 /// `index` / `update`: load a JSON Lines file into an index.
-pub fn index(
-    input: &Path,
-    dir: &Path,
-    skip_bad: bool,
-    json: bool,
-    quiet: bool,
-    must_exist: bool,
-) -> Result<()> {
-    let summary = load(input, dir, skip_bad, quiet, must_exist)?;
+pub fn index(input: &Path, dir: &Path, how: Loading, json: bool, quiet: bool) -> Result<()> {
+    let summary = load(input, dir, how, quiet)?;
     if json {
         return ui::print_json(&summary);
     }
     println!(
-        "indexed {} vacancies ({} replaced) in {:.1} s; rejected {}; index is {:.1} MB at {}",
+        "indexed {} vacancies ({} replaced{}) in {:.1} s; rejected {}; index is {:.1} MB at {}",
         summary.indexed,
         summary.replaced,
+        if how.merge_duplicates {
+            format!(", {} near-duplicates merged", summary.merged)
+        } else {
+            String::new()
+        },
         summary.seconds,
         summary.rejected,
         summary.bytes_on_disk as f64 / 1e6,
@@ -36,21 +34,37 @@ pub fn index(
     Ok(())
 }
 
-/// Loads a file into an index (created unless `must_exist`).
-pub fn load(input: &Path, dir: &Path, skip_bad: bool, quiet: bool, must_exist: bool) -> Result<LoadSummary> {
+/// How a file is loaded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Loading {
+    /// Skip bad lines instead of stopping.
+    pub skip_bad: bool,
+    /// Merge near-duplicate postings.
+    pub merge_duplicates: bool,
+    /// The index must exist (`update`).
+    pub must_exist: bool,
+}
+
+/// Loads a file into an index (created unless `how.must_exist`).
+pub fn load(input: &Path, dir: &Path, how: Loading, quiet: bool) -> Result<LoadSummary> {
     let (reader, read_bytes, total_bytes) = ui::open_counted(input)?;
-    let index = if must_exist {
+    let index = if how.must_exist {
         VacancyIndex::open(dir)?
     } else {
         VacancyIndex::open_or_create(dir)?
     };
     let bar = ui::progress(total_bytes, "indexing", quiet, true);
     let options = LoadOptions {
-        on_error: if skip_bad { OnError::Skip } else { OnError::Stop },
+        on_error: if how.skip_bad {
+            OnError::Skip
+        } else {
+            OnError::Stop
+        },
         progress: Some(Box::new(|_: &LoadSummary| {
             bar.set_position(read_bytes.load(Ordering::Relaxed))
         })),
         max_errors_kept: 20,
+        merge_duplicates: how.merge_duplicates,
     };
     let records = JsonLines::<_, Vacancy>::new(reader);
     let summary = index

@@ -9,18 +9,29 @@ struct GenerateReport {
     vacancies_bytes: u64,
     seekers_bytes: u64,
     seconds: f64,
+    /// Vacancies that re-post an earlier one (`--duplicates`).
+    duplicates_planted: u64,
 }
 
 /// `generate`: a market to `out/vacancies.jsonl` and `out/seekers.jsonl`.
-pub fn generate(vacancies: u64, seekers: u64, seed: u64, out: &Path, json: bool, quiet: bool) -> Result<()> {
-    let config = MarketConfig {
-        vacancies,
-        seekers,
-        seed,
-        ..Default::default()
-    };
+pub fn generate(config: MarketConfig, out: &Path, json: bool, quiet: bool) -> Result<()> {
+    if !(0.0..=1.0).contains(&config.duplicate_share) {
+        return Err(Error::Invalid {
+            field: "--duplicates".into(),
+            reason: format!("{} is not a share in [0, 1]", config.duplicate_share),
+        });
+    }
+    let (vacancies, seekers) = (config.vacancies, config.seekers);
     let start = Instant::now();
     let (vpath, spath) = write_market(&config, out, quiet)?;
+    let duplicates_planted = if config.duplicate_share > 0.0 {
+        let market = jobmatch::market::Market::new(config.clone());
+        (0..vacancies)
+            .filter(|&i| market.duplicate_of(i).is_some())
+            .count() as u64
+    } else {
+        0
+    };
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let report = GenerateReport {
         vacancies,
@@ -28,6 +39,7 @@ pub fn generate(vacancies: u64, seekers: u64, seed: u64, out: &Path, json: bool,
         vacancies_bytes: size(&vpath),
         seekers_bytes: size(&spath),
         seconds: start.elapsed().as_secs_f64(),
+        duplicates_planted,
     };
     if json {
         return ui::print_json(&report);
@@ -41,6 +53,9 @@ pub fn generate(vacancies: u64, seekers: u64, seed: u64, out: &Path, json: bool,
         spath.display(),
         report.seconds
     );
+    if duplicates_planted > 0 {
+        println!("{duplicates_planted} of the vacancies re-post an earlier one under another id");
+    }
     Ok(())
 }
 

@@ -30,7 +30,7 @@ use crate::RankArgs;
 use crate::ui;
 
 pub use assign::{AssignArgs, assign};
-pub use load::{delete, expire, index, load};
+pub use load::{Loading, delete, expire, index, load};
 pub use market::{generate, write_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
 pub use report::{ClassifyArgs, ProfilesArgs, classify, profiles, stats, teach_coder, verify};
