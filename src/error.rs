@@ -113,7 +113,8 @@ pub enum Error {
     /// The search engine underneath failed.
     #[error("index: {0}")]
     Index(#[source] IndexError),
-    /// A worker thread panicked; the panic is reported instead of aborting.
+    /// A panic elsewhere left shared state unusable (a poisoned lock); it
+    /// is reported instead of aborting.
     #[error("internal error in a worker thread: {0}")]
     Panic(String),
     /// Another error, with the file or directory it happened in.
@@ -246,7 +247,7 @@ impl Error {
 }
 
 /// The message of a caught panic.
-pub(crate) fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
     p.downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| p.downcast_ref::<String>().cloned())

@@ -28,7 +28,7 @@ const FLOW: &[&str] = &[
 /// The order inside modules that have parts which use each other.
 const INNER: &[(&str, &[&str])] = &[
     ("text", &["fold", "segment"]),
-    ("taxonomy", &["occupation", "skill", "classify"]),
+    ("taxonomy", &["occupation", "skill", "linear", "classify"]),
     (
         "index",
         &[
@@ -40,7 +40,9 @@ const INNER: &[(&str, &[&str])] = &[
             "snapshot",
             "doc_terms",
             "writer",
+            "dedup",
             "load",
+            "verify",
         ],
     ),
     (

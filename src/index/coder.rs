@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::write_beside;
 use crate::reference::ReferenceData;
 use crate::taxonomy::{
     Classifier, LabeledTitle, OccupationCode, Taxonomy, classifier, classifier_is_ready, install_shipped,
@@ -28,42 +29,29 @@ pub fn coder_of(reference: &ReferenceData) -> TitleCoder {
 }
 
 /// The file in which an index on disk keeps its trained title coder
-/// ([`Classifier::to_bytes`] after an 8-byte [`Classifier::fingerprint`]
-/// and an 8-byte checksum of what follows),
+/// ([`Classifier::to_bytes`], which carries its own checksum, after an
+/// 8-byte [`Classifier::fingerprint`]),
 /// so that reopening loads it (milliseconds) rather than training again
 /// (about a second). A copy made for other coded titles or another
 /// version of the coder is not used, and is replaced.
 pub const CODER_FILE: &str = "title_coder.bin";
 
-/// FNV-1a of a saved coder's bytes: a damaged copy is not used.
-fn checksum(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
-
 /// The coder saved in `dir` under `fingerprint`, if any and intact.
 fn read_saved(dir: &Path, taxonomy: &Taxonomy, fingerprint: u64) -> Option<Classifier> {
     let bytes = std::fs::read(dir.join(CODER_FILE)).ok()?;
     let (key, rest) = bytes.split_first_chunk::<8>()?;
-    let (sum, rest) = rest.split_first_chunk::<8>()?;
-    if u64::from_le_bytes(*key) != fingerprint || u64::from_le_bytes(*sum) != checksum(rest) {
+    if u64::from_le_bytes(*key) != fingerprint {
         return None;
     }
     Classifier::from_bytes(taxonomy, rest).ok()
 }
 
-/// Saves a coder in `dir` (write, then rename: a reader never sees half a
-/// file). Best effort: an index on a read-only disk trains on every open.
+/// Saves a coder in `dir`. Best effort: an index on a read-only disk
+/// trains on every open.
 fn save(dir: &Path, fingerprint: u64, coder: &Classifier) {
-    let model = coder.to_bytes();
     let mut bytes = fingerprint.to_le_bytes().to_vec();
-    bytes.extend(checksum(&model).to_le_bytes());
-    bytes.extend(model);
-    let tmp = dir.join(format!("{CODER_FILE}.tmp"));
-    if std::fs::write(&tmp, bytes).is_ok() {
-        let _ = std::fs::rename(&tmp, dir.join(CODER_FILE));
-    }
+    bytes.extend(coder.to_bytes());
+    let _ = write_beside(dir, CODER_FILE, &bytes);
 }
 
 /// Gets the shipped coder ready for an index in `dir`: loaded from the copy
@@ -71,6 +59,11 @@ fn save(dir: &Path, fingerprint: u64, coder: &Classifier) {
 /// (the first title to code waits for it) and then kept there.
 pub(crate) fn prepare_shipped(dir: &Path) {
     if classifier_is_ready() {
+        // Trained in this process already: keep a copy if there is none.
+        if !dir.join(CODER_FILE).exists() {
+            let dir = dir.to_owned();
+            std::thread::spawn(move || save(&dir, shipped_fingerprint(), classifier()));
+        }
         return;
     }
     let fingerprint = shipped_fingerprint();

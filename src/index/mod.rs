@@ -66,6 +66,15 @@ pub const CODED_TITLES_FILE: &str = "coded_titles.jsonl";
 /// see [`LoadOptions::merge_duplicates`]).
 pub const ALIASES_FILE: &str = "aliases.jsonl";
 
+/// Writes a file beside the index's own: to a temporary name, then
+/// renamed into place, so that a reader never sees half of it.
+pub(crate) fn write_beside(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
+    let path = dir.join(name);
+    let tmp = dir.join(format!("{name}.tmp"));
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))
+}
+
 /// One merged id.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct Alias {
@@ -326,21 +335,16 @@ impl VacancyIndex {
         let mut all = (**guard).clone();
         all.extend(new);
         if let Some(dir) = &self.path {
-            let mut lines = String::new();
             let mut sorted: Vec<(&String, &String)> = all.iter().collect();
             sorted.sort();
+            let mut out = crate::io::JsonLinesWriter::new(Vec::new());
             for (alias, kept) in sorted {
-                let a = Alias {
+                out.write(&Alias {
                     alias: alias.clone(),
                     kept: kept.clone(),
-                };
-                lines.push_str(&serde_json::to_string(&a).map_err(|e| Error::index(e.to_string()))?);
-                lines.push('\n');
+                })?;
             }
-            let path = dir.join(ALIASES_FILE);
-            let tmp = dir.join(format!("{ALIASES_FILE}.tmp"));
-            std::fs::write(&tmp, lines).map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+            write_beside(dir, ALIASES_FILE, &out.finish()?)?;
         }
         *guard = Arc::new(all);
         Ok(())
@@ -365,12 +369,13 @@ impl VacancyIndex {
     }
 
     /// Teaches the title coder a service's own coded titles and keeps them
-    /// with the index (in [`CODED_TITLES_FILE`], written atomically), so
-    /// that [`VacancyIndex::open`] trains the same coder again: training is
-    /// deterministic and takes well under a second for 10,000 titles. The
-    /// coder learns from these titles, the taxonomy's names and aliases and
-    /// the skill profiles (pass the shipped `data/job_titles_csco_train.csv`
-    /// along to keep what it teaches). It codes the titles of vacancies
+    /// with the index (in [`CODED_TITLES_FILE`], written atomically), with
+    /// the trained coder itself ([`CODER_FILE`]), so that
+    /// [`VacancyIndex::open`] loads the same coder (or, if that copy is
+    /// gone, trains it again: training is deterministic and takes a few
+    /// seconds for 10,000 titles). The coder learns from these titles and
+    /// the taxonomy's names and aliases (pass the shipped
+    /// `data/job_titles_csco_train.csv` along to keep what it teaches). It codes the titles of vacancies
     /// indexed from now on and of seekers ranked against this index; to
     /// recode vacancies already indexed, index them again.
     ///
@@ -382,10 +387,7 @@ impl VacancyIndex {
             for e in examples {
                 out.write(e)?;
             }
-            let path = dir.join(CODED_TITLES_FILE);
-            let tmp = dir.join(format!("{CODED_TITLES_FILE}.tmp"));
-            std::fs::write(&tmp, out.finish()?).map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+            write_beside(dir, CODED_TITLES_FILE, &out.finish()?)?;
         }
         Ok(self.trained_on(examples))
     }

@@ -211,13 +211,9 @@ impl Market {
         if !rng.random_bool(share.min(1.0)) {
             return None;
         }
-        // Of an earlier original: follow re-posts back (each step is to a
-        // smaller number, so this ends).
-        let mut j = rng.random_range(0..i);
-        while let Some(k) = self.duplicate_of(j) {
-            j = k;
-        }
-        Some(j)
+        // Of an earlier original: a re-post's original, if it picks one.
+        let j = rng.random_range(0..i);
+        Some(self.duplicate_of(j).unwrap_or(j))
     }
 
     fn original(&self, i: u64) -> Vacancy {

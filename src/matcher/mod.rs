@@ -24,12 +24,11 @@
 mod result;
 mod theta;
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::error::{Error, Result, guarded, panic_message};
+use crate::error::{Error, Result, guarded};
 use crate::index::Snapshot;
 use crate::model::{Date, Seeker};
 use crate::rank::RankingConfig;
@@ -214,7 +213,19 @@ impl Matcher {
         }
     }
 
+    /// Ranks one seeker; a panic on the way (tantivy asserts on some
+    /// damaged files) becomes [`Error::Corrupt`], whichever entry point.
     fn rank(
+        &self,
+        seeker: &Seeker,
+        k: usize,
+        exhaustive: bool,
+        stats: &mut SearchStats,
+    ) -> Result<MatchResult> {
+        guarded("ranking", || self.rank_unguarded(seeker, k, exhaustive, stats))
+    }
+
+    fn rank_unguarded(
         &self,
         seeker: &Seeker,
         k: usize,
@@ -308,11 +319,11 @@ impl Matcher {
     /// # Errors
     /// [`Error::Invalid`] naming the seeker and field when the seeker is
     /// invalid (e.g. a NaN commute radius); [`Error::TooLarge`] when `k` or the seeker's terms exceed the
-    /// configured limits; [`Error::Index`] on a read failure.
+    /// configured limits; [`Error::Index`] on a read failure;
+    /// [`Error::Corrupt`] when a damaged index file stops the search (a
+    /// panic inside tantivy, caught).
     pub fn match_one(&self, seeker: &Seeker, k: usize) -> Result<MatchResult> {
-        guarded("ranking", || {
-            self.rank(seeker, k, false, &mut SearchStats::default())
-        })
+        self.rank(seeker, k, false, &mut SearchStats::default())
     }
 
     /// As [`Matcher::match_one`], also returning the work done.
@@ -321,7 +332,7 @@ impl Matcher {
     /// As [`Matcher::match_one`].
     pub fn match_one_with_stats(&self, seeker: &Seeker, k: usize) -> Result<(MatchResult, SearchStats)> {
         let mut stats = SearchStats::default();
-        let r = guarded("ranking", || self.rank(seeker, k, false, &mut stats))?;
+        let r = self.rank(seeker, k, false, &mut stats)?;
         Ok((r, stats))
     }
 
@@ -331,24 +342,17 @@ impl Matcher {
     /// # Errors
     /// As [`Matcher::match_one`].
     pub fn match_exhaustive(&self, seeker: &Seeker, k: usize) -> Result<MatchResult> {
-        guarded("ranking", || {
-            self.rank(seeker, k, true, &mut SearchStats::default())
-        })
+        self.rank(seeker, k, true, &mut SearchStats::default())
     }
 
     /// Ranks many seekers on the current rayon pool (run it inside
     /// `pool.install(..)` to choose the threads). Results are in input order
     /// and identical to ranking one by one; a panic while ranking one seeker
-    /// becomes that seeker's [`Error::Panic`].
+    /// becomes that seeker's error (see [`Matcher::match_one`]).
     pub fn match_batch(&self, seekers: &[Seeker], k: usize, exhaustive: bool) -> Vec<Result<MatchResult>> {
         seekers
             .par_iter()
-            .map(|s| {
-                catch_unwind(AssertUnwindSafe(|| {
-                    self.rank(s, k, exhaustive, &mut SearchStats::default())
-                }))
-                .unwrap_or_else(|p| Err(Error::Panic(panic_message(&p))))
-            })
+            .map(|s| self.rank(s, k, exhaustive, &mut SearchStats::default()))
             .collect()
     }
 

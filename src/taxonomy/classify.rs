@@ -549,8 +549,11 @@ impl Classifier {
 /// [`Classifier::fingerprint`] might miss.
 const MODEL_VERSION: u64 = 1;
 
-/// FNV-1a, 64 bits: a stable hash for fingerprints (std's hasher may
-/// change between Rust releases).
+/// FNV-1a's starting value.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// FNV-1a, 64 bits, continued from `hash`: a stable hash for fingerprints
+/// and checksums (std's hasher may change between Rust releases).
 fn fnv(hash: u64, bytes: &[u8]) -> u64 {
     bytes
         .iter()
@@ -563,7 +566,7 @@ impl Classifier {
     /// the features of a probe title (so that a changed feature set changes
     /// it). A saved coder is reused only under the same fingerprint.
     pub fn fingerprint(taxonomy: &Taxonomy, examples: &[LabeledTitle]) -> u64 {
-        let mut h = fnv(0xcbf2_9ce4_8422_2325, &MODEL_VERSION.to_le_bytes());
+        let mut h = fnv(FNV_OFFSET, &MODEL_VERSION.to_le_bytes());
         h = fnv(h, &(taxonomy.occupations().count() as u64).to_le_bytes());
         for f in features(&clean("probe：数控车床操作工（包吃住）急招 Java司机")) {
             h = fnv(h, f.as_bytes());
@@ -611,7 +614,7 @@ const MAGIC: &[u8; 8] = b"JMCODER1";
 
 impl Classifier {
     /// The coder as bytes (a small binary format: codes, features with
-    /// their IDF and weights), for [`Classifier::from_bytes`]: loading is
+    /// their IDF and weights, a checksum), for [`Classifier::from_bytes`]: loading is
     /// about a hundred times faster than training.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::new();
@@ -637,6 +640,9 @@ impl Classifier {
                 out.extend_from_slice(&w.to_le_bytes());
             }
         }
+        // A checksum of all before it: a damaged copy is refused.
+        let sum = fnv(FNV_OFFSET, &out);
+        out.extend_from_slice(&sum.to_le_bytes());
         out
     }
 
@@ -650,7 +656,13 @@ impl Classifier {
         let corrupt = |what: &str| Error::Corrupt {
             reason: format!("a saved title coder: {what}"),
         };
-        let rest = bytes
+        let (body, sum) = bytes
+            .split_last_chunk::<8>()
+            .ok_or_else(|| corrupt("cut short"))?;
+        if u64::from_le_bytes(*sum) != fnv(FNV_OFFSET, body) {
+            return Err(corrupt("checksum mismatch"));
+        }
+        let rest = body
             .strip_prefix(MAGIC.as_slice())
             .ok_or_else(|| corrupt("no header"))?;
         let mut r = Bytes { rest };
