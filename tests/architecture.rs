@@ -38,6 +38,7 @@ const INNER: &[(&str, &[&str])] = &[
             "coder",
             "terms",
             "snapshot",
+            "inferred",
             "doc_terms",
             "writer",
             "dedup",
@@ -47,9 +48,7 @@ const INNER: &[(&str, &[&str])] = &[
     ),
     (
         "rank",
-        &[
-            "signal", "config", "related", "inferred", "query", "score", "topk", "search",
-        ],
+        &["signal", "config", "related", "query", "score", "topk", "search"],
     ),
     ("matcher", &["result", "theta"]),
     ("reverse", &["store", "prepared", "candidates", "alerts"]),

@@ -1,12 +1,14 @@
 //! Bulk loading: a stream of vacancies indexed on all the writer's threads,
 //! with progress, a summary, and bad records skipped or fatal.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use super::dedup::Duplicates;
+use super::inferred::Tally;
 use super::{VacancyIndex, validate};
 use crate::error::{Error, Result};
 use crate::model::Vacancy;
@@ -32,6 +34,12 @@ impl VacancyIndex {
         let mut duplicates = options.merge_duplicates.then(Duplicates::default);
         let mut aliases: Vec<(String, String)> = Vec::new();
         let mut last_report = Instant::now();
+        // Vacancies without an occupation, given or coded, wait for the
+        // model learned from the rest (see `with_occupation_inference`).
+        let inferring = self.infer_min_confidence.is_some();
+        let mut tally = inferring.then(Tally::default);
+        let mut held: Vec<Option<(Vacancy, Vec<String>, bool)>> = Vec::new();
+        let mut held_at: HashMap<String, usize> = HashMap::new();
         let mut guard = self.writer()?;
         let writer = guard
             .as_mut()
@@ -59,13 +67,31 @@ impl VacancyIndex {
                 aliases.push((v.id, kept));
                 continue;
             }
+            // A later record of an id held back supersedes it.
+            if let Some(i) = held_at.remove(&v.id)
+                && let Some(slot) = held.get_mut(i)
+            {
+                *slot = None;
+            }
             // In a fresh index an id needs deleting only when this load has
             // seen it before; that saves a delete per document.
-            if !fresh || !seen.insert(v.id.clone()) {
-                writer.delete_term(self.id_term(&v.id));
-                summary.replaced += u64::from(fresh);
+            let replaces = !fresh || !seen.insert(v.id.clone());
+            summary.replaced += u64::from(fresh && replaces);
+            let skills = self.reference.skills().canonical_distinct(&v.skills);
+            let occupation = self.occupation_of(&v, &skills, None);
+            if let Some(t) = tally.as_mut() {
+                t.add_vacancy(occupation.map(|(c, _)| c), &skills);
             }
-            writer.add_document(self.fields.document(&v, self.code(&v), self.reference.skills()))?;
+            if occupation.is_none() && inferring {
+                // Inferred from the market once the whole load is counted.
+                held_at.insert(v.id.clone(), held.len());
+                held.push(Some((v, skills, replaces)));
+                continue;
+            }
+            if replaces {
+                writer.delete_term(self.id_term(&v.id));
+            }
+            writer.add_document(self.fields.document(&v, occupation, &skills))?;
             summary.indexed += 1;
             if let Some(p) = progress.as_mut()
                 && last_report.elapsed() >= Duration::from_millis(100)
@@ -73,6 +99,23 @@ impl VacancyIndex {
                 p(&summary);
                 last_report = Instant::now();
             }
+        }
+        if let Some(mut tally) = tally {
+            if !fresh {
+                tally.add(Tally::of_snapshot(&self.snapshot()?)?);
+            }
+            let size = tally.vacancies();
+            let model = tally.model();
+            for (v, skills, replaces) in held.into_iter().flatten() {
+                let occupation = self.occupation_of(&v, &skills, Some(&model));
+                summary.inferred += u64::from(occupation.is_some());
+                if replaces {
+                    writer.delete_term(self.id_term(&v.id));
+                }
+                writer.add_document(self.fields.document(&v, occupation, &skills))?;
+                summary.indexed += 1;
+            }
+            self.keep_write_model(Arc::new(model), size);
         }
         // Aliases first: a crash between the two leaves aliases of jobs not
         // yet committed (found as missing), never committed jobs whose
@@ -130,6 +173,10 @@ pub struct LoadSummary {
     pub replaced: u64,
     /// Bad records skipped.
     pub rejected: u64,
+    /// Of those indexed, how many carried no occupation, had a title that
+    /// did not code, and were given one inferred from their skills
+    /// ([`VacancyIndex::with_occupation_inference`]).
+    pub inferred: u64,
     /// Near-duplicates merged into an earlier posting of the same job
     /// (with [`LoadOptions::merge_duplicates`]).
     pub merged: u64,

@@ -25,6 +25,7 @@ mod coder;
 pub(crate) mod columns;
 mod dedup;
 pub(crate) mod doc_terms;
+pub mod inferred;
 mod load;
 pub(crate) mod schema;
 mod snapshot;
@@ -50,10 +51,11 @@ use crate::taxonomy::{LabeledTitle, OccupationCode, read_labeled_titles};
 pub use coder::{CODER_FILE, TitleCoder, coder_of, default_coder};
 pub(crate) use columns::SegmentColumns;
 pub use dedup::MIN_SKILL_OVERLAP;
+pub use inferred::{Inference, OccupationModel};
 pub use load::{LoadOptions, LoadSummary, OnError, ProgressFn};
 pub(crate) use schema::Fields;
-pub use schema::SCHEMA_VERSION;
-pub use snapshot::{Snapshot, StoredVacancy};
+pub use schema::{OccupationSource, SCHEMA_VERSION};
+pub use snapshot::{Snapshot, StoredVacancy, VacancyOccupation};
 pub use verify::Verified;
 
 /// The file in an index directory that holds the coded titles its title
@@ -138,6 +140,14 @@ pub struct VacancyIndex {
     threads: usize,
     /// Ids merged into another posting of the same job → that posting's id.
     aliases: Mutex<Arc<HashMap<String, String>>>,
+    /// The coverage a vacancy's occupation inferred from its skills must
+    /// reach; `None`: vacancies are not inferred.
+    infer_min_confidence: Option<f64>,
+    /// The skill → occupation model vacancies written one at a time are
+    /// inferred with, and the market size it was learned at: left by the
+    /// last bulk load, or learned from the snapshot of such a write when
+    /// there is none or the market has doubled since.
+    occupations: Mutex<Option<(Arc<OccupationModel>, u64)>>,
 }
 
 impl std::fmt::Debug for VacancyIndex {
@@ -319,6 +329,8 @@ impl VacancyIndex {
                 .map_or(2, |n| n.get())
                 .clamp(1, 8),
             aliases: Mutex::new(Arc::new(aliases)),
+            infer_min_confidence: Some(inferred::DEFAULT_MIN_CONFIDENCE),
+            occupations: Mutex::new(None),
         })
     }
 
@@ -452,11 +464,93 @@ impl VacancyIndex {
         WRITER_HEAP_BYTES.max((self.threads * 16) << 20)
     }
 
-    fn code(&self, v: &Vacancy) -> Option<(OccupationCode, f32)> {
-        match (&v.occupation, &self.coder) {
-            (None, Some(coder)) => coder(&v.title),
-            _ => None,
+    /// Infers the occupation of vacancies that carry none and whose titles
+    /// do not code, from their skills ([`inferred`], the same model seekers
+    /// are inferred with, learned from the vacancies whose occupation was
+    /// given or coded), when the inferred code's coverage of the skills
+    /// reaches `min_confidence`; `None` turns it off. Default: on, at
+    /// [`inferred::DEFAULT_MIN_CONFIDENCE`]. A bulk load infers from the
+    /// market as it will be after the load (the index before it plus the
+    /// load; a vacancy it replaces counts twice); a vacancy upserted alone,
+    /// from the market as the last load left it, or as indexed when the
+    /// market has since doubled. The inferred code is indexed like a
+    /// coded one (both directions score it) and
+    /// [`crate::matcher::Explanation::vacancy_occupation`] says where it
+    /// came from.
+    pub fn with_occupation_inference(mut self, min_confidence: Option<f64>) -> Self {
+        self.infer_min_confidence = min_confidence.map(|c| c.clamp(0.0, 1.0));
+        self
+    }
+
+    /// The occupation a vacancy is indexed with, and where it came from:
+    /// given, else coded from the title, else (with a model) inferred from
+    /// its skills.
+    pub(crate) fn occupation_of(
+        &self,
+        v: &Vacancy,
+        skills: &[String],
+        model: Option<&OccupationModel>,
+    ) -> Option<(OccupationCode, OccupationSource)> {
+        if let Some(c) = v.occupation {
+            return Some((c, OccupationSource::Given));
         }
+        if let Some((c, confidence)) = self.coder.as_ref().and_then(|coder| coder(&v.title)) {
+            return Some((
+                c,
+                OccupationSource::Title {
+                    confidence: f64::from(confidence),
+                },
+            ));
+        }
+        let inferred = model?.infer(skills, self.infer_min_confidence?)?;
+        Some((
+            inferred.code,
+            OccupationSource::Skills {
+                confidence: inferred.confidence,
+            },
+        ))
+    }
+
+    /// The model single writes infer vacancies' occupations with (see
+    /// [`VacancyIndex::with_occupation_inference`]).
+    fn write_model(&self) -> Result<Option<Arc<OccupationModel>>> {
+        if self.infer_min_confidence.is_none() {
+            return Ok(None);
+        }
+        let mut guard = self
+            .occupations
+            .lock()
+            .map_err(|_| Error::Panic("occupation model lock poisoned".into()))?;
+        let learned_at = guard.as_ref().map_or(0, |(_, n)| *n);
+        let size = self.reader.searcher().num_docs();
+        if size > 0 && size >= learned_at.saturating_mul(2) {
+            let model = OccupationModel::learn(&self.snapshot()?)?;
+            *guard = Some((Arc::new(model), size));
+        }
+        Ok(guard.as_ref().map(|(m, _)| m.clone()))
+    }
+
+    /// The same index inferring vacancies' occupations as another index
+    /// does: at its coverage, with its market's model (the index of a feed
+    /// scored against a market).
+    pub(crate) fn inferring_as(self, min_confidence: Option<f64>, model: Arc<OccupationModel>) -> Self {
+        self.keep_write_model(model, u64::MAX);
+        self.with_occupation_inference(min_confidence)
+    }
+
+    /// Keeps the model a bulk load inferred with, learned at `size`
+    /// vacancies, for the writes after it.
+    pub(crate) fn keep_write_model(&self, model: Arc<OccupationModel>, size: u64) {
+        if let Ok(mut guard) = self.occupations.lock() {
+            *guard = Some((model, size));
+        }
+    }
+
+    /// The tantivy document of a vacancy as this index writes it.
+    pub(crate) fn document(&self, v: &Vacancy, model: Option<&OccupationModel>) -> tantivy::TantivyDocument {
+        let skills = self.reference.skills().canonical_distinct(&v.skills);
+        self.fields
+            .document(v, self.occupation_of(v, &skills, model), &skills)
     }
 
     fn id_term(&self, id: &str) -> Term {
@@ -471,7 +565,12 @@ impl VacancyIndex {
     /// another writer holds the index.
     pub fn upsert(&self, v: &Vacancy) -> Result<()> {
         validate(v)?;
-        let doc = self.fields.document(v, self.code(v), self.reference.skills());
+        let model = if v.occupation.is_none() {
+            self.write_model()?
+        } else {
+            None
+        };
+        let doc = self.document(v, model.as_deref());
         let term = self.id_term(&v.id);
         self.with_writer(|w| {
             w.delete_term(term);

@@ -19,10 +19,60 @@ use tantivy::schema::{
 
 use super::analyzer::ZH;
 use crate::model::Vacancy;
-use crate::taxonomy::{OccupationCode, SkillVocabulary, path_terms};
+use crate::taxonomy::{OccupationCode, path_terms};
 
 /// Version of the on-disk layout; bump on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 2;
+
+/// Fast field that records where a vacancy's occupation came from (named
+/// for what it first held, a confidence, so that earlier indexes still open).
+pub(crate) const OCCUPATION_SOURCE_FIELD: &str = "occupation_confidence";
+
+/// Where a vacancy's indexed occupation came from.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(tag = "source", rename_all = "snake_case")]
+pub enum OccupationSource {
+    /// The vacancy carried it.
+    Given,
+    /// Coded from the title, with the coder's calibrated confidence.
+    Title {
+        /// The coder's confidence, in (0, 1).
+        confidence: f64,
+    },
+    /// Inferred from the vacancy's skills when written
+    /// ([`crate::index::inferred`]), with the coverage of its skills.
+    Skills {
+        /// The inferred code's coverage of the skills, in (0, 1].
+        confidence: f64,
+    },
+}
+
+impl OccupationSource {
+    /// The stored form: 1000 given, 1–999 a title's confidence ×1000,
+    /// 1001–2000 1000 + a skills inference's confidence ×1000 (0: no
+    /// occupation).
+    pub(crate) fn to_stored(self) -> u64 {
+        let milli = |c: f64| (c.clamp(0.0, 1.0) * 1000.0).round() as u64;
+        match self {
+            OccupationSource::Given => 1000,
+            OccupationSource::Title { confidence } => milli(confidence).clamp(1, 999),
+            OccupationSource::Skills { confidence } => 1000 + milli(confidence).max(1),
+        }
+    }
+
+    /// Reads the stored form back (`None` for 0 or a value out of range).
+    pub(crate) fn from_stored(v: u64) -> Option<OccupationSource> {
+        let c = |m: u64| m as f64 / 1000.0;
+        match v {
+            1..=999 => Some(OccupationSource::Title { confidence: c(v) }),
+            1000 => Some(OccupationSource::Given),
+            1001..=2000 => Some(OccupationSource::Skills {
+                confidence: c(v - 1000),
+            }),
+            _ => None,
+        }
+    }
+}
 
 /// Fast field the segments are sorted by.
 pub const SORT_KEY: &str = "sort_key";
@@ -66,10 +116,11 @@ pub struct Fields {
     pub headcount: Field,
     /// Industry index 0..20, `NONE_U64` when absent.
     pub industry: Field,
-    /// Packed occupation code (given or coded), 0 when unknown.
+    /// Packed occupation code (given, coded from the title or inferred
+    /// from the skills), 0 when unknown.
     pub occupation: Field,
-    /// Confidence of the occupation code ×1000 (1000 when given).
-    pub occupation_confidence: Field,
+    /// Where the occupation came from ([`OccupationSource::to_stored`]).
+    pub occupation_source: Field,
     /// Posted date, days since epoch.
     pub posted: Field,
     /// Expiry date, days since epoch; indexed so expiry is a range delete.
@@ -116,7 +167,7 @@ impl Fields {
             headcount: b.add_u64_field("headcount", FAST),
             industry: b.add_u64_field("industry", FAST),
             occupation: b.add_u64_field("occupation", FAST),
-            occupation_confidence: b.add_u64_field("occupation_confidence", FAST),
+            occupation_source: b.add_u64_field(OCCUPATION_SOURCE_FIELD, FAST),
             posted: b.add_i64_field("posted", FAST),
             expires: b.add_i64_field("expires", FAST | INDEXED),
             remote: b.add_u64_field("remote", FAST),
@@ -127,13 +178,15 @@ impl Fields {
         (b.build(), fields)
     }
 
-    /// The tantivy document for a vacancy. `coded` is the occupation coded
-    /// from the title when the vacancy carries none.
+    /// The tantivy document for a vacancy, with its distinct canonical
+    /// skill terms, its occupation and where
+    /// it came from (given, or found by the index when the vacancy carries
+    /// none; see [`super::VacancyIndex::occupation_of`]).
     pub fn document(
         &self,
         v: &Vacancy,
-        coded: Option<(OccupationCode, f32)>,
-        vocab: &SkillVocabulary,
+        occupation: Option<(OccupationCode, OccupationSource)>,
+        skills: &[String],
     ) -> TantivyDocument {
         let mut d = TantivyDocument::default();
         d.add_text(self.id, &v.id);
@@ -144,15 +197,10 @@ impl Fields {
         if let Some(e) = &v.employer {
             d.add_text(self.employer, e);
         }
-        let mut seen: Vec<String> = Vec::with_capacity(v.skills.len());
-        for s in &v.skills {
-            let term = vocab.canonical(s);
-            if !term.is_empty() && !seen.contains(&term) {
-                d.add_text(self.skills, &term);
-                seen.push(term);
-            }
+        for term in skills {
+            d.add_text(self.skills, term);
         }
-        d.add_u64(self.skill_count, seen.len() as u64);
+        d.add_u64(self.skill_count, skills.len() as u64);
         let code = v.region.to_string();
         for len in [2, 4, 6] {
             d.add_text(self.region, &code[..len]);
@@ -172,16 +220,15 @@ impl Fields {
         d.add_u64(self.experience, opt(v.experience_years.map(u64::from)));
         d.add_u64(self.headcount, u64::from(v.headcount.get()));
         d.add_u64(self.industry, opt(v.industry.map(|i| i.index() as u64)));
-        let (occ, conf) = match (v.occupation, coded) {
-            (Some(c), _) => (Some(c), 1000),
-            (None, Some((c, conf))) => (Some(c), (conf.clamp(0.0, 1.0) * 1000.0) as u64),
-            (None, None) => (None, 0),
-        };
+        let occ = occupation.map(|(c, _)| c);
         d.add_u64(self.occupation, occ.map_or(0, |c| u64::from(c.packed())));
         for t in occ.iter().flat_map(|&c| path_terms(c)) {
             d.add_text(self.occupation_path, t.text());
         }
-        d.add_u64(self.occupation_confidence, conf);
+        d.add_u64(
+            self.occupation_source,
+            occupation.map_or(0, |(_, s)| s.to_stored()),
+        );
         d.add_i64(
             self.posted,
             v.posted.map_or(i64::MIN, |p| i64::from(p.days_since_epoch())),

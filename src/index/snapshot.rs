@@ -11,10 +11,11 @@ use tantivy::{Searcher, Term};
 
 use super::VacancyIndex;
 use super::columns::SegmentColumns;
-use super::schema::Fields;
+use super::schema::{Fields, OCCUPATION_SOURCE_FIELD, OccupationSource};
 use crate::error::{Error, Result, guarded};
 use crate::model::Date;
 use crate::reference::ReferenceData;
+use crate::taxonomy::OccupationCode;
 
 impl VacancyIndex {
     /// The current committed state, with the ranker's columns of every
@@ -56,6 +57,7 @@ impl VacancyIndex {
             fields: self.fields.clone(),
             reference: self.reference.clone(),
             aliases: self.aliases(),
+            vacancy_inference: self.infer_min_confidence,
         })
     }
 }
@@ -72,6 +74,8 @@ pub struct Snapshot {
     reference: ReferenceData,
     /// Merged duplicates' ids → the posting kept.
     aliases: Arc<HashMap<String, String>>,
+    /// The coverage the index infers vacancies' occupations at, if it does.
+    vacancy_inference: Option<f64>,
 }
 
 impl Snapshot {
@@ -201,6 +205,42 @@ impl Snapshot {
         Ok(read)
     }
 
+    /// The coverage at which the index infers the occupation of vacancies
+    /// that carry none ([`VacancyIndex::with_occupation_inference`]).
+    pub(crate) fn vacancy_inference(&self) -> Option<f64> {
+        self.vacancy_inference
+    }
+
+    /// The occupation a found vacancy is indexed with and where it came
+    /// from (`segment` and `doc` from [`Snapshot::find`]); `None` when it
+    /// has none.
+    pub(crate) fn occupation(&self, segment: usize, doc: u32) -> Result<Option<VacancyOccupation>> {
+        let corrupt = |what: String| Error::Corrupt {
+            reason: format!("document {doc} in segment {segment}: {what}"),
+        };
+        let cols = self
+            .segments
+            .get(segment)
+            .ok_or_else(|| corrupt("no such segment".into()))?;
+        let packed = *cols
+            .occupation
+            .get(doc as usize)
+            .ok_or_else(|| corrupt("no such document".into()))?;
+        let Some(code) = OccupationCode::from_packed(packed) else {
+            return Ok(None);
+        };
+        let column = self
+            .searcher
+            .segment_reader(segment as u32)
+            .fast_fields()
+            .u64(OCCUPATION_SOURCE_FIELD)
+            .map_err(|e| corrupt(format!("occupation source column: {e}")))?;
+        let stored = column.first(doc).unwrap_or(0);
+        let source = OccupationSource::from_stored(stored)
+            .ok_or_else(|| corrupt(format!("occupation source {stored}")))?;
+        Ok(Some(VacancyOccupation { code, source }))
+    }
+
     /// The stored fields of a found vacancy (`segment` and `doc` from
     /// [`Snapshot::find`]).
     pub(crate) fn stored(&self, segment: usize, doc: u32) -> Result<StoredVacancy> {
@@ -231,6 +271,17 @@ impl Snapshot {
             region,
         })
     }
+}
+
+/// The occupation a vacancy is indexed with and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VacancyOccupation {
+    /// The code: an occupation, or a group when the vacancy's skills
+    /// pointed to no occupation of it in particular.
+    pub code: OccupationCode,
+    /// Given, coded from the title, or inferred from the skills.
+    #[serde(flatten)]
+    pub source: OccupationSource,
 }
 
 /// What the index stores of a vacancy for display.

@@ -46,3 +46,11 @@ pub(crate) fn skill_term(fields: &Fields, canonical: &str) -> Term {
 pub(crate) fn occupation_term(fields: &Fields, path_term: &str) -> Term {
     Term::from_field_text(fields.occupation_path, path_term)
 }
+
+/// BM25's IDF: `ln(1 + (N − df + ½) / (df + ½))`, from the whole snapshot:
+/// the weight of a skill or title term in the skills and title signals.
+pub(crate) fn idf(n: u64, df: u64) -> f64 {
+    let n = n.max(df) as f64;
+    let df = df as f64;
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}

@@ -30,9 +30,9 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result, guarded};
 use crate::index::Snapshot;
+use crate::index::inferred::OccupationModel;
 use crate::model::{Date, Seeker};
 use crate::rank::RankingConfig;
-use crate::rank::inferred::OccupationModel;
 use crate::rank::query::{Context, Query};
 use crate::rank::related::SkillRelations;
 use crate::rank::score::{admit, score, signals};
@@ -55,7 +55,7 @@ pub struct Matcher {
     /// Occupations of skills, for seekers who give none: learned when a
     /// query first needs it (many markets never do: every seeker gives a
     /// code or a title), so opening stays fast.
-    occupations: OnceLock<OccupationModel>,
+    occupations: OnceLock<Arc<OccupationModel>>,
     /// The freshness curve as of `today`: seeker-independent, so tabulated
     /// here once rather than per query.
     freshness: Arc<Freshness>,
@@ -126,12 +126,18 @@ impl Matcher {
         if !self.config.infer_occupation {
             return Ok(None);
         }
+        self.market_model().map(|m| Some(&**m))
+    }
+
+    /// The skill → occupation model of the snapshot whatever the config
+    /// says (vacancies scored against the market are inferred with it).
+    pub(crate) fn market_model(&self) -> Result<&Arc<OccupationModel>> {
         if let Some(m) = self.occupations.get() {
-            return Ok(Some(m));
+            return Ok(m);
         }
         // Two threads may both learn it the first time; one result is kept.
-        let learned = OccupationModel::learn(&self.snapshot)?;
-        Ok(Some(self.occupations.get_or_init(|| learned)))
+        let learned = Arc::new(OccupationModel::learn(&self.snapshot)?);
+        Ok(self.occupations.get_or_init(|| learned))
     }
 
     fn check_k(&self, k: usize) -> Result<()> {
@@ -429,6 +435,7 @@ impl Matcher {
             skills: credits(Signal::Skills),
             title_terms: credits(Signal::Title),
             inferred_occupation: q.inferred.clone(),
+            vacancy_occupation: self.snapshot.occupation(si, doc)?,
         })
     }
 }

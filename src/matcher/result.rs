@@ -119,7 +119,12 @@ pub struct Explanation {
     /// code): the code, the share of the vote it holds and the skills that
     /// voted for it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inferred_occupation: Option<crate::rank::inferred::Inference>,
+    pub inferred_occupation: Option<crate::index::inferred::Inference>,
+    /// The vacancy's occupation as the index holds it, and where it came
+    /// from: given, coded from the title, or inferred from the vacancy's
+    /// skills ([`crate::index::VacancyIndex::with_occupation_inference`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vacancy_occupation: Option<crate::index::VacancyOccupation>,
 }
 
 /// One signal in an explanation.

@@ -117,7 +117,7 @@ pub struct RankingConfig {
     pub related_credit: f64,
     /// Infer the occupation of a seeker who gives none and whose titles do
     /// not code from their skills (default true; see
-    /// [`crate::rank::inferred`]): which occupations' vacancies in the market
+    /// [`crate::index::inferred`]): which occupations' vacancies in the market
     /// ask for them, weighted by rarity.
     pub infer_occupation: bool,
     /// Share of the skills' vote an inferred occupation or group must hold

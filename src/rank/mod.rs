@@ -4,7 +4,8 @@
 //! - `query`: a seeker prepared for one snapshot (terms with global IDF,
 //!   reach, seeker-side values);
 //! - [`related`]: skill relatedness learned from the market (ndarray);
-//! - [`inferred`]: occupations inferred from skills, learned from the market;
+//! - occupations inferred from skills ([`crate::index::inferred`], learned
+//!   from the market by the index, which infers uncoded vacancies' too);
 //! - [`signal`]: the table of signals ([`Signal`], [`Signals`]) and the
 //!   function of each;
 //! - `score`: the scoring function over a prepared query, the one place a
@@ -26,7 +27,6 @@
 //! `freshness_half_life_days`), and an optional priority-group boost.
 
 pub mod config;
-pub mod inferred;
 pub(crate) mod query;
 pub mod related;
 pub(crate) mod score;

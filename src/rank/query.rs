@@ -5,11 +5,11 @@ use std::sync::Arc;
 use tantivy::Term;
 
 use super::config::RankingConfig;
-use super::inferred::{Inference, OccupationModel};
 use super::related::SkillRelations;
 use super::signal::{self, Freshness, Signal, Signals, idf};
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
+use crate::index::inferred::{Inference, OccupationModel};
 use crate::index::terms::{occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::RegionPrefix;

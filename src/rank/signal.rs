@@ -12,6 +12,7 @@ use std::ops::{Index, IndexMut};
 use serde::Serialize;
 
 use crate::index::columns::{NONE_U8, NONE_U32};
+pub(crate) use crate::index::terms::idf;
 use crate::model::PriorityGroup;
 
 /// One signal of the score. Every signal is a number in [0, 1]; the score
@@ -363,14 +364,6 @@ impl Freshness {
             None => Self::curve(f64::from(age), self.half_life),
         }
     }
-}
-
-/// BM25's IDF: `ln(1 + (N − df + ½) / (df + ½))`, from the whole snapshot:
-/// the weight of a skill or title term in the skills and title signals.
-pub(crate) fn idf(n: u64, df: u64) -> f64 {
-    let n = n.max(df) as f64;
-    let df = df as f64;
-    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 #[cfg(test)]

@@ -231,11 +231,20 @@ pub(crate) struct Feed {
 }
 
 impl Feed {
-    /// Indexes the feed with the market's reference data.
-    pub fn new(market: &Snapshot, feed: &[Vacancy]) -> Result<Feed> {
-        let index = VacancyIndex::create_in_ram()?
-            .with_reference(market.reference().clone())
+    /// Indexes the feed with the market's reference data and, for
+    /// vacancies that carry no occupation and whose titles do not code,
+    /// the market's skill → occupation model.
+    pub fn new(market: &Matcher, feed: &[Vacancy]) -> Result<Feed> {
+        let snapshot = market.snapshot();
+        let mut index = VacancyIndex::create_in_ram()?
+            .with_reference(snapshot.reference().clone())
             .with_threads(1);
+        let inference = snapshot.vacancy_inference();
+        if inference.is_some() && feed.iter().any(|v| v.occupation.is_none()) {
+            index = index.inferring_as(inference, market.market_model()?.clone());
+        } else {
+            index = index.with_occupation_inference(None);
+        }
         for v in feed {
             index.upsert(v)?;
         }

@@ -231,7 +231,7 @@ impl SeekerMatcher {
     /// [`Error::TooLarge`] when `n` exceeds the config's `max_k`.
     pub fn candidates_for(&self, vacancy: &Vacancy, n: usize) -> Result<CandidateResult> {
         self.check_n(n)?;
-        let feed = Feed::new(self.matcher.snapshot(), std::slice::from_ref(vacancy))?;
+        let feed = Feed::new(&self.matcher, std::slice::from_ref(vacancy))?;
         let at = vacancy_in(feed.snapshot(), &vacancy.id, |segment, doc| {
             self.prepared.vacancy_terms_in(feed.snapshot(), segment, doc)
         })?;
@@ -324,7 +324,7 @@ fn alerts_by(
     if feed.is_empty() || thresholds.k() == 0 {
         return Ok(Vec::new());
     }
-    let feed = Feed::new(matcher.snapshot(), feed)?;
+    let feed = Feed::new(matcher, feed)?;
     let per: Vec<Result<Vec<Alert>>> = seekers
         .par_iter()
         .map(|s| {

@@ -229,6 +229,19 @@ impl SkillVocabulary {
         }
     }
 
+    /// The distinct non-empty canonical terms of a list of skills, in
+    /// first-seen order: the skill terms a vacancy is indexed with.
+    pub fn canonical_distinct<S: AsRef<str>>(&self, skills: &[S]) -> Vec<String> {
+        let mut seen: Vec<String> = Vec::with_capacity(skills.len());
+        for s in skills {
+            let term = self.canonical(s.as_ref());
+            if !term.is_empty() && !seen.contains(&term) {
+                seen.push(term);
+            }
+        }
+        seen
+    }
+
     /// The skills typical of an occupation, most characteristic first
     /// (empty for group codes and occupations without a profile).
     pub fn profile(&self, code: OccupationCode) -> &[SkillId] {

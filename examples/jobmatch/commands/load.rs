@@ -9,11 +9,16 @@ pub fn index(input: &Path, dir: &Path, how: Loading, json: bool, quiet: bool) ->
         return ui::print_json(&summary);
     }
     println!(
-        "indexed {} vacancies ({} replaced{}) in {:.1} s; rejected {}; index is {:.1} MB at {}",
+        "indexed {} vacancies ({} replaced{}{}) in {:.1} s; rejected {}; index is {:.1} MB at {}",
         summary.indexed,
         summary.replaced,
         if how.merge_duplicates {
             format!(", {} near-duplicates merged", summary.merged)
+        } else {
+            String::new()
+        },
+        if summary.inferred > 0 {
+            format!(", {} occupations inferred from skills", summary.inferred)
         } else {
             String::new()
         },

@@ -16,7 +16,7 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use clap::Args;
-use jobmatch::index::{LoadOptions, LoadSummary, OnError, VacancyIndex};
+use jobmatch::index::{LoadOptions, LoadSummary, OccupationSource, OnError, VacancyIndex};
 use jobmatch::io::{JsonLines, JsonLinesWriter};
 use jobmatch::market::{Market, MarketConfig};
 use jobmatch::matcher::{MatchResult, Matcher};

@@ -427,6 +427,22 @@ pub fn print_explanation(e: &jobmatch::matcher::Explanation) {
             100.0 * i.confidence
         );
     }
+    if let Some(o) = &e.vacancy_occupation {
+        let how = match o.source {
+            OccupationSource::Given => "given".to_owned(),
+            OccupationSource::Title { confidence } => {
+                format!("coded from its title, confidence {:.0}%", 100.0 * confidence)
+            }
+            OccupationSource::Skills { confidence } => {
+                format!("inferred from its skills, coverage {:.0}%", 100.0 * confidence)
+            }
+        };
+        println!(
+            "  vacancy's occupation {} {} ({how})",
+            o.code,
+            jobmatch::taxonomy::taxonomy().get(o.code).name
+        );
+    }
     for (what, credits) in [("skill", &e.skills), ("title term", &e.title_terms)] {
         for c in credits.iter() {
             match &c.matched {

@@ -1,10 +1,11 @@
-//! Occupations inferred from skills, for seekers who give no occupation and
-//! whose titles do not code: which occupations' vacancies in the indexed
-//! market ask for the seeker's skills, weighted by how rare each skill is.
+//! Occupations inferred from skills, for seekers and vacancies that carry no
+//! occupation and whose titles do not code: which occupations' vacancies in
+//! the indexed market ask for these skills, weighted by how rare each skill
+//! is.
 //!
 //! For every skill term of a snapshot the model counts the vacancies of each
-//! occupation asking for it (over vacancies with a known occupation, given
-//! or coded from the title). A code's *coverage* of a seeker's skills is how
+//! occupation asking for it (the evidence: vacancies whose occupation was
+//! given or coded from the title, never one inferred by this model). A code's *coverage* of a seeker's skills is how
 //! consistently its vacancies ask for them, each skill weighted by its IDF:
 //! `Σ idf(s)·n(s, c) / (n(c) + κ) / Σ idf(s)`, over the skills the market
 //! knows, with `n(c)` the code's vacancies and κ = [`SMOOTHING`] so that an
@@ -20,8 +21,14 @@
 //! one would be (a minor group earns full occupation credit on every vacancy
 //! in it), and explanations say it was inferred and from which skills.
 //!
-//! The model is learned per snapshot, so a vacancy and a seeker are scored
-//! the same way from either direction.
+//! A seeker is inferred at query time, with the model of the snapshot
+//! searched. A vacancy is inferred when it is written
+//! ([`crate::index::VacancyIndex::with_occupation_inference`]) and indexed
+//! with the code found like a coded one, so that both directions score it
+//! the same way and the search's bounds (the occupation's path terms) hold.
+//! A bulk load counts every vacancy it reads and writes the ones
+//! to infer last, with the model of the market as the load leaves it: equal
+//! to the model learned from the snapshot after a load into an empty index.
 
 // Indexing here cannot panic: term positions index the lists built here from the same terms.
 #![allow(clippy::indexing_slicing)]
@@ -32,9 +39,10 @@ use serde::Serialize;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
+use super::Snapshot;
+use super::schema::{OCCUPATION_SOURCE_FIELD, OccupationSource};
+use super::terms::idf;
 use crate::error::{Error, Result};
-use crate::index::Snapshot;
-use crate::rank::signal::idf;
 use crate::taxonomy::OccupationCode;
 
 /// Vacancies a code must have beyond those asking for a skill before its
@@ -44,6 +52,11 @@ pub const SMOOTHING: f64 = 5.0;
 /// Codes whose coverage is within this share of the best are near-ties,
 /// decided by the market's counts.
 pub const NEAR_TIE: f64 = 0.1;
+
+/// The coverage an inferred occupation or group must reach by default
+/// (seekers: [`crate::rank::RankingConfig::infer_min_confidence`];
+/// vacancies: [`crate::index::VacancyIndex::with_occupation_inference`]).
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.3;
 
 /// What the market says of one skill term.
 struct Evidence {
@@ -89,50 +102,7 @@ impl OccupationModel {
     /// # Errors
     /// [`Error::Index`] on a read failure.
     pub fn learn(snapshot: &Snapshot) -> Result<OccupationModel> {
-        use rayon::prelude::*;
-        let total: u64 = snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum();
-        // Segments in parallel, then merged.
-        let per_segment = (0..snapshot.segments().len())
-            .into_par_iter()
-            .map(|si| count_segment(snapshot, si))
-            .collect::<Result<Vec<_>>>()?;
-        let mut counts: HashMap<Vec<u8>, TermCounts> = HashMap::new();
-        let mut vacancies: HashMap<u32, u32> = HashMap::new();
-        for seg in per_segment {
-            for (occ, n) in seg.vacancies {
-                for level in 1..=4 {
-                    *vacancies.entry(truncated(occ, level)).or_default() += n;
-                }
-            }
-            for (term, (df, by_occ)) in seg.terms {
-                let entry = counts.entry(term).or_default();
-                entry.0 += df;
-                entry.1.extend(by_occ);
-            }
-        }
-        let terms = counts
-            .into_iter()
-            .filter_map(|(text, (df, mut by_occ))| {
-                if by_occ.is_empty() {
-                    return None;
-                }
-                // The same occupation from several segments: one entry.
-                by_occ.sort_unstable();
-                by_occ.dedup_by(|later, first| {
-                    let same = later.0 == first.0;
-                    if same {
-                        first.1 += later.1;
-                    }
-                    same
-                });
-                let evidence = Evidence {
-                    idf: idf(total, df),
-                    counts: by_occ.into_boxed_slice(),
-                };
-                Some((String::from_utf8_lossy(&text).into_owned(), evidence))
-            })
-            .collect();
-        Ok(OccupationModel { terms, vacancies })
+        Ok(Tally::of_snapshot(snapshot)?.model())
     }
 
     /// Number of skill terms the model knows.
@@ -233,8 +203,121 @@ impl OccupationModel {
 }
 
 /// A skill term's document frequency and its live coded vacancies per
-/// occupation (packed code, count).
+/// occupation (packed code, count; a code may repeat until the tally ends).
 type TermCounts = (u64, Vec<(u32, u32)>);
+
+/// What a model is learned from, summed over vacancies: per skill term its
+/// document frequency and its evidence per occupation, the evidence per
+/// occupation, and all vacancies. The evidence is every vacancy whose
+/// occupation was given or coded from its title; those inferred from their
+/// skills count in the frequencies only, so an inference never feeds the
+/// next. Filled from a snapshot's postings or from vacancies as a load
+/// writes them; tallies add up.
+#[derive(Default)]
+pub(crate) struct Tally {
+    terms: HashMap<Vec<u8>, TermCounts>,
+    /// Evidence per occupation (packed, level 4).
+    vacancies: HashMap<u32, u32>,
+    /// Every vacancy counted (the N of the IDF).
+    total: u64,
+}
+
+impl Tally {
+    /// The tally of a snapshot's live vacancies (the segments in parallel).
+    pub(crate) fn of_snapshot(snapshot: &Snapshot) -> Result<Tally> {
+        use rayon::prelude::*;
+        let per_segment = (0..snapshot.segments().len())
+            .into_par_iter()
+            .map(|si| count_segment(snapshot, si))
+            .collect::<Result<Vec<_>>>()?;
+        let mut tally = Tally {
+            total: snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum(),
+            ..Tally::default()
+        };
+        for seg in per_segment {
+            for (occ, n) in seg.vacancies {
+                *tally.vacancies.entry(occ).or_default() += n;
+            }
+            for (term, (df, by_occ)) in seg.terms {
+                let entry = tally.terms.entry(term).or_default();
+                entry.0 += df;
+                entry.1.extend(by_occ);
+            }
+        }
+        Ok(tally)
+    }
+
+    /// Counts one vacancy: its distinct canonical skill terms, and its
+    /// occupation when it is evidence (given or coded from the title).
+    pub(crate) fn add_vacancy(&mut self, evidence: Option<OccupationCode>, skills: &[String]) {
+        self.total += 1;
+        let occ = evidence.map(OccupationCode::packed);
+        if let Some(o) = occ {
+            *self.vacancies.entry(o).or_default() += 1;
+        }
+        for s in skills {
+            let entry = match self.terms.get_mut(s.as_bytes()) {
+                Some(e) => e,
+                None => self.terms.entry(s.as_bytes().to_vec()).or_default(),
+            };
+            entry.0 += 1;
+            if let Some(o) = occ {
+                let by_occ = &mut entry.1;
+                if by_occ.len() == by_occ.capacity() && by_occ.len() >= 64 {
+                    // Summed in place before growing: a term's list stays
+                    // within twice its distinct occupations.
+                    compact(by_occ);
+                }
+                by_occ.push((o, 1));
+            }
+        }
+    }
+
+    /// Vacancies counted.
+    pub(crate) fn vacancies(&self) -> u64 {
+        self.total
+    }
+
+    /// Adds another tally to this one.
+    pub(crate) fn add(&mut self, other: Tally) {
+        self.total += other.total;
+        for (occ, n) in other.vacancies {
+            *self.vacancies.entry(occ).or_default() += n;
+        }
+        for (term, (df, by_occ)) in other.terms {
+            let entry = self.terms.entry(term).or_default();
+            entry.0 += df;
+            entry.1.extend(by_occ);
+        }
+    }
+
+    /// The model of these counts.
+    pub(crate) fn model(self) -> OccupationModel {
+        let total = self.total;
+        let mut vacancies: HashMap<u32, u32> = HashMap::new();
+        for (occ, n) in self.vacancies {
+            for level in 1..=4 {
+                *vacancies.entry(truncated(occ, level)).or_default() += n;
+            }
+        }
+        let terms = self
+            .terms
+            .into_iter()
+            .filter_map(|(text, (df, mut by_occ))| {
+                if by_occ.is_empty() {
+                    return None;
+                }
+                compact(&mut by_occ);
+                let evidence = Evidence {
+                    idf: idf(total, df),
+                    counts: by_occ.into_boxed_slice(),
+                };
+                Some((String::from_utf8_lossy(&text).into_owned(), evidence))
+            })
+            .collect();
+        OccupationModel { terms, vacancies }
+    }
+}
 
 /// What one segment says: per skill term, its document frequency and its
 /// live coded vacancies per occupation; live coded vacancies per occupation.
@@ -257,12 +340,22 @@ fn count_segment(snapshot: &Snapshot, si: usize) -> Result<SegmentCounts> {
     let mut dense: HashMap<u32, u32> = HashMap::new();
     let mut codes: Vec<u32> = Vec::new();
     let mut sizes: Vec<u32> = Vec::new();
+    let sources = seg
+        .fast_fields()
+        .u64(OCCUPATION_SOURCE_FIELD)
+        .map_err(|e| Error::Corrupt {
+            reason: format!("occupation source column: {e}"),
+        })?;
     let of_doc: Vec<u32> = cols
         .occupation
         .iter()
         .enumerate()
         .map(|(doc, &occ)| {
-            if occ == 0 || seg.is_deleted(doc as u32) {
+            let inferred = sources.first(doc as u32).map(OccupationSource::from_stored);
+            if occ == 0
+                || seg.is_deleted(doc as u32)
+                || matches!(inferred, Some(Some(OccupationSource::Skills { .. })))
+            {
                 return NONE;
             }
             let id = *dense.entry(occ).or_insert_with(|| {
@@ -305,6 +398,18 @@ fn count_segment(snapshot: &Snapshot, si: usize) -> Result<SegmentCounts> {
         terms,
         vacancies: codes.into_iter().zip(sizes).collect(),
     })
+}
+
+/// One entry per occupation, its counts summed, in code order.
+fn compact(by_occ: &mut Vec<(u32, u32)>) {
+    by_occ.sort_unstable_by_key(|&(o, _)| o);
+    by_occ.dedup_by(|later, first| {
+        let same = later.0 == first.0;
+        if same {
+            first.1 += later.1;
+        }
+        same
+    });
 }
 
 /// A packed occupation truncated to a level of the hierarchy.
