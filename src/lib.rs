@@ -86,6 +86,7 @@ pub mod reference;
 pub mod region;
 pub mod retrieve;
 pub mod reverse;
+pub mod shard;
 pub mod stats;
 pub mod taxonomy;
 pub mod text;

@@ -289,7 +289,7 @@ pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> R
     );
     let reach = &constraints.reach;
     let mut out = Vec::new();
-    for (seg_ord, seg) in snapshot.searcher().segment_readers().iter().enumerate() {
+    for (seg_ord, seg) in snapshot.segment_readers().iter().enumerate() {
         let cols = &snapshot.segments()[seg_ord];
         let ranges = reach.ranges(cols);
         let mut hits: std::collections::BTreeMap<u32, Vec<String>> = Default::default();

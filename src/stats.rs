@@ -67,12 +67,7 @@ impl MarketStats {
     pub fn of(snapshot: &Snapshot) -> MarketStats {
         let gaz = snapshot.reference().gazetteer();
         let mut st = MarketStats::default();
-        for (seg, cols) in snapshot
-            .searcher()
-            .segment_readers()
-            .iter()
-            .zip(snapshot.segments())
-        {
+        for (seg, cols) in snapshot.segment_readers().iter().zip(snapshot.segments()) {
             for doc in 0..cols.max_doc {
                 if seg.is_deleted(doc) {
                     continue;

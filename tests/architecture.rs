@@ -18,6 +18,7 @@ const FLOW: &[&str] = &[
     "market",
     "index",
     "retrieve",
+    "shard",
     "rank",
     "matcher",
     "reverse",

@@ -1005,3 +1005,158 @@ fn hostile_files_through_the_cli() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_user_error(&ask("1000000"), "1000000");
 }
+
+/// `shard` splits the vacancies by province; every reading command takes
+/// the shard set for --index and ranks exactly as the single index does,
+/// seekers read from a file or streamed on stdin alike.
+#[test]
+fn a_shard_set_ranks_like_the_single_index_from_a_file_or_stdin() {
+    let (dir, data, idx) = market();
+    let shards = dir.path().join("shards-province");
+    let out = run(&[
+        "shard",
+        "--input",
+        data.join("vacancies.jsonl").to_str().unwrap(),
+        "--shards",
+        shards.to_str().unwrap(),
+        "--by",
+        "province",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("into 3 shards by province"),
+        "{}",
+        text(&out.stdout)
+    );
+    let seekers = data.join("seekers.jsonl");
+    let ranked = |index: &Path| {
+        let out = run(&[
+            "match",
+            "--index",
+            index.to_str().unwrap(),
+            "--seekers",
+            seekers.to_str().unwrap(),
+            "--top",
+            "20",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        out.stdout
+    };
+    let single = ranked(idx);
+    assert_eq!(text(&single).lines().count(), 40);
+    assert_eq!(text(&ranked(&shards)), text(&single));
+    // Streamed: the worker of a Spark `pipe` or a Hadoop Streaming job.
+    let mut child = Command::new(bin())
+        .args([
+            "--quiet",
+            "match",
+            "--index",
+            shards.to_str().unwrap(),
+            "--top",
+            "20",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = std::fs::read(&seekers).unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || std::io::Write::write_all(&mut stdin, &input));
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap().unwrap();
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), text(&single));
+    // A second build into the same place is refused, naming it.
+    let again = run(&[
+        "shard",
+        "--input",
+        data.join("vacancies.jsonl").to_str().unwrap(),
+        "--shards",
+        shards.to_str().unwrap(),
+    ]);
+    assert_user_error(&again, "already holds a shard set");
+    let bad = run(&[
+        "shard",
+        "--input",
+        data.join("vacancies.jsonl").to_str().unwrap(),
+        "--shards",
+        dir.path().join("other").to_str().unwrap(),
+        "--by",
+        "county",
+    ]);
+    assert_user_error(&bad, "province, prefecture or hash:N");
+}
+
+/// The PySpark driver (`examples/spark/rank_seekers.py`) ranks a seekers
+/// file through the CLI on Spark in `local[2]` mode, byte-identical to one
+/// process. Needs Java and PySpark (`pip install pyspark`); run with
+/// `cargo build --release --example jobmatch && JOBMATCH_SPARK_SEEKERS=100000 cargo test --release --test integration pyspark -- --ignored --nocapture`
+/// (seekers default to 2,000).
+#[test]
+#[ignore = "needs Java and PySpark: see the doc comment"]
+fn pyspark_ranks_seekers_byte_identical_to_one_process() {
+    let seekers: u64 = std::env::var("JOBMATCH_SPARK_SEEKERS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2_000);
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("market");
+    let idx = dir.path().join("idx");
+    let out = run(&[
+        "generate",
+        "--vacancies",
+        "20000",
+        "--seekers",
+        &seekers.to_string(),
+        "--seed",
+        "7",
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&[
+        "index",
+        "--input",
+        data.join("vacancies.jsonl").to_str().unwrap(),
+        "--index",
+        idx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let one = dir.path().join("one.jsonl");
+    let started = std::time::Instant::now();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--top",
+        "20",
+        "--output",
+        one.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let one_s = started.elapsed().as_secs_f64();
+    let spark = dir.path().join("spark.jsonl");
+    let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/spark/rank_seekers.py");
+    let started = std::time::Instant::now();
+    let out = Command::new("python3")
+        .arg(driver)
+        .args(["--jobmatch", bin().to_str().unwrap()])
+        .args(["--index", idx.to_str().unwrap()])
+        .args(["--seekers", data.join("seekers.jsonl").to_str().unwrap()])
+        .args(["--output", spark.to_str().unwrap()])
+        .args(["--top", "20", "--partitions", "8", "--master", "local[2]"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let spark_s = started.elapsed().as_secs_f64();
+    let (a, b) = (std::fs::read(&one).unwrap(), std::fs::read(&spark).unwrap());
+    assert_eq!(text(&a).lines().count() as u64, seekers);
+    assert!(a == b, "the Spark run's output differs from one process's");
+    eprintln!(
+        "{seekers} seekers: one process {one_s:.1} s ({:.0}/s, all cores), Spark local[2] {spark_s:.1} s ({:.0}/s, JVM start included)",
+        seekers as f64 / one_s,
+        seekers as f64 / spark_s
+    );
+}

@@ -20,3 +20,4 @@ mod quality;
 mod ranking;
 mod reference;
 mod reverse;
+mod shard;

@@ -82,9 +82,16 @@ proptest! {
             let fast = sm.candidates(&v, n).unwrap();
             let slow = sm.candidates_exhaustive(&v, n).unwrap();
             prop_assert_eq!(ranked(&fast), ranked(&slow), "vacancy {}", v);
-            // The same vacancy as a draft, not looked up in the index.
-            let draft = sm.candidates_for(&market.vacancy(i), n).unwrap();
-            prop_assert_eq!(ranked(&draft), ranked(&fast), "draft of {}", v);
+            // The same vacancy as a draft, not looked up in the index. (A
+            // vacancy whose occupation is inferred from its skills keeps the
+            // one the market implied when it was written, here one at a time
+            // into an empty index; a draft is inferred from the market as it
+            // stands: `quality::an_uncoded_vacancy_…` checks a loaded one.)
+            let vacancy = market.vacancy(i);
+            if vacancy.occupation.is_some() || jobmatch::taxonomy::code_title(&vacancy.title).is_some() {
+                let draft = sm.candidates_for(&vacancy, n).unwrap();
+                prop_assert_eq!(ranked(&draft), ranked(&fast), "draft of {}", v);
+            }
             for c in &fast.candidates {
                 let s = seekers.iter().find(|s| s.id == c.seeker).unwrap();
                 let e = sm.explain(s, &v).unwrap();
@@ -101,6 +108,11 @@ proptest! {
         new in 0u64..30,
     ) {
         let (index, market) = market_index(n_vacancies, seed, 2);
+        // The feed's vacancy is inferred from the market as it stands, the
+        // indexed one was when written (see the test above): compare those
+        // whose occupation is given or coded.
+        let fed = market.vacancy(new);
+        prop_assume!(fed.occupation.is_some() || jobmatch::taxonomy::code_title(&fed.title).is_some());
         let seekers = seekers_of(&market, 120);
         let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
         let v = format!("v{new}");

@@ -57,6 +57,15 @@ pub struct BenchArgs {
     /// With --reverse: new vacancies of the alert feed.
     #[arg(long, default_value_t = 10_000)]
     pub new_vacancies: u64,
+    /// Measure a service's own market: its vacancies (JSON Lines, indexed into --index when that is missing) …
+    #[arg(long, value_name = "FILE", requires = "seekers_file")]
+    pub vacancies_file: Option<PathBuf>,
+    /// … and its seekers (JSON Lines). Quality figures need the generator's truth and are left out.
+    #[arg(long, value_name = "FILE", requires = "vacancies_file")]
+    pub seekers_file: Option<PathBuf>,
+    /// Measure a sharded market against the single index instead, alternately in one run: province, prefecture, hash:N or N (= hash:N). The shard set is built beside --index when missing.
+    #[arg(long, value_name = "SPLIT")]
+    pub shards: Option<String>,
 }
 
 /// The market an index was built from (kept beside it so that a later
@@ -242,6 +251,24 @@ pub fn run(args: BenchArgs, quiet: bool) -> Result<()> {
     }
     if !args.sizes.is_empty() {
         return scaling(&args, quiet);
+    }
+    if let (Some(v), Some(sk)) = (&args.vacancies_file, &args.seekers_file)
+        && args.shards.is_none()
+    {
+        let report = measure_files(&args, v, sk, quiet)?;
+        if args.json {
+            return ui::print_json(&report);
+        }
+        print_files(&report);
+        return Ok(());
+    }
+    if let Some(split) = &args.shards {
+        let report = sharded(&args, split, quiet)?;
+        if args.json {
+            return ui::print_json(&report);
+        }
+        print_sharded(&report);
+        return Ok(());
     }
     let (report, latencies) = measure(&args, quiet)?;
     if let Some(path) = &args.plot {
@@ -922,4 +949,407 @@ fn print(r: &Report) {
     ];
     ui::table(&["measure", "value"], &rows);
     println!("\nreproduce: {}", r.command);
+}
+
+/// `bench --shards`: one round of the single index and the shard set.
+#[derive(Serialize, Debug, Clone)]
+pub struct ShardRound {
+    /// Which was measured: `single` or `sharded`.
+    pub what: &'static str,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub throughput_1t: f64,
+    pub throughput_all: f64,
+}
+
+/// What `bench --shards` measures.
+#[derive(Serialize, Debug, Clone)]
+pub struct ShardReport {
+    pub vacancies: u64,
+    pub seekers: u64,
+    pub top_k: usize,
+    pub sharding: String,
+    /// Shard name and vacancies.
+    pub shards: Vec<(String, u64)>,
+    pub shard_build_s: Option<f64>,
+    /// Opening and the first query, ms: single index, shard set.
+    pub open_first_query_ms: (f64, f64),
+    /// Single, sharded, single, sharded.
+    pub rounds: Vec<ShardRound>,
+    /// Seekers whose sharded top k differs from the single index's (ids
+    /// or score bits).
+    pub mismatches: u64,
+    /// Shards a seeker reaches, on average.
+    pub mean_shards_reached: f64,
+    /// Sharded over single, medians of the rounds.
+    pub throughput_ratio: f64,
+    pub p50_ratio: f64,
+    pub shard_bytes: u64,
+    pub cpu: String,
+    pub command: String,
+}
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    percentile(&xs, 0.5)
+}
+
+/// Measures the single index against a shard set of the same market.
+fn sharded(args: &BenchArgs, split: &str, quiet: bool) -> Result<ShardReport> {
+    use jobmatch::shard::{MANIFEST_FILE, ShardSet, Sharding};
+    let sharding: Sharding = match split.parse::<u32>() {
+        Ok(n) => format!("hash:{n}").parse()?,
+        Err(_) => split.parse()?,
+    };
+    let market = Market::new(MarketConfig {
+        vacancies: args.vacancies,
+        seekers: args.seekers,
+        seed: args.seed,
+        ..Default::default()
+    });
+    let seekers: Vec<Seeker> = match (&args.vacancies_file, &args.seekers_file) {
+        (Some(v), Some(s)) => {
+            ensure_file_index(&args.index, v, quiet)?;
+            read_seekers(s)?
+        }
+        _ => {
+            ensure_index(args, quiet)?;
+            (0..args.seekers).map(|j| market.seeker(j)).collect()
+        }
+    };
+    let dir = args.index.with_file_name(format!(
+        "{}-shards-{}",
+        args.index
+            .file_name()
+            .and_then(|f| f.to_str())
+            .unwrap_or("jobmatch-bench"),
+        sharding.to_string().replace(':', "")
+    ));
+    let shard_build_s = if dir.join(MANIFEST_FILE).exists() {
+        None
+    } else {
+        if !quiet {
+            eprintln!("building the shard set by {sharding} at {}", dir.display());
+        }
+        let start = Instant::now();
+        if let Some(v) = &args.vacancies_file {
+            let (reader, _, _) = ui::open_counted(v)?;
+            let records = jobmatch::io::JsonLines::<_, jobmatch::Vacancy>::new(reader);
+            ShardSet::build(&dir, sharding, records, Default::default()).map_err(|e| e.with_path(v))?;
+        } else {
+            let bar = ui::progress(args.vacancies, "sharding", quiet, false);
+            let records = (0..args.vacancies).map(|i| {
+                if i % 10_000 == 0 {
+                    bar.set_position(i);
+                }
+                Ok(market.vacancy(i))
+            });
+            ShardSet::build(&dir, sharding, records, Default::default())?;
+            bar.finish_and_clear();
+        }
+        Some(start.elapsed().as_secs_f64())
+    };
+    let config = commands::load_config(args.config.as_deref())?;
+    let open = |sharded: bool| -> Result<(Matcher, f64, Option<ShardSet>)> {
+        let start = Instant::now();
+        let (snapshot, set) = if sharded {
+            let set = ShardSet::open(&dir)?;
+            (set.snapshot()?, Some(set))
+        } else {
+            (VacancyIndex::open(&args.index)?.snapshot()?, None)
+        };
+        let today = snapshot.latest_posted().unwrap_or(market.config().today);
+        let m = Matcher::new(snapshot, config.clone(), today)?;
+        if let Some(s) = seekers.first() {
+            m.match_one(s, args.top)?;
+        }
+        Ok((m, start.elapsed().as_secs_f64() * 1e3, set))
+    };
+    let (single, open_single, _) = open(false)?;
+    let (sharded, open_sharded, set) = open(true)?;
+    let set = set.ok_or_else(|| Error::Panic("no shard set".into()))?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut rounds = Vec::new();
+    let mut results: Vec<Vec<MatchResult>> = Vec::new();
+    for round in 0..4 {
+        let (what, m) = if round % 2 == 0 {
+            ("single", &single)
+        } else {
+            ("sharded", &sharded)
+        };
+        let (lat, rs) = latencies(m, &seekers, args.top, quiet)?;
+        if round < 2 {
+            results.push(rs);
+        }
+        rounds.push(ShardRound {
+            what,
+            p50_ms: percentile(&lat, 0.5),
+            p99_ms: percentile(&lat, 0.99),
+            throughput_1t: throughput(m, &seekers, args.top, 1)?,
+            throughput_all: throughput(m, &seekers, args.top, threads)?,
+        });
+    }
+    let key = |r: &MatchResult| -> Vec<(String, u64)> {
+        r.matches
+            .iter()
+            .map(|m| (m.vacancy.clone(), m.score.to_bits()))
+            .collect()
+    };
+    let mismatches = match results.as_slice() {
+        [a, b] => a.iter().zip(b).filter(|(x, y)| key(x) != key(y)).count() as u64,
+        _ => 0,
+    };
+    let mut reached = 0usize;
+    for s in &seekers {
+        reached += set.reachable(s)?.len();
+    }
+    let of = |what: &str, f: fn(&ShardRound) -> f64| -> f64 {
+        median(rounds.iter().filter(|r| r.what == what).map(f).collect())
+    };
+    let shard_bytes = walk_bytes(&dir);
+    Ok(ShardReport {
+        vacancies: single.snapshot().num_vacancies(),
+        seekers: seekers.len() as u64,
+        top_k: args.top,
+        sharding: sharding.to_string(),
+        shards: set
+            .manifest()
+            .shards
+            .iter()
+            .map(|s| (s.name.clone(), s.vacancies))
+            .collect(),
+        shard_build_s,
+        open_first_query_ms: (open_single, open_sharded),
+        throughput_ratio: of("sharded", |r| r.throughput_all) / of("single", |r| r.throughput_all),
+        p50_ratio: of("sharded", |r| r.p50_ms) / of("single", |r| r.p50_ms),
+        rounds,
+        mismatches,
+        mean_shards_reached: reached as f64 / seekers.len().max(1) as f64,
+        shard_bytes,
+        cpu: cpu_model(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    })
+}
+
+/// Bytes of the files under a directory.
+fn walk_bytes(dir: &std::path::Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => walk_bytes(&e.path()),
+            _ => e.metadata().map_or(0, |m| m.len()),
+        })
+        .sum()
+}
+
+fn print_sharded(r: &ShardReport) {
+    println!(
+        "{} vacancies by {} into {} shards ({}), {} seekers, top {}",
+        r.vacancies,
+        r.sharding,
+        r.shards.len(),
+        r.shards
+            .iter()
+            .map(|(n, v)| format!("{n}: {v}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        r.seekers,
+        r.top_k
+    );
+    let rows: Vec<Vec<String>> = r
+        .rounds
+        .iter()
+        .map(|x| {
+            vec![
+                x.what.to_owned(),
+                format!("{:.3}", x.p50_ms),
+                format!("{:.3}", x.p99_ms),
+                format!("{:.0}", x.throughput_1t),
+                format!("{:.0}", x.throughput_all),
+            ]
+        })
+        .collect();
+    ui::table(
+        &["run", ">p50 ms", ">p99 ms", ">1 thread/s", ">all threads/s"],
+        &rows,
+    );
+    println!(
+        "sharded / single: throughput x{:.3}, p50 x{:.3}; {} mismatches; {:.2} shards reached per seeker; open + first query {:.0} / {:.0} ms",
+        r.throughput_ratio,
+        r.p50_ratio,
+        r.mismatches,
+        r.mean_shards_reached,
+        r.open_first_query_ms.0,
+        r.open_first_query_ms.1
+    );
+}
+
+/// The index at `index` of a vacancies file: built when missing (and the
+/// file recorded beside it), reused when built from the same file.
+fn ensure_file_index(
+    index: &std::path::Path,
+    vacancies: &std::path::Path,
+    quiet: bool,
+) -> Result<Option<f64>> {
+    let source = std::fs::canonicalize(vacancies).map_err(|e| Error::Io {
+        path: Some(vacancies.to_owned()),
+        source: e,
+    })?;
+    let prov_path = index.join("source.txt");
+    if index.join("meta.json").exists() {
+        let found = std::fs::read_to_string(&prov_path).unwrap_or_default();
+        if found.trim() == source.display().to_string() {
+            return Ok(None);
+        }
+        return Err(Error::Invalid {
+            field: "--index".into(),
+            reason: format!(
+                "{} holds an index of another market (not {}): give another directory",
+                index.display(),
+                vacancies.display()
+            ),
+        });
+    }
+    let start = Instant::now();
+    commands::load(vacancies, index, commands::Loading::default(), quiet)?;
+    std::fs::write(&prov_path, source.display().to_string()).map_err(|e| Error::Io {
+        path: Some(prov_path.clone()),
+        source: e,
+    })?;
+    Ok(Some(start.elapsed().as_secs_f64()))
+}
+
+/// Every seeker of a JSON Lines file (the first bad line is an error that
+/// names it).
+fn read_seekers(path: &std::path::Path) -> Result<Vec<Seeker>> {
+    let (reader, _, _) = ui::open_counted(path)?;
+    jobmatch::io::JsonLines::<_, Seeker>::new(reader)
+        .collect::<Result<Vec<_>>>()
+        .map_err(|e| e.with_path(path))
+}
+
+/// What `bench --vacancies-file F --seekers-file F` measures: the figures
+/// that need no generator's truth.
+#[derive(Serialize, Debug, Clone)]
+pub struct FileReport {
+    pub vacancies: u64,
+    pub seekers: u64,
+    pub top_k: usize,
+    pub threads: usize,
+    pub build_s: Option<f64>,
+    pub open_first_query_ms: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub throughput_1t: f64,
+    pub throughput_all: f64,
+    pub scan_p50_ms: f64,
+    pub speedup_vs_scan: f64,
+    pub topk_mismatches: u64,
+    pub worst_seeker: WorstSeeker,
+    pub index_bytes: u64,
+    pub peak_rss_bytes: u64,
+    pub cpu: String,
+    pub command: String,
+}
+
+/// `bench` on a service's own files.
+fn measure_files(
+    args: &BenchArgs,
+    vacancies: &std::path::Path,
+    seekers_file: &std::path::Path,
+    quiet: bool,
+) -> Result<FileReport> {
+    let build_s = ensure_file_index(&args.index, vacancies, quiet)?;
+    let seekers = read_seekers(seekers_file)?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let start = Instant::now();
+    let index = VacancyIndex::open(&args.index)?;
+    let snapshot = index.snapshot()?;
+    let today = snapshot
+        .latest_posted()
+        .unwrap_or(jobmatch::Date::new(2021, 3, 31)?);
+    let matcher = Matcher::new(snapshot, commands::load_config(args.config.as_deref())?, today)?;
+    if let Some(s) = seekers.first() {
+        matcher.match_one(s, args.top)?;
+    }
+    let open_first_query_ms = start.elapsed().as_secs_f64() * 1e3;
+    let (sorted, results) = latencies(&matcher, &seekers, args.top, quiet)?;
+    let throughput_1t = throughput(&matcher, &seekers, args.top, 1)?;
+    let throughput_all = throughput(&matcher, &seekers, args.top, threads)?;
+    let scan = exhaustive(&matcher, &seekers, &results, args.top, threads, quiet)?;
+    let p50 = percentile(&sorted, 0.5);
+    let scan_p50 = percentile(&scan.sorted_ms, 0.5);
+    Ok(FileReport {
+        vacancies: matcher.snapshot().num_vacancies(),
+        seekers: seekers.len() as u64,
+        top_k: args.top,
+        threads,
+        build_s,
+        open_first_query_ms,
+        p50_ms: p50,
+        p95_ms: percentile(&sorted, 0.95),
+        p99_ms: percentile(&sorted, 0.99),
+        throughput_1t,
+        throughput_all,
+        scan_p50_ms: scan_p50,
+        speedup_vs_scan: scan_p50 / p50.max(1e-9),
+        topk_mismatches: scan.mismatches,
+        worst_seeker: worst_seeker(&matcher)?,
+        index_bytes: index.size_on_disk(),
+        peak_rss_bytes: peak_rss_bytes(),
+        cpu: cpu_model(),
+        command: std::env::args().collect::<Vec<_>>().join(" "),
+    })
+}
+
+fn print_files(r: &FileReport) {
+    println!(
+        "{} vacancies, {} seekers, top {}, {} threads ({})",
+        r.vacancies, r.seekers, r.top_k, r.threads, r.cpu
+    );
+    let rows = vec![
+        vec![
+            "latency p50 / p95 / p99".to_owned(),
+            format!("{:.3} / {:.3} / {:.3} ms", r.p50_ms, r.p95_ms, r.p99_ms),
+        ],
+        vec![
+            "throughput, 1 / all threads".to_owned(),
+            format!("{:.0} / {:.0} seekers/s", r.throughput_1t, r.throughput_all),
+        ],
+        vec![
+            "exhaustive scan p50".to_owned(),
+            format!(
+                "{:.1} ms (indexed x{:.1} faster)",
+                r.scan_p50_ms, r.speedup_vs_scan
+            ),
+        ],
+        vec![
+            "top-k mismatches vs the scan".to_owned(),
+            r.topk_mismatches.to_string(),
+        ],
+        vec![
+            "open + first query".to_owned(),
+            format!("{:.0} ms", r.open_first_query_ms),
+        ],
+        vec![
+            "worst seeker (indexed / scan)".to_owned(),
+            format!(
+                "{:.1} / {:.1} ms",
+                r.worst_seeker.indexed_ms, r.worst_seeker.exhaustive_ms
+            ),
+        ],
+        vec![
+            "index on disk / peak memory".to_owned(),
+            format!(
+                "{:.0} MB / {:.0} MB",
+                r.index_bytes as f64 / 1e6,
+                r.peak_rss_bytes as f64 / 1e6
+            ),
+        ],
+    ];
+    ui::table(&["measure", "value"], &rows);
 }

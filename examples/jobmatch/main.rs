@@ -110,6 +110,27 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         coded_titles: Vec<PathBuf>,
     },
+    /// Split a JSON Lines file of vacancies into shards (one index each) with a manifest; every command that takes --index reads the shard set as one market.
+    #[command(
+        after_help = "Example:\n  jobmatch shard --input market/vacancies.jsonl --shards shards --by province\n  jobmatch match --index shards --seekers market/seekers.jsonl --top 20"
+    )]
+    Shard {
+        /// Vacancies, JSON Lines.
+        #[arg(long)]
+        input: PathBuf,
+        /// Directory of the shard set (must not hold one yet).
+        #[arg(long)]
+        shards: PathBuf,
+        /// How to split: province, prefecture or hash:N.
+        #[arg(long, default_value = "province")]
+        by: String,
+        /// Skip bad lines (and report them) instead of stopping at the first.
+        #[arg(long)]
+        skip_bad: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Rank vacancies for seekers (a file, stdin, or one seeker given inline).
     #[command(
         after_help = "Examples:\n  jobmatch match --index idx --seekers market/seekers.jsonl --top 10 --output matches.jsonl\n  jobmatch match --index idx --skills 焊工,电焊 --region 500107 --commute-km 20 --move-to 51"
@@ -265,6 +286,15 @@ fn main() -> ExitCode {
             };
             taught.and_then(|()| commands::index(&input, &index, how, json, quiet))
         }
+        Command::Shard {
+            input,
+            shards,
+            by,
+            skip_bad,
+            json,
+        } => by
+            .parse()
+            .and_then(|by| commands::shard(&input, &shards, by, skip_bad, json, quiet)),
         Command::Update {
             index,
             input,

@@ -29,7 +29,7 @@ impl DocTerms {
     /// # Errors
     /// [`Error::Io`] or [`Error::Index`] on a read failure.
     pub fn of(snapshot: &Snapshot, field: Field) -> Result<DocTerms> {
-        let readers = snapshot.searcher().segment_readers();
+        let readers = snapshot.segment_readers();
         let mut names: Vec<String> = Vec::new();
         let mut by_name: HashMap<String, u32> = HashMap::new();
         let mut df: Vec<u64> = Vec::new();

@@ -330,7 +330,7 @@ struct SegmentCounts {
 /// then every skill posting list tallied into a dense array.
 fn count_segment(snapshot: &Snapshot, si: usize) -> Result<SegmentCounts> {
     const NONE: u32 = u32::MAX;
-    let seg = snapshot.searcher().segment_reader(si as u32);
+    let seg = snapshot.segment_reader(si)?;
     let Some(cols) = snapshot.segments().get(si) else {
         return Ok(SegmentCounts {
             terms: Vec::new(),

@@ -2,13 +2,13 @@
 //! with progress, a summary, and bad records skipped or fatal.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use super::dedup::Duplicates;
-use super::inferred::Tally;
+use super::inferred::{OccupationModel, Tally};
 use super::{VacancyIndex, validate};
 use crate::error::{Error, Result};
 use crate::model::Vacancy;
@@ -37,7 +37,7 @@ impl VacancyIndex {
         // Vacancies without an occupation, given or coded, wait for the
         // model learned from the rest (see `with_occupation_inference`).
         let inferring = self.infer_min_confidence.is_some();
-        let mut tally = inferring.then(Tally::default);
+        let mut tally = (inferring && options.market_model.is_none()).then(Tally::default);
         let mut held: Vec<Option<(Vacancy, Vec<String>, bool)>> = Vec::new();
         let mut held_at: HashMap<String, usize> = HashMap::new();
         let mut guard = self.writer()?;
@@ -100,12 +100,20 @@ impl VacancyIndex {
                 last_report = Instant::now();
             }
         }
-        if let Some(mut tally) = tally {
-            if !fresh {
-                tally.add(Tally::of_snapshot(&self.snapshot()?)?);
+        // The model: the market's, when this load is one part of it, else
+        // this load's (and the index's before it).
+        let counted = match (&options.market_model, tally) {
+            (Some(market), _) if inferring => Some((market.wait().clone(), u64::MAX)),
+            (_, Some(mut tally)) => {
+                if !fresh {
+                    tally.add(Tally::of_snapshot(&self.snapshot()?)?);
+                }
+                let size = tally.vacancies();
+                Some((Arc::new(tally.model()), size))
             }
-            let size = tally.vacancies();
-            let model = tally.model();
+            _ => None,
+        };
+        if let Some((model, size)) = counted {
             for (v, skills, replaces) in held.into_iter().flatten() {
                 let occupation = self.occupation_of(&v, &skills, Some(&model));
                 summary.inferred += u64::from(occupation.is_some());
@@ -115,7 +123,7 @@ impl VacancyIndex {
                 writer.add_document(self.fields.document(&v, occupation, &skills))?;
                 summary.indexed += 1;
             }
-            self.keep_write_model(Arc::new(model), size);
+            self.keep_write_model(model, size);
         }
         // Aliases first: a crash between the two leaves aliases of jobs not
         // yet committed (found as missing), never committed jobs whose
@@ -160,7 +168,17 @@ pub struct LoadOptions<'a> {
     /// indexed, the others become its aliases (a lookup by either id finds
     /// it) and are counted in [`LoadSummary::merged`].
     pub merge_duplicates: bool,
+    /// When this load is one part of a market loaded in parts: the model
+    /// its held-back vacancies are inferred with (see [`MarketModel`]),
+    /// instead of one counted from this load alone.
+    pub market_model: Option<MarketModel>,
 }
+
+/// The skill → occupation model of a market loaded in parts (the shards
+/// of a [`crate::shard::ShardSet`]): set once whoever reads the whole market
+/// has counted it, awaited by each part's load before it writes the
+/// vacancies it holds back for inference.
+pub type MarketModel = Arc<OnceLock<Arc<OccupationModel>>>;
 
 /// What a load did.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -52,7 +52,7 @@ pub use coder::{CODER_FILE, TitleCoder, coder_of, default_coder};
 pub(crate) use columns::SegmentColumns;
 pub use dedup::MIN_SKILL_OVERLAP;
 pub use inferred::{Inference, OccupationModel};
-pub use load::{LoadOptions, LoadSummary, OnError, ProgressFn};
+pub use load::{LoadOptions, LoadSummary, MarketModel, OnError, ProgressFn};
 pub(crate) use schema::Fields;
 pub use schema::{OccupationSource, SCHEMA_VERSION};
 pub use snapshot::{Snapshot, StoredVacancy, VacancyOccupation};
@@ -138,6 +138,8 @@ pub struct VacancyIndex {
     default_coder: bool,
     reference: ReferenceData,
     threads: usize,
+    /// The writer's heap when not the default.
+    heap: Option<usize>,
     /// Ids merged into another posting of the same job → that posting's id.
     aliases: Mutex<Arc<HashMap<String, String>>>,
     /// The coverage a vacancy's occupation inferred from its skills must
@@ -328,6 +330,7 @@ impl VacancyIndex {
             threads: std::thread::available_parallelism()
                 .map_or(2, |n| n.get())
                 .clamp(1, 8),
+            heap: None,
             aliases: Mutex::new(Arc::new(aliases)),
             infer_min_confidence: Some(inferred::DEFAULT_MIN_CONFIDENCE),
             occupations: Mutex::new(None),
@@ -461,7 +464,17 @@ impl VacancyIndex {
 
     /// The writer's heap: at least 16 MB a thread.
     fn heap(&self) -> usize {
-        WRITER_HEAP_BYTES.max((self.threads * 16) << 20)
+        self.heap
+            .unwrap_or(WRITER_HEAP_BYTES)
+            .max((self.threads * 16) << 20)
+    }
+
+    /// Gives the writer `bytes` of heap instead of the default 768 MB (at
+    /// least 16 MB a thread): indexes loaded side by side (shards) share
+    /// the budget.
+    pub(crate) fn with_writer_heap(mut self, bytes: usize) -> Self {
+        self.heap = Some(bytes);
+        self
     }
 
     /// Infers the occupation of vacancies that carry none and whose titles

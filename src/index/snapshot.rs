@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tantivy::index::SegmentId;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{Searcher, Term};
+use tantivy::{Searcher, SegmentReader, Term};
 
 use super::VacancyIndex;
 use super::columns::SegmentColumns;
@@ -52,7 +52,11 @@ impl VacancyIndex {
             .collect();
         cache.retain(|id, _| live.contains(id));
         Ok(Snapshot {
-            searcher,
+            readers: searcher.segment_readers().to_vec(),
+            at: (0..searcher.segment_readers().len() as u32)
+                .map(|s| (0, s))
+                .collect(),
+            searchers: vec![searcher],
             segments,
             fields: self.fields.clone(),
             reference: self.reference.clone(),
@@ -62,13 +66,20 @@ impl VacancyIndex {
     }
 }
 
-/// One committed state of the index, as retrieval and ranking read it.
+/// One committed state of the index, as retrieval and ranking read it; or
+/// of several indexes read as one market ([`Snapshot::union`], the shards of
+/// [`crate::shard::ShardSet`]).
 ///
-/// Cheap to clone (it shares tantivy's searcher and the decoded columns) and
+/// Cheap to clone (it shares tantivy's searchers and the decoded columns) and
 /// `Send + Sync`: share it across threads.
 #[derive(Clone)]
 pub struct Snapshot {
-    searcher: Searcher,
+    /// One searcher per index read.
+    searchers: Vec<Searcher>,
+    /// Every segment of every index, in order.
+    readers: Vec<SegmentReader>,
+    /// Per segment: its searcher and its position there.
+    at: Vec<(u32, u32)>,
     segments: Vec<Arc<SegmentColumns>>,
     fields: Fields,
     reference: ReferenceData,
@@ -85,9 +96,56 @@ impl Snapshot {
         &self.reference
     }
 
-    /// tantivy's searcher for this state.
-    pub(crate) fn searcher(&self) -> &Searcher {
-        &self.searcher
+    /// Several snapshots read as one market: every part's segments in
+    /// order, document frequencies and market size summed, so that a score
+    /// over the union is the score over one index holding every part's
+    /// vacancies. The parts must be of indexes built with the same reference
+    /// data (the first's is used) and hold distinct vacancy ids.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] when no part is given.
+    pub fn union(parts: &[Snapshot]) -> Result<Snapshot> {
+        let first = parts.first().ok_or_else(|| Error::Invalid {
+            field: "snapshots".into(),
+            reason: "a union needs at least one snapshot".into(),
+        })?;
+        let mut out = Snapshot {
+            searchers: Vec::new(),
+            readers: Vec::new(),
+            at: Vec::new(),
+            segments: Vec::new(),
+            fields: first.fields.clone(),
+            reference: first.reference.clone(),
+            aliases: Arc::default(),
+            vacancy_inference: first.vacancy_inference,
+        };
+        let mut aliases = HashMap::new();
+        for part in parts {
+            let base = out.searchers.len() as u32;
+            out.searchers.extend(part.searchers.iter().cloned());
+            out.readers.extend(part.readers.iter().cloned());
+            out.at.extend(part.at.iter().map(|&(s, local)| (base + s, local)));
+            out.segments.extend(part.segments.iter().cloned());
+            aliases.extend(part.aliases.iter().map(|(a, k)| (a.clone(), k.clone())));
+        }
+        out.aliases = Arc::new(aliases);
+        Ok(out)
+    }
+
+    /// tantivy's reader of every segment, in the order of
+    /// [`Snapshot::segments`].
+    pub(crate) fn segment_readers(&self) -> &[SegmentReader] {
+        &self.readers
+    }
+
+    /// tantivy's reader of one segment.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when the snapshot has no such segment.
+    pub(crate) fn segment_reader(&self, segment: usize) -> Result<&SegmentReader> {
+        self.readers.get(segment).ok_or_else(|| Error::Corrupt {
+            reason: format!("no segment {segment} in the snapshot"),
+        })
     }
 
     /// The schema's fields.
@@ -114,7 +172,7 @@ impl Snapshot {
 
     /// Vacancies visible in this state.
     pub fn num_vacancies(&self) -> u64 {
-        self.searcher.num_docs()
+        self.searchers.iter().map(Searcher::num_docs).sum()
     }
 
     /// Number of visible vacancies holding a term of `field` (summed over
@@ -124,7 +182,11 @@ impl Snapshot {
     /// # Errors
     /// [`Error::Index`] on a read failure.
     pub(crate) fn doc_freq(&self, term: &Term) -> Result<u64> {
-        Ok(self.searcher.doc_freq(term)?)
+        let mut n = 0;
+        for s in &self.searchers {
+            n += s.doc_freq(term)?;
+        }
+        Ok(n)
     }
 
     /// Finds a vacancy by id, or by the id of a duplicate merged into it:
@@ -144,7 +206,7 @@ impl Snapshot {
 
     fn find_exact(&self, id: &str) -> Result<Option<(usize, u32)>> {
         let term = Term::from_field_text(self.fields.id, id);
-        for (i, seg) in self.searcher.segment_readers().iter().enumerate() {
+        for (i, seg) in self.readers.iter().enumerate() {
             let inv = seg.inverted_index(self.fields.id)?;
             if let Some(mut postings) = inv
                 .read_postings(&term, IndexRecordOption::Basic)
@@ -183,7 +245,7 @@ impl Snapshot {
     /// read, or when the count disagrees with the segments' metadata.
     pub(crate) fn read_back_all(&self) -> Result<u64> {
         let mut read = 0u64;
-        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+        for (segment, reader) in self.readers.iter().enumerate() {
             for doc in reader.doc_ids_alive() {
                 let v = self.stored(segment, doc)?;
                 if v.id.is_empty() {
@@ -230,8 +292,7 @@ impl Snapshot {
             return Ok(None);
         };
         let column = self
-            .searcher
-            .segment_reader(segment as u32)
+            .segment_reader(segment)?
             .fast_fields()
             .u64(OCCUPATION_SOURCE_FIELD)
             .map_err(|e| corrupt(format!("occupation source column: {e}")))?;
@@ -256,8 +317,9 @@ impl Snapshot {
             .by_dense(dense)
             .map(|r| r.code)
             .ok_or_else(corrupt)?;
-        let address = tantivy::DocAddress::new(segment as u32, doc);
-        let d: tantivy::TantivyDocument = self.searcher.doc(address)?;
+        let &(searcher, local) = self.at.get(segment).ok_or_else(corrupt)?;
+        let searcher = self.searchers.get(searcher as usize).ok_or_else(corrupt)?;
+        let d: tantivy::TantivyDocument = searcher.doc(tantivy::DocAddress::new(local, doc))?;
         let text = |f| {
             d.get_first(f)
                 .and_then(|v| v.as_str())

@@ -373,7 +373,7 @@ impl Matcher {
                 id: vacancy.to_owned(),
             });
         };
-        let seg = self.snapshot.searcher().segment_reader(si as u32);
+        let seg = self.snapshot.segment_reader(si)?;
         let cols = self.snapshot.segments().get(si).ok_or_else(|| Error::Corrupt {
             reason: format!("vacancy `{vacancy}` found in segment {si}, which the snapshot lacks"),
         })?;

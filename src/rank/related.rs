@@ -56,7 +56,7 @@ impl SkillRelations {
     /// [`Error::Index`] on a read failure.
     pub fn learn(snapshot: &Snapshot, per_term: usize, min: f64) -> Result<SkillRelations> {
         let field = snapshot.fields().skills;
-        let readers = snapshot.searcher().segment_readers();
+        let readers = snapshot.segment_readers();
         // Document frequency of every skill term, over segments.
         let mut df: HashMap<Vec<u8>, u32> = HashMap::new();
         for seg in readers {
@@ -79,17 +79,19 @@ impl SkillRelations {
             .map(|(i, t)| (t.clone(), i as u32))
             .collect();
 
-        // Columns: the minor groups that occur.
-        let mut groups: HashMap<u32, usize> = HashMap::new();
-        for cols in snapshot.segments() {
-            for &occ in &cols.occupation {
-                if occ != 0 {
-                    let minor = OccupationCode::from_packed(occ).map_or(0, |c| c.truncate(3));
-                    let next = groups.len();
-                    groups.entry(minor).or_insert(next);
-                }
-            }
-        }
+        // Columns: the minor groups that occur, in code order (so that the
+        // sums below run in the same order however the market is split
+        // into segments or shards).
+        let mut minors: Vec<u32> = snapshot
+            .segments()
+            .iter()
+            .flat_map(|cols| cols.occupation.iter().copied())
+            .filter(|&occ| occ != 0)
+            .map(|occ| OccupationCode::from_packed(occ).map_or(0, |c| c.truncate(3)))
+            .collect();
+        minors.sort_unstable();
+        minors.dedup();
+        let groups: HashMap<u32, usize> = minors.into_iter().enumerate().map(|(i, m)| (m, i)).collect();
         let mut counts = Array2::<f32>::zeros((terms.len(), groups.len().max(1)));
         for (si, seg) in readers.iter().enumerate() {
             let cols = &snapshot.segments()[si];

@@ -325,7 +325,6 @@ pub(crate) fn search(
     stats: &mut SearchStats,
     allow: &Allowance,
 ) -> Result<()> {
-    let segments = segment_searches(snapshot, q)?;
     let mut work: Vec<Work> = Vec::new();
     for (si, cols) in snapshot.segments().iter().enumerate() {
         for range in q.constraints.reach.ranges(cols) {
@@ -376,13 +375,29 @@ pub(crate) fn search(
         let w = work.remove(best);
         work.insert(0, w);
     }
+    // Only segments with a range in reach are opened (the shards a seeker
+    // cannot reach cost nothing).
+    let mut in_reach = vec![false; snapshot.segments().len()];
+    for w in &work {
+        if let Some(r) = in_reach.get_mut(w.segment) {
+            *r = true;
+        }
+    }
+    let segments: Vec<Option<SegmentSearch>> = snapshot
+        .segment_readers()
+        .iter()
+        .zip(snapshot.segments())
+        .zip(in_reach)
+        .enumerate()
+        .map(|(i, ((reader, cols), open))| open.then(|| SegmentSearch::new(q, i, reader, cols)).transpose())
+        .collect::<Result<_>>()?;
     let columns = column_bound(q);
     let mut shared = SharedCursors::default();
     for (i, w) in work.iter().enumerate() {
         if allow.spent(stats) {
             return Ok(());
         }
-        let seg = &segments[w.segment];
+        let Some(seg) = &segments[w.segment] else { continue };
         let all_terms: f64 = seg.terms.iter().map(|t| t.ub).sum();
         if all_terms + columns + w.place + EPS < top.threshold() {
             stats.ranges_skipped += 1;
@@ -416,7 +431,7 @@ pub(crate) fn search(
         if allow.spent(stats) {
             return Ok(());
         }
-        let seg = &segments[w.segment];
+        let Some(seg) = &segments[w.segment] else { continue };
         let cursors = shared.at(w.segment, &seg.terms, w.range.docs.start)?;
         seg.scan_termless(w, cursors, top, stats, allow);
     }
@@ -426,7 +441,6 @@ pub(crate) fn search(
 /// Every segment of a snapshot, prepared for a query.
 fn segment_searches<'a>(snapshot: &'a Snapshot, q: &'a Query) -> Result<Vec<SegmentSearch<'a>>> {
     snapshot
-        .searcher()
         .segment_readers()
         .iter()
         .zip(snapshot.segments())

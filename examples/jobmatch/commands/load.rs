@@ -39,6 +39,45 @@ pub fn index(input: &Path, dir: &Path, how: Loading, json: bool, quiet: bool) ->
     Ok(())
 }
 
+/// `shard`: split a JSON Lines file into a shard set.
+pub fn shard(input: &Path, dir: &Path, by: Sharding, skip_bad: bool, json: bool, quiet: bool) -> Result<()> {
+    let (reader, read_bytes, total_bytes) = ui::open_counted(input)?;
+    let bar = ui::progress(total_bytes, "sharding", quiet, true);
+    let records = JsonLines::<_, Vacancy>::new(reader)
+        .inspect(|_| bar.set_position(read_bytes.load(Ordering::Relaxed)));
+    let options = BuildOptions {
+        on_error: if skip_bad { OnError::Skip } else { OnError::Stop },
+        max_errors_kept: 20,
+        ..BuildOptions::default()
+    };
+    let (set, summary) = ShardSet::build(dir, by, records, options).map_err(|e| e.with_path(input))?;
+    bar.finish_and_clear();
+    if json {
+        return ui::print_json(&serde_json::json!({ "summary": summary, "shards": set.manifest().shards }));
+    }
+    println!(
+        "indexed {} vacancies into {} shards by {by} ({} occupations inferred from skills) in {:.1} s; rejected {}; {:.1} MB at {}",
+        summary.indexed,
+        set.manifest().shards.len(),
+        summary.inferred,
+        summary.seconds,
+        summary.rejected,
+        summary.bytes_on_disk as f64 / 1e6,
+        dir.display()
+    );
+    let rows: Vec<Vec<String>> = set
+        .manifest()
+        .shards
+        .iter()
+        .map(|s| vec![s.name.clone(), s.vacancies.to_string()])
+        .collect();
+    ui::table(&["shard", ">vacancies"], &rows);
+    for e in &summary.errors {
+        eprintln!("rejected: {}: {e}", input.display());
+    }
+    Ok(())
+}
+
 /// How a file is loaded.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Loading {
@@ -70,6 +109,7 @@ pub fn load(input: &Path, dir: &Path, how: Loading, quiet: bool) -> Result<LoadS
         })),
         max_errors_kept: 20,
         merge_duplicates: how.merge_duplicates,
+        market_model: None,
     };
     let records = JsonLines::<_, Vacancy>::new(reader);
     let summary = index

@@ -22,6 +22,7 @@ use jobmatch::market::{Market, MarketConfig};
 use jobmatch::matcher::{MatchResult, Matcher};
 use jobmatch::rank::RankingConfig;
 use jobmatch::region::gazetteer;
+use jobmatch::shard::{BuildOptions, MANIFEST_FILE, ShardSet, Sharding};
 use jobmatch::stats::MarketStats;
 use jobmatch::{Cny, Date, Error, Industry, RegionCode, RegionPrefix, Result, Seeker, Vacancy};
 use serde::Serialize;
@@ -30,7 +31,7 @@ use crate::RankArgs;
 use crate::ui;
 
 pub use assign::{AssignArgs, assign};
-pub use load::{Loading, delete, expire, index, load};
+pub use load::{Loading, delete, expire, index, load, shard};
 pub use market::{generate, write_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
 pub use report::{ClassifyArgs, ProfilesArgs, classify, profiles, stats, teach_coder, verify};
@@ -68,11 +69,20 @@ fn parse_date(s: &str) -> Result<Date> {
     })
 }
 
-/// Opens an index and a matcher over its current state.
+/// The committed state of the index in `dir`, or of the shard set there
+/// (read as one market).
+pub fn open_snapshot(dir: &Path) -> Result<jobmatch::index::Snapshot> {
+    if dir.join(MANIFEST_FILE).exists() {
+        ShardSet::open(dir)?.snapshot()
+    } else {
+        VacancyIndex::open(dir)?.snapshot()
+    }
+}
+
+/// A matcher over the index or shard set in `dir`, as the ranking arguments say.
 pub fn open_matcher(dir: &Path, args: &RankArgs) -> Result<Matcher> {
     let config = load_config(args.config.as_deref())?;
-    let index = VacancyIndex::open(dir)?;
-    let snapshot = index.snapshot()?;
+    let snapshot = open_snapshot(dir)?;
     let today = match &args.today {
         Some(t) => parse_date(t)?,
         None => snapshot.latest_posted().unwrap_or(Date::new(2021, 3, 31)?),

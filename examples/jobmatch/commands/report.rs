@@ -24,8 +24,7 @@ pub fn verify(dir: &Path, json: bool) -> Result<()> {
 
 /// `stats`: market figures from an index.
 pub fn stats(dir: &Path, seekers: Option<&Path>, json: bool) -> Result<()> {
-    let index = VacancyIndex::open(dir)?;
-    let snapshot = index.snapshot()?;
+    let snapshot = open_snapshot(dir)?;
     let mut st = MarketStats::of(&snapshot);
     if let Some(path) = seekers {
         let (reader, _, _) = ui::open_counted(path)?;
