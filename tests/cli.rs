@@ -1160,3 +1160,69 @@ fn pyspark_ranks_seekers_byte_identical_to_one_process() {
         seekers as f64 / spark_s
     );
 }
+
+/// A service measures and simulates its own market from files: `bench`
+/// (plain and against a shard set) and `simulate` with --vacancies-file
+/// and --seekers-file; a bad seeker line is an error naming it.
+#[test]
+fn bench_and_simulate_run_on_a_services_own_files() {
+    let (dir, data, _) = market();
+    let vacancies = data.join("vacancies.jsonl");
+    let seekers = data.join("seekers.jsonl");
+    let own = dir.path().join("own-idx");
+    let files = [
+        "--vacancies-file",
+        vacancies.to_str().unwrap(),
+        "--seekers-file",
+        seekers.to_str().unwrap(),
+    ];
+    let mut args = vec!["bench", "--index", own.to_str().unwrap(), "--json"];
+    args.extend(files);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["vacancies"], 3000);
+    assert_eq!(r["seekers"], 40);
+    assert_eq!(r["topk_mismatches"], 0);
+    assert!(r["throughput_all"].as_f64().unwrap() > 0.0);
+    assert!(r.get("recall_at_10").is_none(), "no truth, no quality figures");
+
+    args.extend(["--shards", "2"]);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["mismatches"], 0);
+    assert_eq!(r["sharding"], "hash:2");
+    assert_eq!(r["rounds"].as_array().unwrap().len(), 4);
+
+    let sim = dir.path().join("sim-idx");
+    let mut args = vec![
+        "simulate",
+        "--index",
+        sim.to_str().unwrap(),
+        "--top",
+        "10",
+        "--json",
+    ];
+    args.extend(files);
+    let out = run(&args);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["seekers"], 40);
+    assert!(r["placed"].as_u64().unwrap() > 0, "{r}");
+
+    let bad = dir.path().join("bad-seekers.jsonl");
+    let mut lines = std::fs::read_to_string(&seekers).unwrap();
+    lines.push_str("{\"id\": \"x\", \"skills\": [], \"region\": \"999999\"}\n");
+    std::fs::write(&bad, lines).unwrap();
+    let out = run(&[
+        "bench",
+        "--index",
+        own.to_str().unwrap(),
+        "--vacancies-file",
+        vacancies.to_str().unwrap(),
+        "--seekers-file",
+        bad.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "line 41");
+}

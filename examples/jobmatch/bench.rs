@@ -1189,7 +1189,7 @@ fn print_sharded(r: &ShardReport) {
 
 /// The index at `index` of a vacancies file: built when missing (and the
 /// file recorded beside it), reused when built from the same file.
-fn ensure_file_index(
+pub fn ensure_file_index(
     index: &std::path::Path,
     vacancies: &std::path::Path,
     quiet: bool,
@@ -1224,7 +1224,7 @@ fn ensure_file_index(
 
 /// Every seeker of a JSON Lines file (the first bad line is an error that
 /// names it).
-fn read_seekers(path: &std::path::Path) -> Result<Vec<Seeker>> {
+pub fn read_seekers(path: &std::path::Path) -> Result<Vec<Seeker>> {
     let (reader, _, _) = ui::open_counted(path)?;
     jobmatch::io::JsonLines::<_, Seeker>::new(reader)
         .collect::<Result<Vec<_>>>()

@@ -41,6 +41,12 @@ pub struct SimulateArgs {
     /// Draw the flow map (districts sized by openings, coloured by openings per seeker, the strongest cross-prefecture placement flows) to this PNG.
     #[arg(long)]
     pub plot: Option<PathBuf>,
+    /// Simulate a service's own market: its vacancies (JSON Lines, indexed into --index, or a directory beside them, when missing) …
+    #[arg(long, value_name = "FILE", requires = "seekers_file", conflicts_with_all = ["calibrate", "mobility_scale"])]
+    pub vacancies_file: Option<PathBuf>,
+    /// … and its seekers (JSON Lines), instead of a generated market.
+    #[arg(long, value_name = "FILE", requires = "vacancies_file")]
+    pub seekers_file: Option<PathBuf>,
     /// Fit the seekers' willingness to move (per province) on --seed so that the placed graduates' cross-region rates match the published 3.12% / 8.06%, check the fit on --seed + 1, and report that run.
     #[arg(long)]
     pub calibrate: bool,
@@ -205,16 +211,21 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
         None => Policy::default(),
     };
     let open = |seed: u64| -> Result<(Matcher, Option<f64>)> {
+        let rank = RankArgs {
+            config: None,
+            today: None,
+        };
+        if let Some(file) = &args.vacancies_file {
+            let dir = args.index.clone().unwrap_or_else(|| file.with_extension("index"));
+            let build_s = crate::bench::ensure_file_index(&dir, file, quiet)?;
+            return Ok((open_matcher(&dir, &rank)?, build_s));
+        }
         let dir = match &args.index {
             Some(d) if seed == args.seed => d.clone(),
             Some(d) => d.with_extension(format!("seed{seed}")),
             None => std::env::temp_dir().join(format!("jobmatch-sim-{}-{seed}", args.vacancies)),
         };
         let build_s = crate::bench::ensure_market_index(&dir, args.vacancies, seed, quiet)?;
-        let rank = RankArgs {
-            config: None,
-            today: None,
-        };
         Ok((open_matcher(&dir, &rank)?, build_s))
     };
     let mut config = MarketConfig {
@@ -240,8 +251,13 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
         config.seed = args.seed + 1;
         (matcher, build_s) = open(config.seed)?;
     }
-    let market = Market::new(config.clone());
-    let seekers: Vec<Seeker> = (0..args.seekers).map(|j| market.seeker(j)).collect();
+    let seekers: Vec<Seeker> = match &args.seekers_file {
+        Some(file) => crate::bench::read_seekers(file)?,
+        None => {
+            let market = Market::new(config.clone());
+            (0..args.seekers).map(|j| market.seeker(j)).collect()
+        }
+    };
     let t = Instant::now();
     // Congestion-aware lists are drawn from more candidates (twice as many
     // by default).
