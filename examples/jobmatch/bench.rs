@@ -979,6 +979,11 @@ pub struct ShardReport {
     /// Seekers whose sharded top k differs from the single index's (ids
     /// or score bits).
     pub mismatches: u64,
+    /// Deleted documents still in the single index's segments (a plain
+    /// `bench` re-upserts 10,000 vacancies): they count in document
+    /// frequencies until segments merge, so scores then differ from the
+    /// shard set's in the last bits. Compare against a freshly built index.
+    pub deleted_in_single: u64,
     /// Shards a seeker reaches, on average.
     pub mean_shards_reached: f64,
     /// Sharded over single, medians of the rounds.
@@ -1124,6 +1129,7 @@ fn sharded(args: &BenchArgs, split: &str, quiet: bool) -> Result<ShardReport> {
         p50_ratio: of("sharded", |r| r.p50_ms) / of("single", |r| r.p50_ms),
         rounds,
         mismatches,
+        deleted_in_single: single.snapshot().num_deleted(),
         mean_shards_reached: reached as f64 / seekers.len().max(1) as f64,
         shard_bytes,
         cpu: cpu_model(),
@@ -1185,6 +1191,12 @@ fn print_sharded(r: &ShardReport) {
         r.open_first_query_ms.0,
         r.open_first_query_ms.1
     );
+    if r.deleted_in_single > 0 {
+        println!(
+            "note: the single index holds {} deleted documents, which count in its document frequencies: compare against a freshly built index",
+            r.deleted_in_single
+        );
+    }
 }
 
 /// The index at `index` of a vacancies file: built when missing (and the

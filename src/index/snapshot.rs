@@ -175,6 +175,15 @@ impl Snapshot {
         self.searchers.iter().map(Searcher::num_docs).sum()
     }
 
+    /// Deleted or replaced vacancies whose documents the segments still
+    /// hold (until they merge): they count in document frequencies, so two
+    /// indexes of the same live vacancies score alike only when neither
+    /// holds any.
+    pub fn num_deleted(&self) -> u64 {
+        let held: u64 = self.segments.iter().map(|s| u64::from(s.max_doc)).sum();
+        held.saturating_sub(self.num_vacancies())
+    }
+
     /// Number of visible vacancies holding a term of `field` (summed over
     /// segments; deleted documents count until segments merge, identically
     /// for every path that ranks, so scores stay consistent).

@@ -529,11 +529,13 @@ impl Part {
                 market_model: Some(model),
                 ..LoadOptions::default()
             };
-            // Then the merges the writer started, so the shard is searched
-            // in few segments.
-            let result = index
-                .bulk_load(receiver, options)
-                .and_then(|s| index.close_writer().map(|()| s));
+            // Then one segment per shard: a search pays per segment, and
+            // a seeker reaches a few shards where one index would have
+            // been a couple of segments.
+            let result = index.bulk_load(receiver, options).and_then(|s| {
+                index.merge_segments()?;
+                index.close_writer().map(|()| s)
+            });
             (index, result)
         });
         Part { sender, handle }
