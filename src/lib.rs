@@ -36,7 +36,8 @@
 //! writes JSON Lines (the interchange format); [`market`] generates
 //! calibrated synthetic markets; [`index`] is the vacancy index
 //! ([`index::VacancyIndex`], [`index::Snapshot`]); [`retrieve`] is reach and
-//! the hard constraints; [`rank`] is the configuration and the signals
+//! the hard constraints; [`shard`] splits a market over several indexes and
+//! reads them as one ([`shard::ShardSet`]); [`rank`] is the configuration and the signals
 //! ([`rank::RankingConfig`], [`rank::Signal`]); [`matcher`] is the front
 //! door; [`reverse`] is the other direction (the seekers who fit a vacancy,
 //! job alerts for new postings); [`assign`] decides who gets which of the
