@@ -20,4 +20,5 @@ mod quality;
 mod ranking;
 mod reference;
 mod reverse;
+mod server;
 mod shard;

@@ -1,0 +1,385 @@
+//! `server`: jobmatch as an HTTP/JSON service, built only on the library's
+//! public API.
+//!
+//! ```text
+//! cargo run --release --example server -- --index idx [--addr 127.0.0.1:7700]
+//! ```
+//!
+//! Reads run on a snapshot, on tokio's blocking pool; writes go through the
+//! index's single writer and become visible at `POST /commit`, never half a
+//! commit. Errors are JSON (`{"error", "field", "line"}`) with a 4xx status
+//! for what the caller sent and 5xx for what failed here.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use jobmatch::index::VacancyIndex;
+use jobmatch::io::JsonLines;
+use jobmatch::matcher::Matcher;
+use jobmatch::rank::RankingConfig;
+use jobmatch::{Date, Error, Seeker, Vacancy};
+use serde::Deserialize;
+use serde_json::json;
+
+/// Largest request body accepted (a batch of vacancies or seekers).
+const BODY_LIMIT: usize = 64 << 20;
+
+/// What every handler shares.
+struct AppState {
+    /// Bearer token the write endpoints require, if any.
+    token: Option<String>,
+    index: VacancyIndex,
+    /// The matcher of the last commit; replaced whole at each commit.
+    matcher: RwLock<Arc<Matcher>>,
+    config: RankingConfig,
+}
+
+impl AppState {
+    fn matcher(&self) -> Result<Arc<Matcher>, ApiError> {
+        self.matcher
+            .read()
+            .map(|m| m.clone())
+            .map_err(|_| ApiError::internal("matcher lock poisoned"))
+    }
+
+    /// A matcher over the index's current committed state.
+    fn fresh_matcher(index: &VacancyIndex, config: &RankingConfig) -> jobmatch::Result<Matcher> {
+        let snapshot = index.snapshot()?;
+        let today = snapshot.latest_posted().unwrap_or(Date::new(2021, 3, 31)?);
+        Matcher::new(snapshot, config.clone(), today)
+    }
+}
+
+/// An error as the API returns it.
+struct ApiError {
+    status: StatusCode,
+    body: serde_json::Value,
+}
+
+impl ApiError {
+    fn internal(what: &str) -> ApiError {
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            body: json!({ "error": what }),
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        let status = match &e {
+            Error::UnknownVacancy { .. } | Error::IndexMissing { .. } => StatusCode::NOT_FOUND,
+            Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            e if e.is_user_error() => StatusCode::BAD_REQUEST,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        let mut body = json!({ "error": e.to_string() });
+        if let Error::Parse { line, field, .. } = &e {
+            body["line"] = json!(line);
+            body["field"] = json!(field);
+        }
+        if let Error::Invalid { field, .. } = &e {
+            body["field"] = json!(field);
+        }
+        ApiError { status, body }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// Refuses a write without the configured bearer token (401).
+fn authorised(app: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(token) = &app.token else { return Ok(()) };
+    let given = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    if given == Some(token.as_str()) {
+        Ok(())
+    } else {
+        Err(ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            body: json!({ "error": "this endpoint writes: send Authorization: Bearer <token>" }),
+        })
+    }
+}
+
+/// Runs index work on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|_| ApiError::internal("a request's work panicked"))?
+}
+
+/// Parses a JSON body into `T`, the error naming the field.
+fn parse_one<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        body: json!({ "error": e.inner().to_string(), "field": e.path().to_string() }),
+    })
+}
+
+#[derive(Deserialize)]
+struct TopParam {
+    top: Option<usize>,
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn stats(State(app): State<Arc<AppState>>) -> Result<Json<serde_json::Value>, ApiError> {
+    let m = app.matcher()?;
+    Ok(Json(json!({
+        "vacancies": m.snapshot().num_vacancies(),
+        "today": m.today().to_string(),
+    })))
+}
+
+/// `POST /match?top=K`: one seeker (JSON) → its top k.
+async fn match_one(
+    State(app): State<Arc<AppState>>,
+    Query(p): Query<TopParam>,
+    body: Bytes,
+) -> Result<Json<jobmatch::matcher::MatchResult>, ApiError> {
+    let seeker: Seeker = parse_one(&body)?;
+    let m = app.matcher()?;
+    let k = p.top.unwrap_or(10);
+    blocking(move || Ok(m.match_one(&seeker, k)?)).await.map(Json)
+}
+
+/// `POST /match/batch?top=K`: seekers (JSON Lines) → one result line each,
+/// in order; a bad line is an error naming it.
+async fn match_batch(
+    State(app): State<Arc<AppState>>,
+    Query(p): Query<TopParam>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let m = app.matcher()?;
+    let k = p.top.unwrap_or(10);
+    let out = blocking(move || {
+        let seekers = JsonLines::<_, Seeker>::new(&body[..]).collect::<jobmatch::Result<Vec<_>>>()?;
+        let mut out = Vec::new();
+        for r in m.match_batch(&seekers, k, false) {
+            serde_json::to_writer(&mut out, &r?).map_err(|e| ApiError::internal(&e.to_string()))?;
+            out.push(b'\n');
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(([("content-type", "application/x-ndjson")], out).into_response())
+}
+
+#[derive(Deserialize)]
+struct ExplainRequest {
+    seeker: Seeker,
+    vacancy: String,
+}
+
+/// `POST /explain`: `{"seeker": …, "vacancy": id}` → every signal.
+async fn explain(
+    State(app): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Json<jobmatch::matcher::Explanation>, ApiError> {
+    let req: ExplainRequest = parse_one(&body)?;
+    let m = app.matcher()?;
+    blocking(move || Ok(m.explain(&req.seeker, &req.vacancy)?))
+        .await
+        .map(Json)
+}
+
+/// `POST /vacancies`: vacancies (JSON Lines, or one JSON object) upserted;
+/// visible after `POST /commit`. All or none: a bad line is an error
+/// naming it and nothing is written.
+async fn upsert(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    authorised(&app, &headers)?;
+    blocking(move || {
+        let vacancies = JsonLines::<_, Vacancy>::new(&body[..]).collect::<jobmatch::Result<Vec<_>>>()?;
+        for v in &vacancies {
+            v.validate().map_err(|e| {
+                let mut err = ApiError::from(e);
+                err.body["vacancy"] = json!(v.id);
+                err
+            })?;
+        }
+        for v in &vacancies {
+            app.index.upsert(v)?;
+        }
+        Ok(Json(json!({ "upserted": vacancies.len() })))
+    })
+    .await
+}
+
+/// `DELETE /vacancies/{id}`.
+async fn remove(
+    State(app): State<Arc<AppState>>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    blocking(move || Ok(Json(json!({ "deleted": app.index.delete(&id)? })))).await
+}
+
+/// `POST /commit`: makes the writes so far visible to every later request.
+async fn commit(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    authorised(&app, &headers)?;
+    blocking(move || {
+        app.index.commit()?;
+        let m = Arc::new(AppState::fresh_matcher(&app.index, &app.config)?);
+        let n = m.snapshot().num_vacancies();
+        *app.matcher
+            .write()
+            .map_err(|_| ApiError::internal("matcher lock poisoned"))? = m;
+        Ok(Json(json!({ "vacancies": n })))
+    })
+    .await
+}
+
+async fn not_found() -> ApiError {
+    ApiError {
+        status: StatusCode::NOT_FOUND,
+        body: json!({ "error": "no such route" }),
+    }
+}
+
+/// The routes.
+fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/stats", get(stats))
+        .route("/match", post(match_one))
+        .route("/match/batch", post(match_batch))
+        .route("/explain", post(explain))
+        .route("/vacancies", post(upsert))
+        .route("/vacancies/{id}", delete(remove))
+        .route("/commit", post(commit))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+struct Args {
+    index: PathBuf,
+    addr: SocketAddr,
+    /// Build a small generated market into an empty index first.
+    demo: bool,
+    token: Option<String>,
+}
+
+const USAGE: &str = "usage: server --index DIR [--addr 127.0.0.1:7700] [--demo] [--token TOKEN]
+  --demo     index a generated market of 20,000 vacancies first when DIR holds none
+  --token    require `Authorization: Bearer TOKEN` on writes (default: $JOBMATCH_TOKEN, else open)";
+
+fn parse_args() -> Result<Args, String> {
+    let mut index = None;
+    let mut addr: SocketAddr = ([127, 0, 0, 1], 7700).into();
+    let mut demo = false;
+    let mut token = std::env::var("JOBMATCH_TOKEN").ok().filter(|t| !t.is_empty());
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--index" => index = it.next().map(PathBuf::from),
+            "--addr" => {
+                let v = it.next().ok_or("--addr needs a value")?;
+                addr = v
+                    .parse()
+                    .map_err(|_| format!("--addr: `{v}` is not an address such as 127.0.0.1:7700"))?;
+            }
+            "--demo" => demo = true,
+            "--token" => token = Some(it.next().ok_or("--token needs a value")?),
+            "-h" | "--help" => return Err(USAGE.into()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(Args {
+        index: index.ok_or(format!("--index DIR is required\n{USAGE}"))?,
+        addr,
+        demo,
+        token,
+    })
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    jobmatch::error::quiet_caught_panics();
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let config = RankingConfig::default();
+    let opened = VacancyIndex::open_or_create(&args.index)
+        .and_then(|index| {
+            if args.demo && index.snapshot()?.num_vacancies() == 0 {
+                let market = jobmatch::market::Market::new(jobmatch::market::MarketConfig {
+                    vacancies: 20_000,
+                    seekers: 0,
+                    ..Default::default()
+                });
+                let summary = index.bulk_load(
+                    (0..20_000).map(|i| Ok(market.vacancy(i))),
+                    jobmatch::index::LoadOptions::default(),
+                )?;
+                eprintln!("demo: indexed {} generated vacancies", summary.indexed);
+            }
+            Ok(index)
+        })
+        .and_then(|index| AppState::fresh_matcher(&index, &config).map(|m| (index, m)));
+    let (index, matcher) = match opened {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return std::process::ExitCode::from(if e.is_user_error() { 2 } else { 1 });
+        }
+    };
+    let state = Arc::new(AppState {
+        token: args.token,
+        index,
+        matcher: RwLock::new(Arc::new(matcher)),
+        config,
+    });
+    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {}: {e}", args.addr);
+            return std::process::ExitCode::from(1);
+        }
+    };
+    let local = listener.local_addr().map_or(args.addr, |a| a);
+    // The first line on stdout says where it listens (tests read it).
+    println!("listening on http://{local}");
+    let served = axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    match served {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
