@@ -209,6 +209,19 @@ fn the_server_matches_explains_writes_and_reports_errors_as_json() {
     call(&server, "POST", "/commit", "");
     let (_, body) = call(&server, "GET", "/stats", "");
     assert_eq!(json(&body)["vacancies"], 2_000);
+    // Expiry: a bad date names the parameter; a real one deletes.
+    let (status, body) = call(&server, "POST", "/vacancies/expire?before=tomorrow", "");
+    assert_eq!(
+        (status, json(&body)["field"].as_str()),
+        (400, Some("before")),
+        "{body}"
+    );
+    let (status, body) = call(&server, "POST", "/vacancies/expire?before=2999-01-01", "");
+    assert_eq!(status, 200, "{body}");
+    assert!(json(&body)["expired"].as_u64().unwrap() > 0, "{body}");
+    call(&server, "POST", "/commit", "");
+    let (_, body) = call(&server, "GET", "/stats", "");
+    assert!(json(&body)["vacancies"].as_u64().unwrap() < 2_000, "{body}");
     // A bad vacancy in a batch writes nothing and names its line.
     let bad = format!("{}\n{{\"id\": \"z\"}}\n", serde_json::to_string(&v).unwrap());
     let (status, body) = call(&server, "POST", "/vacancies", &bad);

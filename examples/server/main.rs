@@ -237,6 +237,26 @@ async fn remove(
     blocking(move || Ok(Json(json!({ "deleted": app.index.delete(&id)? })))).await
 }
 
+#[derive(Deserialize)]
+struct ExpireParam {
+    before: String,
+}
+
+/// `POST /vacancies/expire?before=YYYY-MM-DD`: deletes every vacancy that
+/// expired before the day (visible after `POST /commit`).
+async fn expire(
+    State(app): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(p): Query<ExpireParam>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    authorised(&app, &headers)?;
+    let day: Date = p.before.parse().map_err(|_| ApiError {
+        status: StatusCode::BAD_REQUEST,
+        body: json!({ "error": format!("`{}` is not a date YYYY-MM-DD", p.before), "field": "before" }),
+    })?;
+    blocking(move || Ok(Json(json!({ "expired": app.index.expire(day)? })))).await
+}
+
 /// `POST /commit`: makes the writes so far visible to every later request.
 async fn commit(
     State(app): State<Arc<AppState>>,
@@ -271,6 +291,7 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/match/batch", post(match_batch))
         .route("/explain", post(explain))
         .route("/vacancies", post(upsert))
+        .route("/vacancies/expire", post(expire))
         .route("/vacancies/{id}", delete(remove))
         .route("/commit", post(commit))
         .fallback(not_found)
@@ -307,7 +328,6 @@ fn parse_args() -> Result<Args, String> {
             }
             "--demo" => demo = true,
             "--token" => token = Some(it.next().ok_or("--token needs a value")?),
-            "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -322,6 +342,10 @@ fn parse_args() -> Result<Args, String> {
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     jobmatch::error::quiet_caught_panics();
+    if std::env::args().any(|a| a == "-h" || a == "--help") {
+        println!("{USAGE}");
+        return std::process::ExitCode::SUCCESS;
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
