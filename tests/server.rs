@@ -222,6 +222,26 @@ fn the_server_matches_explains_writes_and_reports_errors_as_json() {
     call(&server, "POST", "/commit", "");
     let (_, body) = call(&server, "GET", "/stats", "");
     assert!(json(&body)["vacancies"].as_u64().unwrap() < 2_000, "{body}");
+    // Metrics in the Prometheus text format.
+    let (status, body) = call(&server, "GET", "/metrics", "");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("jobmatch_requests_total{route=\"POST /match\",status=\"200\"} 1"),
+        "{body}"
+    );
+    assert!(
+        body.contains("jobmatch_requests_total{route=\"POST /match\",status=\"400\"} 1"),
+        "{body}"
+    );
+    assert!(
+        body.contains("jobmatch_request_seconds_bucket{route=\"POST /match/batch\",le=\"+Inf\"}"),
+        "{body}"
+    );
+    assert!(
+        body.contains("# TYPE jobmatch_request_seconds histogram"),
+        "{body}"
+    );
+    assert!(body.contains("jobmatch_last_commit_timestamp_seconds "), "{body}");
     // A bad vacancy in a batch writes nothing and names its line.
     let bad = format!("{}\n{{\"id\": \"z\"}}\n", serde_json::to_string(&v).unwrap());
     let (status, body) = call(&server, "POST", "/vacancies", &bad);

@@ -10,14 +10,19 @@
 //! commit. Errors are JSON (`{"error", "field", "line"}`) with a 4xx status
 //! for what the caller sent and 5xx for what failed here.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -32,8 +37,105 @@ use serde_json::json;
 /// Largest request body accepted (a batch of vacancies or seekers).
 const BODY_LIMIT: usize = 64 << 20;
 
+/// Upper bounds of the request-latency histogram's buckets, seconds.
+const BUCKETS: [f64; 10] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 2.5];
+
+/// One route's latencies.
+#[derive(Default)]
+struct Histogram {
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+/// What `/metrics` reports.
+#[derive(Default)]
+struct Metrics {
+    /// Requests by (route, status).
+    requests: Mutex<BTreeMap<(String, u16), u64>>,
+    /// Latencies by route.
+    latency: Mutex<BTreeMap<String, Histogram>>,
+    /// Unix time of the last commit (or of the start).
+    last_commit: AtomicU64,
+}
+
+impl Metrics {
+    fn record(&self, route: &str, status: u16, seconds: f64) {
+        if let Ok(mut r) = self.requests.lock() {
+            *r.entry((route.to_owned(), status)).or_default() += 1;
+        }
+        if let Ok(mut l) = self.latency.lock() {
+            let h = l.entry(route.to_owned()).or_default();
+            for (b, &le) in h.buckets.iter_mut().zip(&BUCKETS) {
+                *b += u64::from(seconds <= le);
+            }
+            h.count += 1;
+            h.sum += seconds;
+        }
+    }
+
+    fn committed_now(&self) {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.last_commit.store(now, Ordering::Relaxed);
+    }
+
+    /// The Prometheus text format.
+    fn render(&self, vacancies: u64) -> String {
+        let mut out = String::new();
+        out.push_str("# HELP jobmatch_requests_total Requests served, by route and status.\n");
+        out.push_str("# TYPE jobmatch_requests_total counter\n");
+        if let Ok(r) = self.requests.lock() {
+            for ((route, status), n) in r.iter() {
+                let _ = writeln!(
+                    out,
+                    "jobmatch_requests_total{{route=\"{route}\",status=\"{status}\"}} {n}"
+                );
+            }
+        }
+        out.push_str("# HELP jobmatch_request_seconds Request latency, by route.\n");
+        out.push_str("# TYPE jobmatch_request_seconds histogram\n");
+        if let Ok(l) = self.latency.lock() {
+            for (route, h) in l.iter() {
+                for (n, le) in h.buckets.iter().zip(BUCKETS) {
+                    let _ = writeln!(
+                        out,
+                        "jobmatch_request_seconds_bucket{{route=\"{route}\",le=\"{le}\"}} {n}"
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "jobmatch_request_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(out, "jobmatch_request_seconds_sum{{route=\"{route}\"}} {}", h.sum);
+                let _ = writeln!(
+                    out,
+                    "jobmatch_request_seconds_count{{route=\"{route}\"}} {}",
+                    h.count
+                );
+            }
+        }
+        out.push_str("# HELP jobmatch_vacancies Vacancies in the committed state served.\n");
+        out.push_str("# TYPE jobmatch_vacancies gauge\n");
+        let _ = writeln!(out, "jobmatch_vacancies {vacancies}");
+        out.push_str(
+            "# HELP jobmatch_last_commit_timestamp_seconds Unix time of the last commit (or of the start).\n",
+        );
+        out.push_str("# TYPE jobmatch_last_commit_timestamp_seconds gauge\n");
+        let _ = writeln!(
+            out,
+            "jobmatch_last_commit_timestamp_seconds {}",
+            self.last_commit.load(Ordering::Relaxed)
+        );
+        out
+    }
+}
+
 /// What every handler shares.
 struct AppState {
+    metrics: Metrics,
     /// Bearer token the write endpoints require, if any.
     token: Option<String>,
     index: VacancyIndex,
@@ -270,6 +372,7 @@ async fn commit(
         *app.matcher
             .write()
             .map_err(|_| ApiError::internal("matcher lock poisoned"))? = m;
+        app.metrics.committed_now();
         Ok(Json(json!({ "vacancies": n })))
     })
     .await
@@ -280,6 +383,27 @@ async fn not_found() -> ApiError {
         status: StatusCode::NOT_FOUND,
         body: json!({ "error": "no such route" }),
     }
+}
+
+/// Counts and times every request to a known route.
+async fn track(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let route = format!(
+        "{} {}",
+        req.method(),
+        req.extensions().get::<MatchedPath>().map_or("?", |p| p.as_str())
+    );
+    let start = Instant::now();
+    let response = next.run(req).await;
+    app.metrics
+        .record(&route, response.status().as_u16(), start.elapsed().as_secs_f64());
+    response
+}
+
+/// `GET /metrics`: the Prometheus text format.
+async fn metrics(State(app): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    let vacancies = app.matcher()?.snapshot().num_vacancies();
+    let text = app.metrics.render(vacancies);
+    Ok(([("content-type", "text/plain; version=0.0.4")], text).into_response())
 }
 
 /// The routes.
@@ -294,6 +418,8 @@ fn router(state: Arc<AppState>) -> Router {
         .route("/vacancies/expire", post(expire))
         .route("/vacancies/{id}", delete(remove))
         .route("/commit", post(commit))
+        .route("/metrics", get(metrics))
+        .route_layer(middleware::from_fn_with_state(state.clone(), track))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
@@ -379,11 +505,13 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let state = Arc::new(AppState {
+        metrics: Metrics::default(),
         token: args.token,
         index,
         matcher: RwLock::new(Arc::new(matcher)),
         config,
     });
+    state.metrics.committed_now();
     let listener = match tokio::net::TcpListener::bind(args.addr).await {
         Ok(l) => l,
         Err(e) => {
