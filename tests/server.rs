@@ -273,3 +273,26 @@ fn a_demo_server_with_a_token_guards_its_writes() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(json(&body)["matches"].as_array().unwrap().len(), 3);
 }
+
+/// With a deadline, a read that takes longer is a 503 that names it; a
+/// quick one is served.
+#[test]
+fn a_read_past_the_deadline_is_a_503_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(&dir.path().join("idx"), &["--demo", "--deadline-ms", "1"]);
+    let (status, _) = call(&server, "GET", "/health", "");
+    assert_eq!(status, 200);
+    // 2,000 seekers relocating anywhere cannot be ranked in a millisecond.
+    let batch: String = (0..2_000)
+        .map(|j| format!("{{\"id\": \"s{j}\", \"skills\": [\"焊接\", \"驾驶\", \"烹饪\"], \"region\": \"500107\", \"mobility\": {{\"relocate\": true}}}}\n"))
+        .collect();
+    let (status, body) = call(&server, "POST", "/match/batch?top=50", &batch);
+    assert_eq!(status, 503, "{body}");
+    assert!(
+        json(&body)["error"]
+            .as_str()
+            .unwrap()
+            .contains("deadline of 1 ms"),
+        "{body}"
+    );
+}

@@ -136,6 +136,8 @@ impl Metrics {
 /// What every handler shares.
 struct AppState {
     metrics: Metrics,
+    /// Longest a request's work may take before the caller gets a 503.
+    deadline: Option<std::time::Duration>,
     /// Bearer token the write endpoints require, if any.
     token: Option<String>,
     index: VacancyIndex,
@@ -227,6 +229,25 @@ async fn blocking<T: Send + 'static>(
         .map_err(|_| ApiError::internal("a request's work panicked"))?
 }
 
+/// [`blocking`] under the server's deadline: past it the caller gets a 503
+/// naming it (the work itself runs to its end on the pool; each seeker's
+/// search is bounded by the same deadline, see `--deadline-ms`).
+async fn bounded<T: Send + 'static>(
+    app: &AppState,
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let Some(limit) = app.deadline else {
+        return blocking(f).await;
+    };
+    match tokio::time::timeout(limit, blocking(f)).await {
+        Ok(r) => r,
+        Err(_) => Err(ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            body: json!({ "error": format!("the request took longer than the server's deadline of {} ms", limit.as_millis()) }),
+        }),
+    }
+}
+
 /// Parses a JSON body into `T`, the error naming the field.
 fn parse_one<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
@@ -262,7 +283,9 @@ async fn match_one(
     let seeker: Seeker = parse_one(&body)?;
     let m = app.matcher()?;
     let k = p.top.unwrap_or(10);
-    blocking(move || Ok(m.match_one(&seeker, k)?)).await.map(Json)
+    bounded(&app, move || Ok(m.match_one(&seeker, k)?))
+        .await
+        .map(Json)
 }
 
 /// `POST /match/batch?top=K`: seekers (JSON Lines) → one result line each,
@@ -274,7 +297,7 @@ async fn match_batch(
 ) -> Result<Response, ApiError> {
     let m = app.matcher()?;
     let k = p.top.unwrap_or(10);
-    let out = blocking(move || {
+    let out = bounded(&app, move || {
         let seekers = JsonLines::<_, Seeker>::new(&body[..]).collect::<jobmatch::Result<Vec<_>>>()?;
         let mut out = Vec::new();
         for r in m.match_batch(&seekers, k, false) {
@@ -430,17 +453,20 @@ struct Args {
     addr: SocketAddr,
     /// Build a small generated market into an empty index first.
     demo: bool,
+    deadline_ms: Option<u64>,
     token: Option<String>,
 }
 
 const USAGE: &str = "usage: server --index DIR [--addr 127.0.0.1:7700] [--demo] [--token TOKEN]
   --demo     index a generated market of 20,000 vacancies first when DIR holds none
-  --token    require `Authorization: Bearer TOKEN` on writes (default: $JOBMATCH_TOKEN, else open)";
+  --token    require `Authorization: Bearer TOKEN` on writes (default: $JOBMATCH_TOKEN, else open)
+  --deadline-ms N   answer 503 to a read that takes longer; each seeker's search stops there too";
 
 fn parse_args() -> Result<Args, String> {
     let mut index = None;
     let mut addr: SocketAddr = ([127, 0, 0, 1], 7700).into();
     let mut demo = false;
+    let mut deadline_ms = None;
     let mut token = std::env::var("JOBMATCH_TOKEN").ok().filter(|t| !t.is_empty());
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -453,6 +479,13 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| format!("--addr: `{v}` is not an address such as 127.0.0.1:7700"))?;
             }
             "--demo" => demo = true,
+            "--deadline-ms" => {
+                let v = it.next().ok_or("--deadline-ms needs a value")?;
+                deadline_ms = Some(
+                    v.parse::<u64>()
+                        .map_err(|_| format!("--deadline-ms: `{v}` is not a number of milliseconds"))?,
+                );
+            }
             "--token" => token = Some(it.next().ok_or("--token needs a value")?),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
@@ -461,6 +494,7 @@ fn parse_args() -> Result<Args, String> {
         index: index.ok_or(format!("--index DIR is required\n{USAGE}"))?,
         addr,
         demo,
+        deadline_ms,
         token,
     })
 }
@@ -479,7 +513,10 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
-    let config = RankingConfig::default();
+    let config = RankingConfig {
+        deadline_ms: args.deadline_ms,
+        ..RankingConfig::default()
+    };
     let opened = VacancyIndex::open_or_create(&args.index)
         .and_then(|index| {
             if args.demo && index.snapshot()?.num_vacancies() == 0 {
@@ -506,6 +543,7 @@ async fn main() -> std::process::ExitCode {
     };
     let state = Arc::new(AppState {
         metrics: Metrics::default(),
+        deadline: args.deadline_ms.map(std::time::Duration::from_millis),
         token: args.token,
         index,
         matcher: RwLock::new(Arc::new(matcher)),
