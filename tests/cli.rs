@@ -40,38 +40,45 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// Generates a market into `dir/market` and indexes its vacancies into
+/// `dir/idx` through the CLI: (market directory, index directory).
+fn generated_index(dir: &Path, vacancies: u64, seekers: u64, seed: u64) -> (PathBuf, PathBuf) {
+    let data = dir.join("market");
+    let idx = dir.join("idx");
+    let out = run(&[
+        "generate",
+        "--vacancies",
+        &vacancies.to_string(),
+        "--seekers",
+        &seekers.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "--out",
+        data.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&[
+        "index",
+        "--input",
+        data.join("vacancies.jsonl").to_str().unwrap(),
+        "--index",
+        idx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains(&format!("indexed {vacancies} vacancies")),
+        "{}",
+        text(&out.stdout)
+    );
+    (data, idx)
+}
+
 /// A small market and its index, built once for the tests that read it.
 fn market() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
     static MARKET: OnceLock<(tempfile::TempDir, PathBuf, PathBuf)> = OnceLock::new();
     MARKET.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let data = dir.path().join("market");
-        let idx = dir.path().join("idx");
-        let out = run(&[
-            "generate",
-            "--vacancies",
-            "3000",
-            "--seekers",
-            "40",
-            "--seed",
-            "5",
-            "--out",
-            data.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        let out = run(&[
-            "index",
-            "--input",
-            data.join("vacancies.jsonl").to_str().unwrap(),
-            "--index",
-            idx.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", text(&out.stderr));
-        assert!(
-            text(&out.stdout).contains("indexed 3000 vacancies"),
-            "{}",
-            text(&out.stdout)
-        );
+        let (data, idx) = generated_index(dir.path(), 3000, 40, 5);
         (dir, data, idx)
     })
 }
@@ -1100,28 +1107,7 @@ fn pyspark_ranks_seekers_byte_identical_to_one_process() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(2_000);
     let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("market");
-    let idx = dir.path().join("idx");
-    let out = run(&[
-        "generate",
-        "--vacancies",
-        "20000",
-        "--seekers",
-        &seekers.to_string(),
-        "--seed",
-        "7",
-        "--out",
-        data.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(&[
-        "index",
-        "--input",
-        data.join("vacancies.jsonl").to_str().unwrap(),
-        "--index",
-        idx.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (data, idx) = generated_index(dir.path(), 20_000, seekers, 7);
     let one = dir.path().join("one.jsonl");
     let started = std::time::Instant::now();
     let out = run(&[

@@ -68,7 +68,8 @@ impl VacancyIndex {
                 continue;
             }
             // A later record of an id held back supersedes it.
-            if let Some(i) = held_at.remove(&v.id)
+            if !held_at.is_empty()
+                && let Some(i) = held_at.remove(&v.id)
                 && let Some(slot) = held.get_mut(i)
             {
                 *slot = None;

@@ -242,7 +242,11 @@ pub struct BuildOptions {
 pub struct ShardSet {
     dir: PathBuf,
     manifest: Manifest,
-    indexes: Vec<VacancyIndex>,
+    /// Each shard's committed state, in manifest order: a set is built
+    /// whole and never changes, so these are taken once.
+    parts: Vec<Snapshot>,
+    /// The parts read as one.
+    union: Snapshot,
 }
 
 impl std::fmt::Debug for ShardSet {
@@ -340,7 +344,8 @@ impl ShardSet {
         drop(release);
         let mut first_error = failed;
         let mut shards = Vec::new();
-        let mut indexes = Vec::new();
+        let mut parts_read = Vec::new();
+        let mut bytes = 0;
         for (name, part) in parts {
             if first_error.is_some() {
                 let _ = part.send(Err(stopped()));
@@ -350,12 +355,14 @@ impl ShardSet {
                     summary.indexed += s.indexed;
                     summary.replaced += s.replaced;
                     summary.inferred += s.inferred;
+                    let snapshot = index.snapshot()?;
                     shards.push(ShardEntry {
                         dir: name.clone(),
                         name,
-                        vacancies: index.snapshot()?.num_vacancies(),
+                        vacancies: snapshot.num_vacancies(),
                     });
-                    indexes.push(index);
+                    bytes += index.size_on_disk();
+                    parts_read.push(snapshot);
                 }
                 Err(e) => {
                     first_error.get_or_insert(e);
@@ -365,24 +372,25 @@ impl ShardSet {
         if let Some(e) = first_error {
             return Err(e);
         }
-        let mut set = ShardSet {
+        let union = Snapshot::union(&parts_read)?;
+        let set = ShardSet {
             dir: dir.to_owned(),
             manifest: Manifest {
                 format_version: MANIFEST_VERSION,
                 sharding: sharding.to_string(),
                 shards,
-                statistics: Statistics::default(),
+                statistics: Statistics::of(&union)?,
             },
-            indexes,
+            parts: parts_read,
+            union,
         };
-        set.manifest.statistics = Statistics::of(&set.snapshot()?)?;
         let json = serde_json::to_vec_pretty(&set.manifest).map_err(|e| Error::Invalid {
             field: "manifest".into(),
             reason: e.to_string(),
         })?;
         crate::index::write_beside(dir, MANIFEST_FILE, &json)?;
         summary.seconds = started.elapsed().as_secs_f64();
-        summary.bytes_on_disk = set.indexes.iter().map(VacancyIndex::size_on_disk).sum();
+        summary.bytes_on_disk = bytes;
         Ok((set, summary))
     }
 
@@ -418,7 +426,7 @@ impl ShardSet {
                 expected: MANIFEST_VERSION,
             });
         }
-        let mut indexes = Vec::new();
+        let mut parts = Vec::new();
         for s in &manifest.shards {
             if s.dir.contains("..") || Path::new(&s.dir).is_absolute() {
                 return Err(Error::Corrupt {
@@ -426,8 +434,8 @@ impl ShardSet {
                 }
                 .with_path(&path));
             }
-            let index = VacancyIndex::open(dir.join(&s.dir))?;
-            let found = index.snapshot()?.num_vacancies();
+            let snapshot = VacancyIndex::open(dir.join(&s.dir))?.snapshot()?;
+            let found = snapshot.num_vacancies();
             if found != s.vacancies {
                 return Err(Error::Corrupt {
                     reason: format!(
@@ -437,21 +445,22 @@ impl ShardSet {
                 }
                 .with_path(&path));
             }
-            indexes.push(index);
+            parts.push(snapshot);
         }
-        let set = ShardSet {
-            dir: dir.to_owned(),
-            manifest,
-            indexes,
-        };
-        if Statistics::of(&set.snapshot()?)? != set.manifest.statistics {
+        let union = Snapshot::union(&parts)?;
+        if Statistics::of(&union)? != manifest.statistics {
             return Err(Error::Corrupt {
                 reason: "the shards' statistics differ from the manifest's: a shard was changed or replaced"
                     .into(),
             }
             .with_path(&path));
         }
-        Ok(set)
+        Ok(ShardSet {
+            dir: dir.to_owned(),
+            manifest,
+            parts,
+            union,
+        })
     }
 
     /// The manifest.
@@ -467,14 +476,10 @@ impl ShardSet {
     /// Every shard read as one market (see the module docs).
     ///
     /// # Errors
-    /// As [`VacancyIndex::snapshot`].
+    /// None today (the shards were read when the set was opened); kept so
+    /// that a set that reloads its shards can report a failure.
     pub fn snapshot(&self) -> Result<Snapshot> {
-        let parts = self
-            .indexes
-            .iter()
-            .map(VacancyIndex::snapshot)
-            .collect::<Result<Vec<_>>>()?;
-        Snapshot::union(&parts)
+        Ok(self.union.clone())
     }
 
     /// The names of the shards a seeker can reach (as the search decides:
@@ -482,17 +487,17 @@ impl ShardSet {
     /// remote vacancies included).
     ///
     /// # Errors
-    /// As [`VacancyIndex::snapshot`].
+    /// None today (see [`ShardSet::snapshot`]).
     pub fn reachable(&self, seeker: &Seeker) -> Result<Vec<&str>> {
-        let mut out = Vec::new();
-        for (entry, index) in self.manifest.shards.iter().zip(&self.indexes) {
-            let snapshot = index.snapshot()?;
-            let reach = Reach::new(seeker, seeker.commute_km, &[], snapshot.reference().gazetteer());
-            if snapshot.segments().iter().any(|c| !reach.ranges(c).is_empty()) {
-                out.push(entry.name.as_str());
-            }
-        }
-        Ok(out)
+        let reach = Reach::new(seeker, seeker.commute_km, &[], self.union.reference().gazetteer());
+        Ok(self
+            .manifest
+            .shards
+            .iter()
+            .zip(&self.parts)
+            .filter(|(_, part)| part.segments().iter().any(|c| !reach.ranges(c).is_empty()))
+            .map(|(entry, _)| entry.name.as_str())
+            .collect())
     }
 }
 
