@@ -259,7 +259,7 @@ fn run_http(o: &Options, c: usize, valid: &(dyn Fn(u64) -> bool + Sync)) -> Run 
                             None => Err(std::io::Error::other("not connected")),
                         };
                         match answer {
-                            Ok(a) if a.status == 200 && a.body.starts_with(b"{\"seeker\"") => {
+                            Ok(a) if a.status == 200 && a.body.starts_with(b"{\"seeker\":") => {
                                 run.latencies.push(t.elapsed().as_secs_f64());
                                 match a.state {
                                     Some(n) if valid(n) => {

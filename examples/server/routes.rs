@@ -606,19 +606,25 @@ async fn match_one(
     let out = bounded(&app, move || {
         let m = s.matcher();
         let result = m.match_one(&seeker, k)?;
-        let mut out = serde_json::to_value(&result).map_err(|e| ApiError::internal(&e.to_string()))?;
+        // The library's serialisation, field order kept; details appended.
+        let mut out = serde_json::to_vec(&result).map_err(|e| ApiError::internal(&e.to_string()))?;
         if details {
             let mut found = Vec::with_capacity(result.matches.len());
             for x in &result.matches {
                 let v = m.snapshot().vacancy(&x.vacancy)?;
                 found.push(v.as_ref().map_or(Value::Null, vacancy_json));
             }
-            out["vacancies"] = Value::Array(found);
+            out.pop(); // the closing brace
+            out.extend_from_slice(format!(",\"vacancies\":{}}}", Value::Array(found)).as_bytes());
         }
         Ok(out)
     })
     .await?;
-    Ok(([("x-jobmatch-vacancies", state)], Json(out)).into_response())
+    Ok((
+        [("x-jobmatch-vacancies", state), ("content-type", JSON.to_owned())],
+        out,
+    )
+        .into_response())
 }
 
 /// `POST /match/batch?top=K`: seekers (JSON Lines) → one result line each,

@@ -201,6 +201,9 @@ fn build_served(
     let (y, m, d) = FALLBACK_TODAY;
     let today = snapshot.latest_posted().unwrap_or(Date::new(y, m, d)?);
     let matcher = Matcher::new(snapshot, config.clone(), today)?;
+    // Learn the skill → occupation model now, not in the first reads of
+    // the new state (it takes a while on a large market).
+    matcher.occupation_model()?;
     let (engine, saved) = match seekers {
         Some(s) => {
             let saved = s.seekers()?;

@@ -56,6 +56,9 @@ pub struct Matcher {
     /// query first needs it (many markets never do: every seeker gives a
     /// code or a title), so opening stays fast.
     occupations: OnceLock<Arc<OccupationModel>>,
+    /// Held while the occupation model is learned: one thread learns, the
+    /// others needing it wait rather than learn it again.
+    learning: std::sync::Mutex<()>,
     /// The freshness curve as of `today`: seeker-independent, so tabulated
     /// here once rather than per query.
     freshness: Arc<Freshness>,
@@ -90,6 +93,7 @@ impl Matcher {
             today,
             related,
             occupations: OnceLock::new(),
+            learning: std::sync::Mutex::new(()),
             freshness,
             theta: ThetaEstimate::default(),
         })
@@ -135,7 +139,13 @@ impl Matcher {
         if let Some(m) = self.occupations.get() {
             return Ok(m);
         }
-        // Two threads may both learn it the first time; one result is kept.
+        // One thread learns; the others wait for it (learning takes a
+        // while on a large market, and a fresh matcher meets many seekers
+        // at once). A poisoned lock only means a learner panicked: learn.
+        let _learning = self.learning.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = self.occupations.get() {
+            return Ok(m);
+        }
         let learned = Arc::new(OccupationModel::learn(&self.snapshot)?);
         Ok(self.occupations.get_or_init(|| learned))
     }
