@@ -562,14 +562,22 @@ fn shutdown_finishes_requests_in_flight_and_commits_whole_writes() {
 
 /// `--protect-reads`: everything but health, the page, the document and
 /// the gazetteer needs the token. `--commit-every`: writes show without a
-/// commit call.
+/// commit call. Limits answer JSON errors.
 #[test]
 fn protected_reads_and_auto_commit() {
     let dir = tempfile::tempdir().unwrap();
     let (market, idx) = fixture(dir.path(), 33);
     let server = start(
         &idx,
-        &["--token", "t0k", "--protect-reads", "--commit-every", "0.2"],
+        &[
+            "--token",
+            "t0k",
+            "--protect-reads",
+            "--commit-every",
+            "0.2",
+            "--body-limit-mb",
+            "1",
+        ],
     );
     let auth = "Authorization: Bearer t0k\r\n";
     for open in ["/health", "/", "/openapi.json", "/regions"] {
@@ -593,6 +601,28 @@ fn protected_reads_and_auto_commit() {
         assert!(start.elapsed().as_secs() < 20, "not committed: {body}");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    // Limits: the body (a 413 naming the limit), k (the library's query
+    // bounds), a method the route does not take: all JSON errors.
+    let big = format!(
+        "{{\"id\": \"s\", \"skills\": [\"{}\"], \"region\": \"500107\"}}",
+        "焊".repeat(400_000)
+    );
+    let (status, body) = call_with(&server, "POST", "/match", &big, auth);
+    assert_eq!(status, 413, "{body}");
+    assert!(
+        json(&body)["error"].as_str().unwrap().contains("limit of 1 MB"),
+        "{body}"
+    );
+    let seeker = r#"{"id": "s", "skills": ["焊接"], "region": "500107"}"#;
+    let (status, body) = call_with(&server, "POST", "/match?top=100000", seeker, auth);
+    assert_eq!(status, 400, "{body}");
+    assert!(json(&body)["error"].as_str().unwrap().contains("k"), "{body}");
+    let (status, body) = call(&server, "GET", "/commit", "");
+    assert_eq!(status, 405, "{body}");
+    assert!(
+        json(&body)["error"].as_str().unwrap().contains("method"),
+        "{body}"
+    );
     // The server refuses to protect reads without a token.
     let out = Command::new(server_bin())
         .args(["--index", idx.to_str().unwrap(), "--protect-reads"])

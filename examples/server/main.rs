@@ -46,6 +46,7 @@ struct Args {
     token: Option<String>,
     protect_reads: bool,
     commit_every: Option<Duration>,
+    body_limit_mb: usize,
 }
 
 const USAGE: &str = "usage: server --index DIR [--addr 127.0.0.1:7700] [--seekers DIR] [--demo]
@@ -59,6 +60,7 @@ const USAGE: &str = "usage: server --index DIR [--addr 127.0.0.1:7700] [--seeker
   --protect-reads    require the token on reads too (not on /health, / and /openapi.json)
   --deadline-ms N    answer 503 to a read that takes longer; each seeker's search stops there too
   --commit-every S   commit pending writes every S seconds (default: only on POST /commit)
+  --body-limit-mb N  largest request body, MB (default 64)
 On Ctrl-C or SIGTERM the server stops taking connections, finishes the requests in flight,
 commits the writes of the requests it finished, and exits.";
 
@@ -80,6 +82,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Args, String> {
     let mut token = std::env::var("JOBMATCH_TOKEN").ok().filter(|t| !t.is_empty());
     let mut protect_reads = false;
     let mut commit_every = None;
+    let mut body_limit_mb = routes::DEFAULT_BODY_LIMIT_MB;
     let mut it = args;
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -101,6 +104,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Args, String> {
                 }
                 commit_every = Some(Duration::from_secs_f64(s));
             }
+            "--body-limit-mb" => {
+                body_limit_mb = value(&mut it, "--body-limit-mb", "a number of MB")?;
+                if body_limit_mb == 0 || body_limit_mb > 4096 {
+                    return Err(format!("--body-limit-mb: {body_limit_mb} is not in 1..=4096"));
+                }
+            }
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
@@ -116,6 +125,7 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Args, String> {
         token,
         protect_reads,
         commit_every,
+        body_limit_mb,
     })
 }
 
@@ -234,7 +244,7 @@ async fn serve(args: Args) -> ExitCode {
     let local = listener.local_addr().map_or(args.addr, |a| a);
     // The first line on stdout says where it listens (tests read it).
     println!("listening on http://{local}");
-    let served = axum::serve(listener, routes::router(state.clone()))
+    let served = axum::serve(listener, routes::router(state.clone(), args.body_limit_mb << 20))
         .with_graceful_shutdown(stop_signal())
         .await;
     // Every request has finished: what they wrote is whole.

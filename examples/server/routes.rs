@@ -23,8 +23,9 @@ use serde_json::{Value, json};
 use crate::metrics::{Gauges, dir_bytes};
 use crate::state::{ApiError, AppState};
 
-/// Largest request body accepted (a batch of vacancies or seekers).
-pub const BODY_LIMIT: usize = 64 << 20;
+/// Largest request body accepted by default (a batch of vacancies or
+/// seekers), MB.
+pub const DEFAULT_BODY_LIMIT_MB: usize = 64;
 
 /// Results per seeker (or seekers per vacancy) when `top` is not given.
 const DEFAULT_TOP: usize = 10;
@@ -326,8 +327,9 @@ pub fn endpoints() -> Vec<Endpoint> {
     ]
 }
 
-/// The routes, each behind the access guard and the metrics.
-pub fn router(state: Arc<AppState>) -> Router {
+/// The routes, each behind the access guard and the metrics; bodies up to
+/// `body_limit` bytes; every error answered as JSON.
+pub fn router(state: Arc<AppState>, body_limit: usize) -> Router {
     let mut router = Router::new();
     for e in endpoints() {
         router = router.route(e.path, e.handler);
@@ -336,8 +338,48 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), guard))
         .route_layer(middleware::from_fn_with_state(state.clone(), track))
         .fallback(not_found)
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn(move |req, next| {
+            json_errors(req, next, body_limit)
+        }))
         .with_state(state)
+}
+
+/// Errors axum answers itself (a body over the limit, a method the route
+/// does not take, a path it cannot read) in plain text: rewritten as the
+/// API's JSON errors.
+async fn json_errors(req: Request, next: Next, body_limit: usize) -> Response {
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(JSON));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let what = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => format!(
+            "the body is larger than this server's limit of {} MB (--body-limit-mb)",
+            body_limit >> 20
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            "this route does not take that method: see GET /openapi.json".to_owned()
+        }
+        _ => {
+            let text = axum::body::to_bytes(response.into_body(), 64 << 10)
+                .await
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default();
+            if text.is_empty() {
+                status.canonical_reason().unwrap_or("error").to_owned()
+            } else {
+                text
+            }
+        }
+    };
+    ApiError::new(status, &what).into_response()
 }
 
 /// The OpenAPI 3.1 document of [`endpoints`].
@@ -407,10 +449,21 @@ async fn guard(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Re
         .extensions()
         .get::<MatchedPath>()
         .map(|p| p.as_str().to_owned());
-    let access = endpoints()
-        .into_iter()
-        .find(|e| Some(e.path) == path.as_deref() && e.method == req.method())
-        .map_or(Access::Read, |e| e.access);
+    static ACCESS: std::sync::OnceLock<Vec<(Method, &'static str, Access)>> = std::sync::OnceLock::new();
+    let table = ACCESS.get_or_init(|| {
+        endpoints()
+            .into_iter()
+            .map(|e| (e.method, e.path, e.access))
+            .collect()
+    });
+    let Some(access) = table
+        .iter()
+        .find(|(method, p, _)| Some(*p) == path.as_deref() && method == req.method())
+        .map(|(.., access)| *access)
+    else {
+        // A method the route does not take: the 405 says so.
+        return next.run(req).await;
+    };
     let needs = match access {
         Access::Open => false,
         Access::Read => app.protect_reads,

@@ -253,7 +253,9 @@ impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
         let status = match &e {
             Error::UnknownVacancy { .. } | Error::IndexMissing { .. } => StatusCode::NOT_FOUND,
-            Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            // A body's line too large is the payload; a seeker asking for
+            // too much (k, skills) is a bad request.
+            Error::TooLarge { what, .. } if what.contains("bytes") => StatusCode::PAYLOAD_TOO_LARGE,
             e if e.is_user_error() => StatusCode::BAD_REQUEST,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         };
