@@ -77,6 +77,7 @@
 
 pub mod assign;
 pub mod error;
+pub mod guidance;
 pub mod index;
 pub mod io;
 pub mod market;

@@ -23,6 +23,7 @@ const FLOW: &[&str] = &[
     "matcher",
     "reverse",
     "assign",
+    "guidance",
     "stats",
 ];
 
@@ -53,6 +54,7 @@ const INNER: &[(&str, &[&str])] = &[
     ),
     ("matcher", &["result", "theta"]),
     ("reverse", &["store", "prepared", "candidates", "alerts"]),
+    ("guidance", &["gaps", "training"]),
 ];
 
 /// `src/a/b.rs` → `["a", "b"]`; `src/a/mod.rs` → `["a"]`; `src/lib.rs` → `[]`.

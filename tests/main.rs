@@ -12,6 +12,7 @@ mod crash;
 mod dedup;
 mod disk_full;
 mod fuzz_corpus;
+mod guidance;
 mod hostile;
 mod index;
 mod io_input;

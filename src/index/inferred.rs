@@ -169,6 +169,33 @@ impl OccupationModel {
             .collect()
     }
 
+    /// The skills the vacancies of a code (an occupation, or a group at its
+    /// depth) ask for most, with the share of the code's coded vacancies
+    /// that ask for each, best first (ties by term); at most `n`.
+    pub fn asked_by(&self, code: OccupationCode, n: usize) -> Vec<(&str, f64)> {
+        let level = code.depth();
+        let size = self.size(code.packed());
+        if size <= 0.0 {
+            return Vec::new();
+        }
+        let mut out: Vec<(&str, f64)> = self
+            .terms
+            .iter()
+            .filter_map(|(t, e)| {
+                let asked: u32 = e
+                    .counts
+                    .iter()
+                    .filter(|&&(o, _)| truncated(o, level) == code.packed())
+                    .map(|&(_, n)| n)
+                    .sum();
+                (asked > 0).then(|| (t.as_str(), f64::from(asked) / size))
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        out.truncate(n);
+        out
+    }
+
     /// The occupation that canonical skill terms point to, backing off to
     /// the minor and then the middle group, if its coverage of them is at
     /// least `min_confidence`; `None` when no known skill is given or no

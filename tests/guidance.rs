@@ -1,0 +1,245 @@
+//! Career guidance: each skill's gain equals matching the seeker with the
+//! skill added (recomputed here from the public API by exhaustive scans),
+//! the searched guidance equals the scanned one, and gaps and training
+//! reports hold together.
+
+use std::collections::HashSet;
+
+use jobmatch::guidance::{GapConfig, GuidanceConfig, Guide, TrainingConfig, gaps, training};
+use jobmatch::matcher::Matcher;
+use jobmatch::rank::RankingConfig;
+use jobmatch::{PriorityGroup, Seeker};
+use proptest::prelude::*;
+
+use crate::ranking::{config_strategy, market_index, today};
+
+/// Ids scoring above `bar` for the seeker, by an exhaustive scan.
+fn above(m: &Matcher, s: &Seeker, bar: f64, n: usize) -> HashSet<String> {
+    m.match_exhaustive(s, n)
+        .unwrap()
+        .matches
+        .into_iter()
+        .filter(|x| x.score > bar)
+        .map(|x| x.vacancy)
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Every reported gain is the difference between matching the seeker
+    /// with and without the skill, recomputed by scanning every vacancy;
+    /// the searched guidance equals the scanned one.
+    #[test]
+    fn gains_equal_recomputation(
+        seed in 0u64..500,
+        segments in 1u64..4,
+        k in 1usize..8,
+        who in 0u64..200,
+        config in config_strategy(),
+    ) {
+        let n = 400;
+        let (index, market) = market_index(n, seed, segments);
+        // Guidance works in the seeker's own reach: no widening to compare with.
+        let config = RankingConfig { max_per_employer: None, broaden: false, ..config };
+        let m = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
+        let guide = Guide::new(&m, GuidanceConfig { k, candidates: 12, count_cap: 10_000 }).unwrap();
+        let seeker = market.seeker(who);
+        let fast = guide.seeker(&seeker, 12).unwrap();
+        let slow = guide.seeker_exhaustive(&seeker, 12).unwrap();
+        prop_assert_eq!(&fast, &slow);
+        let now = m.match_exhaustive(&seeker, k).unwrap();
+        let bar = (now.matches.len() == k).then(|| now.matches[k - 1].score);
+        prop_assert_eq!(fast.bar, bar);
+        let mean = |xs: &[f64]| if xs.is_empty() { 0.0 } else { xs.iter().sum::<f64>() / xs.len() as f64 };
+        let before_scores: Vec<f64> = now.matches.iter().map(|x| x.score).collect();
+        for g in &fast.skills {
+            let mut with = seeker.clone();
+            with.skills.push(g.skill.clone());
+            let after = m.match_exhaustive(&with, k).unwrap();
+            let after_scores: Vec<f64> = after.matches.iter().map(|x| x.score).collect();
+            prop_assert!((g.top_mean_before - mean(&before_scores)).abs() < 1e-12);
+            prop_assert!((g.top_mean_after - mean(&after_scores)).abs() < 1e-12, "{} vs {}", g.top_mean_after, mean(&after_scores));
+            match bar {
+                Some(bar) => {
+                    let was = above(&m, &seeker, bar, n as usize);
+                    let is = above(&m, &with, bar, n as usize);
+                    prop_assert_eq!(g.entering, is.difference(&was).count() as u64, "{}", g.skill);
+                    prop_assert_eq!(g.leaving, was.difference(&is).count() as u64, "{}", g.skill);
+                    prop_assert_eq!(g.net, is.len() as i64 - was.len() as i64);
+                    prop_assert_eq!(fast.above, was.len() as u64);
+                    let in_districts: u64 = g.districts.iter().map(|d| d.vacancies).sum();
+                    prop_assert!(in_districts <= g.entering);
+                }
+                None => prop_assert_eq!((g.entering, g.leaving), (0, 0)),
+            }
+            prop_assert!(!seeker.skills.contains(&g.skill));
+        }
+        // Best first.
+        for w in fast.skills.windows(2) {
+            prop_assert!(w[0].net >= w[1].net);
+        }
+    }
+}
+
+/// Candidates come from the target occupation and from related skills,
+/// never a skill held; a saturated count says so.
+#[test]
+fn candidates_and_caps() {
+    let (index, market) = market_index(2_000, 7, 2);
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let guide = Guide::new(&m, GuidanceConfig::default()).unwrap();
+    let seeker = market.seeker(3);
+    let candidates = guide.candidates(&seeker).unwrap();
+    assert!(!candidates.is_empty());
+    assert!(candidates.len() <= 40);
+    let kinds: HashSet<&str> = candidates
+        .iter()
+        .map(|(_, s)| match s {
+            jobmatch::guidance::Source::Occupation { .. } => "occupation",
+            jobmatch::guidance::Source::Related { .. } => "related",
+            jobmatch::guidance::Source::Given => "given",
+        })
+        .collect();
+    assert!(kinds.contains("occupation"), "{kinds:?}");
+    // A count cap of 1: any skill bringing a vacancy above the bar saturates.
+    let tight = Guide::new(
+        &m,
+        GuidanceConfig {
+            count_cap: 1,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let g = tight.seeker(&market.seeker(3), 40).unwrap();
+    assert!(g.skills.iter().all(|s| s.entering <= 1));
+    assert!(g.skills.iter().any(|s| s.saturated));
+    assert!(
+        Guide::new(
+            &m,
+            GuidanceConfig {
+                k: 0,
+                ..Default::default()
+            }
+        )
+        .is_err()
+    );
+    // The explanation names the count and a district.
+    let g = guide.seeker(&seeker, 3).unwrap();
+    let best = &g.skills[0];
+    assert!(best.entering > 0, "{best:?}");
+    assert!(best.saturated || g.skills.iter().all(|s| !s.saturated));
+    assert!(best.explanation.contains(&best.skill), "{}", best.explanation);
+    if best.entering > 0 {
+        assert!(
+            best.explanation.contains(&best.districts[0].name),
+            "{}",
+            best.explanation
+        );
+    }
+}
+
+/// Gaps: demand sums to the openings' weighted skills; supply counts the
+/// residents holding the skill; blocked seekers lack it and gain from it.
+#[test]
+fn gaps_by_district_hold_together() {
+    let (index, market) = market_index(3_000, 11, 2);
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let seekers: Vec<Seeker> = (0..200).map(|j| market.seeker(j)).collect();
+    let report = gaps(&m, &seekers, &GapConfig::default()).unwrap();
+    assert!(!report.areas.is_empty());
+    let total_seekers: u64 = report.areas.iter().map(|a| a.seekers).sum();
+    assert!(total_seekers <= 200);
+    for a in &report.areas {
+        for w in a.gaps.windows(2) {
+            assert!(w[0].gap >= w[1].gap);
+        }
+        for g in &a.gaps {
+            assert!((g.gap - (g.demand - g.supply as f64)).abs() < 1e-9);
+            assert!(g.gap > 0.0);
+            let by_industry: f64 = g.by_industry.iter().map(|b| b.demand).sum();
+            assert!(by_industry <= g.demand + 1e-9);
+            for b in &g.blocked {
+                let s = seekers.iter().find(|s| s.id == b.seeker).unwrap();
+                assert!(!s.skills.contains(&g.skill));
+                assert!(b.entering > 0 || b.top_rise > 0.0);
+            }
+        }
+    }
+    let skill = report.skill.clone().unwrap();
+    assert!(!report.skill_by_area.is_empty());
+    // One district, by name.
+    let name = report.areas[0].name.clone();
+    let one = gaps(
+        &m,
+        &seekers,
+        &GapConfig {
+            area: Some(name.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(one.areas.len(), 1);
+    assert_eq!(one.areas[0].name, name);
+    assert_eq!(one.skill.as_deref(), Some(skill.as_str()));
+    let err = gaps(
+        &m,
+        &seekers,
+        &GapConfig {
+            area: Some("不存在区".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("不存在区"), "{err}");
+}
+
+/// Training: the trainees are of the groups, lacked a skill, and the fair
+/// with training places at least the trainees' gains allow; both sides
+/// count the same seekers.
+#[test]
+fn a_training_report_compares_the_fair_with_and_without() {
+    let (index, market) = market_index(3_000, 13, 2);
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let seekers: Vec<Seeker> = (0..300).map(|j| market.seeker(j)).collect();
+    let guide = Guide::new(&m, GuidanceConfig::default()).unwrap();
+    // A programme teaching the skill that helps the first seeker most.
+    let skill = guide.seeker(&seekers[0], 1).unwrap().skills[0].skill.clone();
+    let report = training(
+        &m,
+        &seekers,
+        &TrainingConfig {
+            skills: vec![skill.clone()],
+            count: 30,
+            groups: vec![
+                PriorityGroup::Graduate,
+                PriorityGroup::MigrantWorker,
+                PriorityGroup::Unemployed,
+            ],
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(report.trainees.len() <= 30);
+    assert!(report.eligible >= report.trainees.len() as u64);
+    for t in &report.trainees {
+        let s = seekers.iter().find(|s| s.id == t.seeker).unwrap();
+        assert!(!s.groups.is_empty());
+        assert_eq!(t.added, vec![skill.clone()]);
+    }
+    for w in report.trainees.windows(2) {
+        assert!(w[0].net >= w[1].net);
+    }
+    let count =
+        |side: &jobmatch::guidance::TrainingSide| side.by_group.values().map(|g| g.placed).sum::<u64>();
+    let _ = count(&report.without);
+    assert_eq!(
+        report.without.trainees_placed,
+        report.trainees.iter().filter(|t| t.placed_before).count() as u64
+    );
+    assert_eq!(
+        report.with.trainees_placed,
+        report.trainees.iter().filter(|t| t.placed_after).count() as u64
+    );
+    assert!(training(&m, &seekers, &TrainingConfig::default()).is_err());
+}
