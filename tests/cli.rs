@@ -1212,3 +1212,123 @@ fn bench_and_simulate_run_on_a_services_own_files() {
     ]);
     assert_user_error(&out, "line 41");
 }
+
+/// `guidance`, `gaps` and `training` in a pipe: JSON; a seeker, district
+/// or group that does not exist is exit 2 naming it; the benchmark checks
+/// itself against the exhaustive scan.
+#[test]
+fn guidance_gaps_and_training_from_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, idx) = generated_index(dir.path(), 3_000, 400, 17);
+    let seekers = data.join("seekers.jsonl");
+    let (idx, seekers) = (idx.to_str().unwrap(), seekers.to_str().unwrap());
+    let out = run(&[
+        "guidance",
+        "--index",
+        idx,
+        "--seekers",
+        seekers,
+        "--seeker",
+        "s1",
+        "--seeker",
+        "s2",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["seeker"], "s1");
+    assert!(lines[0]["skills"].as_array().unwrap().len() <= 5);
+    let out = run(&[
+        "guidance",
+        "--index",
+        idx,
+        "--seekers",
+        seekers,
+        "--seeker",
+        "nobody",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("nobody"), "{}", text(&out.stderr));
+    let out = run(&[
+        "guidance",
+        "--index",
+        idx,
+        "--seekers",
+        seekers,
+        "--bench",
+        "20",
+        "--check",
+        "5",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bench: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (bench["checked"].as_u64(), bench["mismatches"].as_u64()),
+        (Some(5), Some(0))
+    );
+    assert!(bench["median_ms"].as_f64().unwrap() > 0.0);
+
+    let plot = dir.path().join("gaps.png");
+    let out = run(&[
+        "gaps",
+        "--index",
+        idx,
+        "--seekers",
+        seekers,
+        "--plot",
+        plot.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = report["areas"][0]["name"].as_str().unwrap().to_owned();
+    assert!(std::fs::metadata(&plot).unwrap().len() > 10_000);
+    let out = run(&["gaps", "--index", idx, "--seekers", seekers, "--district", &first]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let one: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(one["areas"].as_array().unwrap().len(), 1);
+    let out = run(&[
+        "gaps",
+        "--index",
+        idx,
+        "--seekers",
+        seekers,
+        "--district",
+        "不存在区",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("不存在区"), "{}", text(&out.stderr));
+    let out = run(&["gaps", "--index", idx, "--seekers", seekers, "--prefectures"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let skill = report["skill"].as_str().unwrap();
+    let out = run(&[
+        "training",
+        "--index",
+        idx,
+        "--seekers",
+        seekers,
+        "--skills",
+        skill,
+        "--count",
+        "40",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let t: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(t["trainees"].as_array().unwrap().len() <= 40);
+    assert!(t["without"]["placed"].as_u64().is_some() && t["with"]["placed"].as_u64().is_some());
+    let out = run(&[
+        "training",
+        "--index",
+        idx,
+        "--seekers",
+        seekers,
+        "--skills",
+        skill,
+        "--count",
+        "5",
+        "--groups",
+        "astronaut",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("astronaut"), "{}", text(&out.stderr));
+}

@@ -399,29 +399,52 @@ fn plot(path: &std::path::Path, indexed: &[f64], scan: &[f64], r: &Report) -> Re
 
 /// Loads DejaVu Sans (Debian's fonts-dejavu-core) for plot labels, once.
 pub fn register_font() -> Result<()> {
+    cjk_font().map(|_| ())
+}
+
+/// Fonts with Chinese glyphs, tried before DejaVu Sans (which has none).
+const CJK_FONTS: [&str; 4] = [
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/arphic/uming.ttc",
+];
+
+/// Registers the plots' font, one with Chinese glyphs when the machine
+/// has one (then `true`), else DejaVu Sans.
+///
+/// # Errors
+/// No usable font at all.
+pub fn cjk_font() -> Result<bool> {
     use plotters::style::FontStyle;
     static DONE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if DONE.get().is_some() {
-        return Ok(());
+    if let Some(&cjk) = DONE.get() {
+        return Ok(cjk);
     }
-    let font = [
+    let latin = [
         "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
         "/usr/share/fonts/TTF/DejaVuSans.ttf",
         "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    ]
-    .iter()
-    .find_map(|p| std::fs::read(p).ok())
-    .ok_or_else(|| Error::Invalid {
+    ];
+    let mut found = None;
+    for (cjk, path) in CJK_FONTS
+        .iter()
+        .map(|p| (true, *p))
+        .chain(latin.iter().map(|p| (false, *p)))
+    {
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        let font: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        if plotters::style::register_font("sans-serif", FontStyle::Normal, font).is_ok() {
+            found = Some(cjk);
+            break;
+        }
+    }
+    let cjk = found.ok_or_else(|| Error::Invalid {
         field: "--plot".into(),
-        reason: "no DejaVuSans.ttf font found to draw labels: install fonts-dejavu-core".into(),
+        reason: "no usable font found to draw labels: install fonts-dejavu-core (and fonts-wqy-microhei for Chinese names)".into(),
     })?;
-    let font: &'static [u8] = Box::leak(font.into_boxed_slice());
-    plotters::style::register_font("sans-serif", FontStyle::Normal, font).map_err(|_| Error::Invalid {
-        field: "--plot".into(),
-        reason: "the DejaVuSans.ttf font found is not usable".into(),
-    })?;
-    let _ = DONE.set(true);
-    Ok(())
+    let _ = DONE.set(cjk);
+    Ok(cjk)
 }
 
 /// Sorted per-seeker latencies in ms: (indexed, exhaustive scan).

@@ -15,6 +15,7 @@ mod bench;
 mod commands;
 mod demo;
 mod flowmap;
+mod gapmap;
 mod reverse_bench;
 mod ui;
 
@@ -57,6 +58,21 @@ enum Command {
         after_help = "Example:\n  jobmatch assign --index idx --seekers market/seekers.jsonl --top 50 --output placements.jsonl --report report.json"
     )]
     Assign(commands::AssignArgs),
+    /// Which skill would open the most and the best vacancies within a seeker's reach, exactly.
+    #[command(
+        after_help = "Example:\n  jobmatch guidance --index idx --seekers market/seekers.jsonl --seeker s42 --top 5"
+    )]
+    Guidance(commands::GuidanceArgs),
+    /// Skills employers ask for that local seekers lack, by district or prefecture.
+    #[command(
+        after_help = "Example:\n  jobmatch gaps --index idx --seekers market/seekers.jsonl --district 渝北区 --plot gaps.png"
+    )]
+    Gaps(commands::GapsArgs),
+    /// A training programme's expected effect on a job fair's placements.
+    #[command(
+        after_help = "Example:\n  jobmatch training --index idx --seekers market/seekers.jsonl --skills 叉车,仓储管理 --count 500"
+    )]
+    Training(commands::TrainingArgs),
     /// Simulate a job fair on a generated market and compare with the published figures.
     #[command(
         after_help = "Example:\n  jobmatch simulate --vacancies 100000 --seekers 20000 --top 20 --congestion"
@@ -317,6 +333,9 @@ fn main() -> ExitCode {
         Command::Classify(args) => commands::classify(args),
         Command::Profiles(args) => commands::profiles(args),
         Command::Assign(args) => commands::assign(args, quiet),
+        Command::Guidance(args) => commands::guidance(args),
+        Command::Gaps(args) => commands::gaps(args, quiet),
+        Command::Training(args) => commands::training(args, quiet),
         Command::Simulate(args) => commands::simulate(args, quiet),
         Command::Demo(args) => demo::run(args, quiet),
         Command::SeekersIndex(args) => commands::seekers_index(args, quiet),

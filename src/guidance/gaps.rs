@@ -90,6 +90,10 @@ pub struct Blocked {
     pub net: i64,
     /// How much their top k's mean score would rise.
     pub top_rise: f64,
+    /// More vacancies would be above their bar than the count cap
+    /// ([`super::GuidanceConfig::count_cap`]): `entering` and `net` are
+    /// lower bounds.
+    pub saturated: bool,
 }
 
 /// One skill's gap in one area.
@@ -386,6 +390,7 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
                             entering: g.entering,
                             net: g.net,
                             top_rise: g.top_rise(),
+                            saturated: g.saturated,
                         }))
                     })
                     .collect::<Result<_>>()?;

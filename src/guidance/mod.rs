@@ -266,6 +266,11 @@ impl<'m> Guide<'m> {
         &self.config
     }
 
+    /// The matcher whose market guides.
+    pub fn matcher(&self) -> &Matcher {
+        self.matcher
+    }
+
     /// The skills worth evaluating for a seeker, strongest first: those the
     /// vacancies of their target occupations ask for most, and those
     /// related to their own skills; never one they hold.
@@ -503,8 +508,9 @@ impl<'m> Guide<'m> {
                 "fewer than {k} vacancies are in reach: adding {skill} changes no count, and moves the mean of your matches by {rise:+.3}"
             ),
             (Some(_), Some(d)) => format!(
-                "adding {skill} brings {}{entering} more vacancies above your {} match ({net:+} net), most of them in {} {}; your top {k} rise by {rise:+.3} on average",
+                "adding {skill} brings {}{entering} more {} above your {} match ({net:+} net), most of them in {} {}; your top {k} rise by {rise:+.3} on average",
                 if saturated { "at least " } else { "" },
+                if entering == 1 { "vacancy" } else { "vacancies" },
                 ordinal(k),
                 d.name,
                 industries.first().map_or("", |i| i.name.as_str()),

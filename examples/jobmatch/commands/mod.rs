@@ -3,6 +3,7 @@
 //! `report` (stats, classify); what they share is here.
 
 mod assign;
+mod guidance;
 mod load;
 mod market;
 mod rank;
@@ -31,6 +32,7 @@ use crate::RankArgs;
 use crate::ui;
 
 pub use assign::{AssignArgs, assign};
+pub use guidance::{GapsArgs, GuidanceArgs, TrainingArgs, gaps, guidance, training};
 pub use load::{Loading, delete, expire, index, load, shard};
 pub use market::{generate, write_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
