@@ -41,7 +41,9 @@
 //! ([`rank::RankingConfig`], [`rank::Signal`]); [`matcher`] is the front
 //! door; [`reverse`] is the other direction (the seekers who fit a vacancy,
 //! job alerts for new postings); [`assign`] decides who gets which of the
-//! limited openings (job fairs); [`stats`] reports market figures. Errors
+//! limited openings (job fairs); [`guidance`] says which skill would help a
+//! seeker most, where a district's seekers lack what employers ask for,
+//! and what a training programme would change; [`stats`] reports market figures. Errors
 //! are one enum, [`Error`].
 //!
 //! ## What is not
