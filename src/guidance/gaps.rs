@@ -22,9 +22,10 @@ use super::{GuidanceConfig, Guide, held_skills};
 use crate::error::{Error, Result};
 use crate::index::doc_terms::DocTerms;
 use crate::index::terms::idf;
+use crate::index::{SegmentColumns, Snapshot};
 use crate::matcher::Matcher;
 use crate::model::{Industry, Seeker};
-use crate::region::Region;
+use crate::region::{Level, Region};
 use crate::taxonomy::{OccupationCode, taxonomy};
 
 /// The areas gaps are counted in.
@@ -182,6 +183,37 @@ fn area_of(region: &Region, level: AreaLevel) -> u32 {
     }
 }
 
+/// Calls `f` with every open vacancy that has a place (live, not expired,
+/// not remote): its columns, doc, region, skill term ids and their total
+/// IDF weight.
+fn each_open<'s>(
+    snapshot: &'s Snapshot,
+    terms: &'s DocTerms,
+    weights: &[f64],
+    today: i32,
+    mut f: impl FnMut(&SegmentColumns, u32, &'s Region, &'s [u32], f64),
+) {
+    let gazetteer = snapshot.reference().gazetteer();
+    let weight = |t: &u32| weights.get(*t as usize).copied().unwrap_or(0.0);
+    for ((si, cols), reader) in snapshot
+        .segments()
+        .iter()
+        .enumerate()
+        .zip(snapshot.segment_readers())
+    {
+        for doc in cols.remote_end..cols.max_doc {
+            let open = !reader.is_deleted(doc) && cols.expires.get(doc as usize).is_some_and(|&e| e >= today);
+            let Some(region) = cols.region.get(doc as usize).and_then(|&r| gazetteer.by_dense(r)) else {
+                continue;
+            };
+            if open {
+                let ids = terms.of_doc(si as u32, doc);
+                f(cols, doc, region, ids, ids.iter().map(weight).sum());
+            }
+        }
+    }
+}
+
 fn breakdown(m: BTreeMap<String, f64>) -> Vec<Breakdown> {
     let mut v: Vec<Breakdown> = m
         .into_iter()
@@ -214,6 +246,12 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
                 field: "area".into(),
                 reason: format!("no district or prefecture `{name}` in the gazetteer"),
             })?;
+            if config.level == AreaLevel::District && r.level != Level::County {
+                return Err(Error::Invalid {
+                    field: "area".into(),
+                    reason: format!("`{name}` is not a district: name one, or count by prefecture"),
+                });
+            }
             Some(area_of(r, config.level))
         }
     };
@@ -222,42 +260,25 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
     let weights: Vec<f64> = terms.doc_freqs().iter().map(|&df| idf(n, df)).collect();
     let today = matcher.today().days_since_epoch();
     let mut areas: BTreeMap<u32, AreaTally> = BTreeMap::new();
-    let live = |si: usize, doc: u32| -> bool {
-        let (Some(cols), Some(reader)) = (snapshot.segments().get(si), snapshot.segment_readers().get(si))
-        else {
-            return false;
-        };
-        !reader.is_deleted(doc)
-            && doc >= cols.remote_end
-            && cols.expires.get(doc as usize).is_some_and(|&e| e >= today)
-    };
-    // Demand: every live vacancy's skills.
-    for (si, cols) in snapshot.segments().iter().enumerate() {
-        for doc in 0..cols.max_doc {
-            if !live(si, doc) {
-                continue;
-            }
-            let Some(region) = cols.region.get(doc as usize).and_then(|&r| gazetteer.by_dense(r)) else {
-                continue;
-            };
+    let weight = |t: u32| weights.get(t as usize).copied().unwrap_or(0.0);
+    // Demand: every open vacancy's skills.
+    each_open(
+        snapshot,
+        &terms,
+        &weights,
+        today,
+        |cols, doc, region, ids, total| {
             let tally = areas.entry(area_of(region, config.level)).or_default();
             let openings = cols.headcount.get(doc as usize).copied().unwrap_or(1);
             tally.vacancies += 1;
             tally.openings += u64::from(openings);
-            let ids = terms.of_doc(si as u32, doc);
-            let total: f64 = ids
-                .iter()
-                .map(|&t| weights.get(t as usize).copied().unwrap_or(0.0))
-                .sum();
-            if total <= 0.0 {
-                continue;
+            if total > 0.0 {
+                for &t in ids {
+                    *tally.demand.entry(t).or_default() += f64::from(openings) * weight(t) / total;
+                }
             }
-            for &t in ids {
-                let share = weights.get(t as usize).copied().unwrap_or(0.0) / total;
-                *tally.demand.entry(t).or_default() += f64::from(openings) * share;
-            }
-        }
-    }
+        },
+    );
     // Supply: the seekers' canonical skills, by home area.
     let held: Vec<Vec<String>> = seekers
         .par_iter()
@@ -310,26 +331,19 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
         .iter()
         .map(|(a, g)| (*a, g.iter().map(|x| x.0).collect()))
         .collect();
-    for (si, cols) in snapshot.segments().iter().enumerate() {
-        for doc in 0..cols.max_doc {
-            if !live(si, doc) {
-                continue;
-            }
-            let Some(region) = cols.region.get(doc as usize).and_then(|&r| gazetteer.by_dense(r)) else {
-                continue;
-            };
+    each_open(
+        snapshot,
+        &terms,
+        &weights,
+        today,
+        |cols, doc, region, ids, total| {
             let area = area_of(region, config.level);
             let Some(skills) = wanted_pairs.get(&area) else {
-                continue;
+                return;
             };
-            let ids = terms.of_doc(si as u32, doc);
-            let total: f64 = ids
-                .iter()
-                .map(|&t| weights.get(t as usize).copied().unwrap_or(0.0))
-                .sum();
             let openings = f64::from(cols.headcount.get(doc as usize).copied().unwrap_or(1));
             for &t in ids.iter().filter(|t| skills.contains(t)) {
-                let part = openings * weights.get(t as usize).copied().unwrap_or(0.0) / total;
+                let part = openings * weight(t) / total;
                 let industry = cols
                     .industry
                     .get(doc as usize)
@@ -351,8 +365,8 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
                     );
                 *by_major.entry((area, t)).or_default().entry(major).or_default() += part;
             }
-        }
-    }
+        },
+    );
     // The blocked seekers: those of the area lacking the skill, by gain.
     let guide = Guide::new(
         matcher,
@@ -364,46 +378,61 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
     let mut out = Vec::with_capacity(chosen.len());
     for (area, g) in chosen {
         let Some(tally) = areas.get(&area) else { continue };
-        let residents: Vec<usize> = seekers
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| area_of(gazetteer.get(s.region), config.level) == area)
-            .map(|(i, _)| i)
-            .collect();
+        let skills: Vec<String> = g.iter().map(|x| terms.name(x.0).to_owned()).collect();
+        // Each resident's gain from each gap skill they lack, their bar
+        // computed once.
+        let mut blocked: HashMap<&str, Vec<Blocked>> = HashMap::new();
+        if config.blocked > 0 {
+            let residents: Vec<(usize, &Seeker)> = seekers
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| area_of(gazetteer.get(s.region), config.level) == area)
+                .collect();
+            let per: Vec<Vec<(&str, Blocked)>> = residents
+                .par_iter()
+                .map(|&(i, s)| {
+                    let lacking: Vec<&str> = skills
+                        .iter()
+                        .filter(|k| held.get(i).is_some_and(|h| !h.contains(k)))
+                        .map(String::as_str)
+                        .collect();
+                    let sets: Vec<Vec<String>> = lacking.iter().map(|k| vec![(*k).to_owned()]).collect();
+                    let gains = guide.gains(s, &sets)?;
+                    Ok(lacking
+                        .into_iter()
+                        .zip(gains)
+                        .map(|(k, g)| {
+                            (
+                                k,
+                                Blocked {
+                                    seeker: s.id.clone(),
+                                    entering: g.entering,
+                                    net: g.net,
+                                    top_rise: g.top_rise(),
+                                    saturated: g.saturated,
+                                },
+                            )
+                        })
+                        .collect())
+                })
+                .collect::<Result<_>>()?;
+            for (k, b) in per.into_iter().flatten() {
+                if b.entering > 0 || b.top_rise > 0.0 {
+                    blocked.entry(k).or_default().push(b);
+                }
+            }
+        }
         let mut gaps = Vec::with_capacity(g.len());
         for (t, demand, supply, gap) in g {
             let skill = terms.name(t).to_owned();
-            let blocked = if config.blocked == 0 {
-                Vec::new()
-            } else {
-                let lacking: Vec<usize> = residents
-                    .iter()
-                    .copied()
-                    .filter(|&i| held.get(i).is_some_and(|h| !h.contains(&skill)))
-                    .collect();
-                let mut b: Vec<Blocked> = lacking
-                    .par_iter()
-                    .filter_map(|&i| {
-                        let s = seekers.get(i)?;
-                        Some(guide.gain(s, std::slice::from_ref(&skill)).map(|g| Blocked {
-                            seeker: s.id.clone(),
-                            entering: g.entering,
-                            net: g.net,
-                            top_rise: g.top_rise(),
-                            saturated: g.saturated,
-                        }))
-                    })
-                    .collect::<Result<_>>()?;
-                b.retain(|x| x.entering > 0 || x.top_rise > 0.0);
-                b.sort_by(|a, b| {
-                    b.net
-                        .cmp(&a.net)
-                        .then(b.top_rise.total_cmp(&a.top_rise))
-                        .then(a.seeker.cmp(&b.seeker))
-                });
-                b.truncate(config.blocked);
-                b
-            };
+            let mut b = blocked.remove(skill.as_str()).unwrap_or_default();
+            b.sort_by(|a, b| {
+                b.net
+                    .cmp(&a.net)
+                    .then(b.top_rise.total_cmp(&a.top_rise))
+                    .then(a.seeker.cmp(&b.seeker))
+            });
+            b.truncate(config.blocked);
             gaps.push(Gap {
                 by_industry: breakdown(by_industry.remove(&(area, t)).unwrap_or_default()),
                 by_major_group: breakdown(by_major.remove(&(area, t)).unwrap_or_default()),
@@ -411,7 +440,7 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
                 demand,
                 supply,
                 gap,
-                blocked,
+                blocked: b,
             });
         }
         let code = area.to_string().parse::<crate::region::RegionCode>().ok();

@@ -376,9 +376,22 @@ impl<'m> Guide<'m> {
     /// # Errors
     /// As [`Guide::seeker`].
     pub fn gain(&self, seeker: &Seeker, skills: &[String]) -> Result<SkillGain> {
+        let mut one = self.gains(seeker, std::slice::from_ref(&skills.to_vec()))?;
+        one.pop()
+            .ok_or_else(|| Error::Panic("one set of skills gave no gain".into()))
+    }
+
+    /// [`Guide::gain`] of each set of skills, in order, the seeker's bar
+    /// computed once.
+    ///
+    /// # Errors
+    /// As [`Guide::seeker`].
+    pub fn gains(&self, seeker: &Seeker, sets: &[Vec<String>]) -> Result<Vec<SkillGain>> {
         let q = self.matcher.prepare(seeker)?;
         let base = self.base(seeker, &q, false)?;
-        self.evaluate(seeker, &base, skills, Source::Given, false)
+        sets.iter()
+            .map(|skills| self.evaluate(seeker, &base, skills, Source::Given, false))
+            .collect()
     }
 
     /// The top k's scores of a seeker, searched or scanned.
