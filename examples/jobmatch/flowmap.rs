@@ -46,6 +46,30 @@ fn colour(ratio: Option<f64>, breaks: &[f64; 4]) -> (u8, u8, u8) {
     COLOURS.get(i).copied().unwrap_or(COLOURS[4])
 }
 
+/// The county-level districts of the gazetteer.
+pub fn counties() -> Vec<&'static jobmatch::region::Region> {
+    gazetteer()
+        .all()
+        .iter()
+        .filter(|r| r.level == Level::County)
+        .collect()
+}
+
+/// The extent of the districts' centroids: (west, east, south, north).
+pub fn extent(counties: &[&jobmatch::region::Region]) -> (f64, f64, f64, f64) {
+    let (mut lon0, mut lon1, mut lat0, mut lat1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for r in counties {
+        let c = r.centroid;
+        (lon0, lon1, lat0, lat1) = (
+            lon0.min(c.lon()),
+            lon1.max(c.lon()),
+            lat0.min(c.lat()),
+            lat1.max(c.lat()),
+        );
+    }
+    (lon0, lon1, lat0, lat1)
+}
+
 /// Draws the map to a PNG.
 ///
 /// # Errors
@@ -63,17 +87,8 @@ pub fn draw(
     };
     crate::bench::register_font()?;
     let gaz = gazetteer();
-    let counties: Vec<_> = gaz.all().iter().filter(|r| r.level == Level::County).collect();
-    let (mut lon0, mut lon1, mut lat0, mut lat1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for r in &counties {
-        let c = r.centroid;
-        (lon0, lon1, lat0, lat1) = (
-            lon0.min(c.lon()),
-            lon1.max(c.lon()),
-            lat0.min(c.lat()),
-            lat1.max(c.lat()),
-        );
-    }
+    let counties = counties();
+    let (lon0, lon1, lat0, lat1) = extent(&counties);
     let root = BitMapBackend::new(path, (1200, 900)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| draw_err(&e))?;
     let mut chart = ChartBuilder::on(&root)

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use jobmatch::guidance::{AreaLevel, SkillArea};
-use jobmatch::region::{Level, gazetteer};
 use jobmatch::{Error, Result};
 
 /// Labels drawn: the areas with the largest gaps.
@@ -24,21 +23,8 @@ pub fn draw(path: &Path, areas: &[SkillArea], skill: &str, level: AreaLevel) -> 
     };
     // Without a font with Chinese glyphs, places are labelled by code.
     let cjk = crate::bench::cjk_font()?;
-    let counties: Vec<_> = gazetteer()
-        .all()
-        .iter()
-        .filter(|r| r.level == Level::County)
-        .collect();
-    let (mut lon0, mut lon1, mut lat0, mut lat1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for r in &counties {
-        let c = r.centroid;
-        (lon0, lon1, lat0, lat1) = (
-            lon0.min(c.lon()),
-            lon1.max(c.lon()),
-            lat0.min(c.lat()),
-            lat1.max(c.lat()),
-        );
-    }
+    let counties = crate::flowmap::counties();
+    let (lon0, lon1, lat0, lat1) = crate::flowmap::extent(&counties);
     let root = BitMapBackend::new(path, (1200, 900)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| draw_err(&e))?;
     let per = match level {

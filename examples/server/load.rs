@@ -55,7 +55,8 @@ struct Run {
     errors: u64,
     mixed: u64,
     seconds: f64,
-    states: u64,
+    /// The served states seen (by their vacancy counts).
+    states: std::collections::BTreeSet<u64>,
 }
 
 impl Run {
@@ -229,53 +230,30 @@ impl Conn {
     }
 }
 
-/// Sends `POST /match` for the seekers in turn from `c` connections until
-/// `requests` are answered or `seconds` pass. `valid(state)` says whether a
-/// served state is whole.
-fn run_http(o: &Options, c: usize, valid: &(dyn Fn(u64) -> bool + Sync)) -> Run {
-    let Ok(host) = host(&o.url) else {
-        return Run::default();
-    };
+/// Runs `c` workers until `requests` are done or `seconds` pass: each
+/// starts from `worker()` and calls `one` for each request number it takes.
+fn drive<S>(
+    o: &Options,
+    c: usize,
+    worker: impl Fn() -> S + Sync,
+    one: impl Fn(&mut S, usize, &mut Run) + Sync,
+) -> Run {
     let next = AtomicU64::new(0);
     let start = Instant::now();
     let limit = Duration::from_secs_f64(o.seconds);
-    let path = format!("/match?top={}", o.top);
     let per: Vec<Run> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..c)
             .map(|_| {
                 scope.spawn(|| {
                     let mut run = Run::default();
-                    let mut conn = Conn::open(&host).ok();
-                    let mut states = std::collections::BTreeSet::new();
+                    let mut state = worker();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         if i >= o.requests || start.elapsed() > limit {
                             break;
                         }
-                        let body = o.seekers[i as usize % o.seekers.len()].as_bytes();
-                        let t = Instant::now();
-                        let answer = match conn.as_mut() {
-                            Some(conn) => conn.call("POST", &path, body, o.token.as_deref()),
-                            None => Err(std::io::Error::other("not connected")),
-                        };
-                        match answer {
-                            Ok(a) if a.status == 200 && a.body.starts_with(b"{\"seeker\":") => {
-                                run.latencies.push(t.elapsed().as_secs_f64());
-                                match a.state {
-                                    Some(n) if valid(n) => {
-                                        states.insert(n);
-                                    }
-                                    _ => run.mixed += 1,
-                                }
-                            }
-                            Ok(_) => run.errors += 1,
-                            Err(_) => {
-                                run.errors += 1;
-                                conn = Conn::open(&host).ok();
-                            }
-                        }
+                        one(&mut state, i as usize, &mut run);
                     }
-                    run.states = states.len() as u64;
                     run
                 })
             })
@@ -290,47 +268,63 @@ fn run_http(o: &Options, c: usize, valid: &(dyn Fn(u64) -> bool + Sync)) -> Run 
         all.latencies.extend(r.latencies);
         all.errors += r.errors;
         all.mixed += r.mixed;
-        all.states = all.states.max(r.states);
+        all.states.extend(r.states);
     }
     all
 }
 
+/// Sends `POST /match` for the seekers in turn from `c` connections.
+/// `valid(state)` says whether a served state is whole.
+fn run_http(o: &Options, c: usize, valid: &(dyn Fn(u64) -> bool + Sync)) -> Run {
+    let Ok(host) = host(&o.url) else {
+        return Run::default();
+    };
+    let path = format!("/match?top={}", o.top);
+    drive(
+        o,
+        c,
+        || Conn::open(&host).ok(),
+        |conn, i, run| {
+            let body = o.seekers[i % o.seekers.len()].as_bytes();
+            let t = Instant::now();
+            let answer = match conn.as_mut() {
+                Some(conn) => conn.call("POST", &path, body, o.token.as_deref()),
+                None => Err(std::io::Error::other("not connected")),
+            };
+            match answer {
+                Ok(a) if a.status == 200 && a.body.starts_with(b"{\"seeker\":") => {
+                    run.latencies.push(t.elapsed().as_secs_f64());
+                    match a.state {
+                        Some(n) if valid(n) => {
+                            run.states.insert(n);
+                        }
+                        _ => run.mixed += 1,
+                    }
+                }
+                Ok(_) => run.errors += 1,
+                Err(_) => {
+                    run.errors += 1;
+                    *conn = Conn::open(&host).ok();
+                }
+            }
+        },
+    )
+}
+
 /// The same seekers ranked by the library in this process.
 fn run_in_process(o: &Options, matcher: &Matcher, seekers: &[Seeker], c: usize) -> Run {
-    let next = AtomicU64::new(0);
-    let start = Instant::now();
-    let limit = Duration::from_secs_f64(o.seconds);
-    let per: Vec<Run> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..c)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut run = Run::default();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        if i >= o.requests || start.elapsed() > limit {
-                            break;
-                        }
-                        let t = Instant::now();
-                        match matcher.match_one(&seekers[i as usize % seekers.len()], o.top) {
-                            Ok(_) => run.latencies.push(t.elapsed().as_secs_f64()),
-                            Err(_) => run.errors += 1,
-                        }
-                    }
-                    run
-                })
-            })
-            .collect();
-        workers.into_iter().filter_map(|w| w.join().ok()).collect()
-    });
-    let mut all = Run {
-        seconds: start.elapsed().as_secs_f64(),
-        ..Run::default()
-    };
-    for r in per {
-        all.latencies.extend(r.latencies);
-        all.errors += r.errors;
-    }
-    all
+    drive(
+        o,
+        c,
+        || (),
+        |_, i, run| {
+            let t = Instant::now();
+            match matcher.match_one(&seekers[i % seekers.len()], o.top) {
+                Ok(_) => run.latencies.push(t.elapsed().as_secs_f64()),
+                Err(_) => run.errors += 1,
+            }
+        },
+    )
 }
 
 /// What the writer did.
@@ -490,7 +484,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
                 ms(run.quantile(0.99)),
                 run.errors,
                 run.mixed,
-                run.states
+                run.states.len()
             );
             failed |= run.errors > 0 || run.mixed > 0;
             let mut row = json!({
@@ -503,7 +497,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
                 "p99_ms": run.quantile(0.99) * 1e3,
                 "errors": run.errors,
                 "mixed_states": run.mixed,
-                "states_seen": run.states,
+                "states_seen": run.states.len(),
             });
             if let Some(w) = written {
                 row["written"] =
