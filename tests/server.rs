@@ -145,6 +145,21 @@ fn the_server_matches_explains_writes_and_reports_errors_as_json() {
         let m = Matcher::new(snapshot, RankingConfig::default(), today).unwrap();
         m.match_one(&market.seeker(0), 5).unwrap()
     };
+    let expected_guidance = {
+        let index = VacancyIndex::open(&idx).unwrap();
+        let snapshot = index.snapshot().unwrap();
+        let today = snapshot.latest_posted().unwrap();
+        let m = Matcher::new(snapshot, RankingConfig::default(), today).unwrap();
+        let guide = jobmatch::guidance::Guide::new(
+            &m,
+            jobmatch::guidance::GuidanceConfig {
+                k: 5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        serde_json::to_value(guide.seeker(&market.seeker(0), 3).unwrap()).unwrap()
+    };
     let server = start(&idx, &[]);
 
     let (status, body) = call(&server, "GET", "/health", "");
@@ -169,6 +184,12 @@ fn the_server_matches_explains_writes_and_reports_errors_as_json() {
         .map(|l| json(l)["seeker"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ids, ["s0", "s1", "s2"]);
+
+    // Career guidance, as the library gives it; k = 0 is a 400.
+    let (status, body) = call(&server, "POST", "/guidance?top=3&k=5", &seeker);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body), expected_guidance);
+    assert_eq!(call(&server, "POST", "/guidance?k=0", &seeker).0, 400);
 
     // Explain a pair.
     let first = expected.matches[0].vacancy.clone();
@@ -764,7 +785,7 @@ impl Browser {
             "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": [
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1360,900", "--lang=zh-CN",
+                "--window-size=1360,1000", "--lang=zh-CN",
                 format!("--user-data-dir={}", profile.display())
             ]}
         }}});
@@ -910,6 +931,13 @@ fn the_page_ranks_a_seeker_typed_into_its_form_in_headless_chromium() {
     assert!(browser.text("#status").contains("vacancies in"));
     assert!(!browser.find_all("#map circle.match-place").is_empty());
     assert_eq!(browser.find_all("#map #home-mark").len(), 1);
+    // Guidance for the same seeker below the results.
+    assert!(!browser.wait_for("#guidance li").is_empty());
+    assert!(
+        browser.text("#guidance").contains("more above"),
+        "{}",
+        browser.text("#guidance")
+    );
     browser.click("tr.match");
     let t = std::time::Instant::now();
     while !browser.text("#explain").contains("skills") {
@@ -926,7 +954,26 @@ fn the_page_ranks_a_seeker_typed_into_its_form_in_headless_chromium() {
     assert!(browser.text("#status").contains("不存在区"));
     browser.type_into("#home", "渝北区");
     browser.click("#go");
-    browser.wait_for("tr.match");
+    // The status line changes in the same task that starts the guidance.
+    let t = std::time::Instant::now();
+    while !browser.text("#status").contains("vacancies in") {
+        assert!(
+            t.elapsed().as_secs() < 30,
+            "no results: {}",
+            browser.text("#status")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    browser.wait_for("#guidance li");
+    browser.click("tr.match");
+    while !browser.text("#explain").contains("skills") {
+        assert!(
+            t.elapsed().as_secs() < 30,
+            "no explanation: {}",
+            browser.text("#explain")
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
     if let Ok(path) = std::env::var("JOBMATCH_SCREENSHOT") {
         let shot = browser.cmd("GET", "/screenshot", serde_json::json!({}));
         let png = base64_decode(shot.as_str().unwrap());

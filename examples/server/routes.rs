@@ -14,6 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, post};
 use axum::{Json, Router};
+use jobmatch::guidance::{GuidanceConfig, Guide};
 use jobmatch::io::JsonLines;
 use jobmatch::region::{Level, gazetteer};
 use jobmatch::{Date, Seeker, Vacancy};
@@ -203,6 +204,29 @@ pub fn endpoints() -> Vec<Endpoint> {
             Some((JSON, "{\"seeker\": seeker, \"vacancy\": id}")),
             JSON,
             post(explain),
+        ),
+        e(
+            Method::POST,
+            "/guidance",
+            Read,
+            "Career guidance: the skills that would bring the most vacancies above the seeker's k-th match, each measured exactly, with where those vacancies are.",
+            vec![
+                Param {
+                    name: "top",
+                    place: "query",
+                    kind: "integer",
+                    about: "skills returned (default 5)",
+                },
+                Param {
+                    name: "k",
+                    place: "query",
+                    kind: "integer",
+                    about: "the k of the seeker's bar (default 10)",
+                },
+            ],
+            Some((JSON, "a seeker (interchange format)")),
+            JSON,
+            post(guidance),
         ),
         e(
             Method::POST,
@@ -752,6 +776,31 @@ async fn explain(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Json<V
     bounded(&app, move || {
         let e = s.matcher().explain(&req.seeker, &req.vacancy)?;
         serde_json::to_value(e).map_err(|e| ApiError::internal(&e.to_string()))
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /guidance?top=N&k=K`: a seeker → the skills that would help most.
+async fn guidance(
+    State(app): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let seeker: Seeker = parse_one(&body)?;
+    let top = param(&q, "top", "a count")?.unwrap_or(5);
+    let k = param(&q, "k", "a count")?.unwrap_or(10);
+    let s = app.served()?;
+    bounded(&app, move || {
+        let guide = Guide::new(
+            s.matcher(),
+            GuidanceConfig {
+                k,
+                ..GuidanceConfig::default()
+            },
+        )?;
+        let g = guide.seeker(&seeker, top)?;
+        serde_json::to_value(g).map_err(|e| ApiError::internal(&e.to_string()))
     })
     .await
     .map(Json)
