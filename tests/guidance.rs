@@ -24,12 +24,73 @@ fn above(m: &Matcher, s: &Seeker, bar: f64, n: usize) -> HashSet<String> {
         .collect()
 }
 
+/// Checks every number of one seeker's guidance against recomputation:
+/// `m` ranks (its cap per employer applies to the top k), `uncapped` is the
+/// same without the cap (the counts above the bar are of vacancies). The
+/// searched guidance must equal the scanned one. Returns the seeker's
+/// total entering and leaving, so that callers can see what was exercised.
+fn check_exact(m: &Matcher, uncapped: &Matcher, guide: &Guide<'_>, seeker: &Seeker, n: usize) -> (u64, u64) {
+    let k = guide.config().k;
+    let fast = guide.seeker(seeker, 12).unwrap();
+    let slow = guide.seeker_exhaustive(seeker, 12).unwrap();
+    assert_eq!(fast, slow);
+    let now = m.match_exhaustive(seeker, k).unwrap();
+    let bar = (now.matches.len() == k).then(|| now.matches[k - 1].score);
+    assert_eq!(fast.bar, bar);
+    let mean = |xs: &[f64]| {
+        if xs.is_empty() {
+            0.0
+        } else {
+            xs.iter().sum::<f64>() / xs.len() as f64
+        }
+    };
+    let before: Vec<f64> = now.matches.iter().map(|x| x.score).collect();
+    let was = bar.map(|bar| above(uncapped, seeker, bar, n));
+    let (mut entering, mut leaving) = (0, 0);
+    for g in &fast.skills {
+        assert!(!seeker.skills.contains(&g.skill));
+        let mut with = seeker.clone();
+        with.skills.push(g.skill.clone());
+        let after: Vec<f64> = m
+            .match_exhaustive(&with, k)
+            .unwrap()
+            .matches
+            .iter()
+            .map(|x| x.score)
+            .collect();
+        assert!((g.top_mean_before - mean(&before)).abs() < 1e-12);
+        assert!(
+            (g.top_mean_after - mean(&after)).abs() < 1e-12,
+            "{} vs {}",
+            g.top_mean_after,
+            mean(&after)
+        );
+        match (bar, &was) {
+            (Some(bar), Some(was)) => {
+                let is = above(uncapped, &with, bar, n);
+                assert_eq!(g.entering, is.difference(was).count() as u64, "{}", g.skill);
+                assert_eq!(g.leaving, was.difference(&is).count() as u64, "{}", g.skill);
+                assert_eq!(g.net, is.len() as i64 - was.len() as i64);
+                assert_eq!(fast.above, was.len() as u64);
+                assert!(g.districts.iter().map(|d| d.vacancies).sum::<u64>() <= g.entering);
+            }
+            _ => assert_eq!((g.entering, g.leaving), (0, 0)),
+        }
+        entering += g.entering;
+        leaving += g.leaving;
+    }
+    for w in fast.skills.windows(2) {
+        assert!(w[0].net >= w[1].net);
+    }
+    (entering, leaving)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     /// Every reported gain is the difference between matching the seeker
-    /// with and without the skill, recomputed by scanning every vacancy;
-    /// the searched guidance equals the scanned one.
+    /// with and without the skill, recomputed by scanning every vacancy,
+    /// on random markets, configs and caps per employer.
     #[test]
     fn gains_equal_recomputation(
         seed in 0u64..500,
@@ -37,49 +98,56 @@ proptest! {
         k in 1usize..8,
         who in 0u64..200,
         config in config_strategy(),
+        cap in prop_oneof![Just(None), (1usize..3).prop_map(Some)],
     ) {
         let n = 400;
         let (index, market) = market_index(n, seed, segments);
         // Guidance works in the seeker's own reach: no widening to compare with.
-        let config = RankingConfig { max_per_employer: None, broaden: false, ..config };
+        let config = RankingConfig { max_per_employer: cap, broaden: false, ..config };
+        let uncapped = Matcher::new(
+            index.snapshot().unwrap(),
+            RankingConfig { max_per_employer: None, ..config.clone() },
+            today(),
+        )
+        .unwrap();
         let m = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
         let guide = Guide::new(&m, GuidanceConfig { k, candidates: 12, count_cap: 10_000 }).unwrap();
-        let seeker = market.seeker(who);
-        let fast = guide.seeker(&seeker, 12).unwrap();
-        let slow = guide.seeker_exhaustive(&seeker, 12).unwrap();
-        prop_assert_eq!(&fast, &slow);
-        let now = m.match_exhaustive(&seeker, k).unwrap();
-        let bar = (now.matches.len() == k).then(|| now.matches[k - 1].score);
-        prop_assert_eq!(fast.bar, bar);
-        let mean = |xs: &[f64]| if xs.is_empty() { 0.0 } else { xs.iter().sum::<f64>() / xs.len() as f64 };
-        let before_scores: Vec<f64> = now.matches.iter().map(|x| x.score).collect();
-        for g in &fast.skills {
-            let mut with = seeker.clone();
-            with.skills.push(g.skill.clone());
-            let after = m.match_exhaustive(&with, k).unwrap();
-            let after_scores: Vec<f64> = after.matches.iter().map(|x| x.score).collect();
-            prop_assert!((g.top_mean_before - mean(&before_scores)).abs() < 1e-12);
-            prop_assert!((g.top_mean_after - mean(&after_scores)).abs() < 1e-12, "{} vs {}", g.top_mean_after, mean(&after_scores));
-            match bar {
-                Some(bar) => {
-                    let was = above(&m, &seeker, bar, n as usize);
-                    let is = above(&m, &with, bar, n as usize);
-                    prop_assert_eq!(g.entering, is.difference(&was).count() as u64, "{}", g.skill);
-                    prop_assert_eq!(g.leaving, was.difference(&is).count() as u64, "{}", g.skill);
-                    prop_assert_eq!(g.net, is.len() as i64 - was.len() as i64);
-                    prop_assert_eq!(fast.above, was.len() as u64);
-                    let in_districts: u64 = g.districts.iter().map(|d| d.vacancies).sum();
-                    prop_assert!(in_districts <= g.entering);
-                }
-                None => prop_assert_eq!((g.entering, g.leaving), (0, 0)),
-            }
-            prop_assert!(!seeker.skills.contains(&g.skill));
-        }
-        // Best first.
-        for w in fast.skills.windows(2) {
-            prop_assert!(w[0].net >= w[1].net);
-        }
+        check_exact(&m, &uncapped, &guide, &market.seeker(who), n as usize);
     }
+}
+
+/// The same check over many seekers of one market, where skills both bring
+/// vacancies above the bar and (diluting the others) push some below it:
+/// both cases are exercised, not only possible.
+#[test]
+fn gains_equal_recomputation_where_skills_enter_and_dilute() {
+    // At most the largest k a matcher allows, so one scan lists them all.
+    let n = 1_000;
+    let (index, market) = market_index(n, 23, 2);
+    let config = RankingConfig {
+        broaden: false,
+        ..RankingConfig::default()
+    };
+    let m = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
+    let guide = Guide::new(
+        &m,
+        GuidanceConfig {
+            k: 5,
+            candidates: 8,
+            count_cap: 10_000,
+        },
+    )
+    .unwrap();
+    let (mut entering, mut leaving) = (0, 0);
+    for j in 0..12 {
+        let (e, l) = check_exact(&m, &m, &guide, &market.seeker(j), n as usize);
+        entering += e;
+        leaving += l;
+    }
+    assert!(
+        entering > 0 && leaving > 0,
+        "entering {entering}, leaving {leaving}"
+    );
 }
 
 /// Candidates come from the target occupation and from related skills,
