@@ -1,4 +1,5 @@
-//! Ranking: one candidate, one seeker against growing markets, batches.
+//! Ranking: one candidate, one seeker against growing markets, batches;
+//! career guidance for one seeker.
 
 mod common;
 
@@ -74,11 +75,30 @@ fn batch_throughput(c: &mut Criterion) {
     g.finish();
 }
 
+fn guidance_one_seeker(c: &mut Criterion) {
+    let market = common::market(100_000);
+    let index = common::index(&market);
+    let matcher = common::matcher(&index, &market);
+    let guide = jobmatch::guidance::Guide::new(&matcher, Default::default()).expect("guide");
+    let seekers: Vec<_> = (0..200).map(|j| market.seeker(j)).collect();
+    let mut g = c.benchmark_group("guidance, top 5 skills, 100k market");
+    g.throughput(Throughput::Elements(1));
+    g.measurement_time(Duration::from_secs(5));
+    let mut j = 0;
+    g.bench_function("searched", |b| {
+        b.iter(|| {
+            j = (j + 1) % seekers.len();
+            guide.seeker(&seekers[j], 5).expect("guidance")
+        })
+    });
+    g.finish();
+}
+
 // No HTML plots: the CLI's plotters build draws text with fonts it loads
 // itself, and criterion's plots would find none.
 criterion_group! {
     name = benches;
     config = Criterion::default().without_plots();
-    targets = score_one_candidate, rank_one_seeker, batch_throughput
+    targets = score_one_candidate, rank_one_seeker, batch_throughput, guidance_one_seeker
 }
 criterion_main!(benches);
