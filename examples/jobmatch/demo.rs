@@ -119,6 +119,26 @@ pub fn run(args: DemoArgs, quiet: bool) -> Result<()> {
         println!();
     }
 
+    // Career guidance for the first seeker: which skill would help most.
+    if let Some(s) = seekers.first() {
+        let guide = jobmatch::guidance::Guide::new(&matcher, Default::default())?;
+        let t = Instant::now();
+        let g = guide.seeker(s, 3)?;
+        println!(
+            "Which skill would help {} most ({} candidates evaluated exactly in {:.1} ms):",
+            s.id,
+            g.evaluated,
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        for skill in &g.skills {
+            println!("  · {}", skill.explanation);
+        }
+        if g.skills.is_empty() {
+            println!("  · no skill of the market would raise this seeker's matches");
+        }
+        println!();
+    }
+
     println!("Demand by industry, generated vs published (Chongqing 2021):\n");
     let st = MarketStats::of(&snapshot);
     let total = st.total.vacancies.max(1) as f64;
