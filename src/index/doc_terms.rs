@@ -143,7 +143,9 @@ mod tests {
     fn grouping_by_doc_equals_sorting_the_pairs() {
         let mut state = 7u64;
         let mut next = |n: u64| {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) % n) as u32
         };
         for max_doc in [0u32, 1, 5, 300] {
