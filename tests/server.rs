@@ -210,6 +210,17 @@ fn the_server_matches_explains_writes_and_reports_errors_as_json() {
     let (status, body) = call(
         &server,
         "POST",
+        "/match",
+        "{\"skills\": [], \"region\": \"500107\"}",
+    );
+    assert_eq!(
+        (status, json(&body)["field"].as_str()),
+        (400, Some("id")),
+        "{body}"
+    );
+    let (status, body) = call(
+        &server,
+        "POST",
         "/match/batch",
         &format!("{batch}{{\"id\": 1}}\n"),
     );
@@ -302,7 +313,7 @@ fn the_server_matches_explains_writes_and_reports_errors_as_json() {
         "{body}"
     );
     assert!(
-        body.contains("jobmatch_requests_total{route=\"POST /match\",status=\"400\"} 2"),
+        body.contains("jobmatch_requests_total{route=\"POST /match\",status=\"400\"} 3"),
         "{body}"
     );
     assert!(

@@ -568,8 +568,22 @@ async fn bounded<T: Send + 'static>(
 /// Parses a JSON body into `T`, the error naming the field.
 fn parse_one<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de)
-        .map_err(|e| ApiError::bad_field(&e.inner().to_string(), &e.path().to_string()))
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let what = e.inner().to_string();
+        let mut path = e.path().to_string();
+        // A missing field is reported at its parent: name the field itself.
+        if let Some(name) = what
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            path = if path == "." {
+                name.to_owned()
+            } else {
+                format!("{path}.{name}")
+            };
+        }
+        ApiError::bad_field(&what, &path)
+    })
 }
 
 /// Parses a JSON Lines body (or one object), the error naming the line.
