@@ -132,6 +132,28 @@ impl Snapshot {
         Ok(out)
     }
 
+    /// Document frequency of every term of a field, summed over segments
+    /// (deleted documents included until their segments merge, as
+    /// [`Snapshot::doc_freq`] counts them).
+    ///
+    /// # Errors
+    /// [`Error::Index`] or [`Error::Io`] on a read failure.
+    pub(crate) fn doc_freqs(
+        &self,
+        field: tantivy::schema::Field,
+    ) -> Result<std::collections::BTreeMap<String, u64>> {
+        let mut out = std::collections::BTreeMap::new();
+        for seg in &self.readers {
+            let inv = seg.inverted_index(field)?;
+            let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
+            while stream.advance() {
+                let term = String::from_utf8_lossy(stream.key()).into_owned();
+                *out.entry(term).or_default() += u64::from(stream.value().doc_freq);
+            }
+        }
+        Ok(out)
+    }
+
     /// tantivy's reader of every segment, in the order of
     /// [`Snapshot::segments`].
     pub(crate) fn segment_readers(&self) -> &[SegmentReader] {

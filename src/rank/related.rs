@@ -57,22 +57,14 @@ impl SkillRelations {
     pub fn learn(snapshot: &Snapshot, per_term: usize, min: f64) -> Result<SkillRelations> {
         let field = snapshot.fields().skills;
         let readers = snapshot.segment_readers();
-        // Document frequency of every skill term, over segments.
-        let mut df: HashMap<Vec<u8>, u32> = HashMap::new();
-        for seg in readers {
-            let inv = seg.inverted_index(field)?;
-            let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
-            while stream.advance() {
-                *df.entry(stream.key().to_vec()).or_default() += stream.value().doc_freq;
-            }
-        }
-        let mut frequent: Vec<(Vec<u8>, u32)> = df.into_iter().filter(|(_, n)| *n >= MIN_DF).collect();
+        let mut frequent: Vec<(String, u64)> = snapshot
+            .doc_freqs(field)?
+            .into_iter()
+            .filter(|(_, n)| *n >= u64::from(MIN_DF))
+            .collect();
         frequent.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         frequent.truncate(MAX_TERMS);
-        let terms: Vec<String> = frequent
-            .iter()
-            .map(|(k, _)| String::from_utf8_lossy(k).into_owned())
-            .collect();
+        let terms: Vec<String> = frequent.into_iter().map(|(t, _)| t).collect();
         let index: HashMap<String, u32> = terms
             .iter()
             .enumerate()

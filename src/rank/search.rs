@@ -383,14 +383,7 @@ pub(crate) fn search(
             *r = true;
         }
     }
-    let segments: Vec<Option<SegmentSearch>> = snapshot
-        .segment_readers()
-        .iter()
-        .zip(snapshot.segments())
-        .zip(in_reach)
-        .enumerate()
-        .map(|(i, ((reader, cols), open))| open.then(|| SegmentSearch::new(q, i, reader, cols)).transpose())
-        .collect::<Result<_>>()?;
+    let segments = segment_searches(snapshot, q, |i| in_reach.get(i).copied().unwrap_or(false))?;
     let columns = column_bound(q);
     let mut shared = SharedCursors::default();
     for (i, w) in work.iter().enumerate() {
@@ -438,14 +431,23 @@ pub(crate) fn search(
     Ok(())
 }
 
-/// Every segment of a snapshot, prepared for a query.
-fn segment_searches<'a>(snapshot: &'a Snapshot, q: &'a Query) -> Result<Vec<SegmentSearch<'a>>> {
+/// The segments of a snapshot that `open` says to open, prepared for a
+/// query (`None` for the others, which are never read).
+fn segment_searches<'a>(
+    snapshot: &'a Snapshot,
+    q: &'a Query,
+    open: impl Fn(usize) -> bool,
+) -> Result<Vec<Option<SegmentSearch<'a>>>> {
     snapshot
         .segment_readers()
         .iter()
         .zip(snapshot.segments())
         .enumerate()
-        .map(|(i, (reader, cols))| SegmentSearch::new(q, i, reader, cols))
+        .map(|(i, (reader, cols))| {
+            open(i)
+                .then(|| SegmentSearch::new(q, i, reader, cols))
+                .transpose()
+        })
         .collect()
 }
 
@@ -679,7 +681,7 @@ pub(crate) fn scan(
     top: &mut TopK<'_>,
     stats: &mut SearchStats,
 ) -> Result<()> {
-    for seg in segment_searches(snapshot, q)? {
+    for seg in segment_searches(snapshot, q, |_| true)?.into_iter().flatten() {
         let cols = seg.cols;
         let mut cursors = open(&seg.terms, 0)?;
         for doc in 0..cols.max_doc {

@@ -45,11 +45,10 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::Field;
 
 use crate::error::{Error, Result};
-use crate::index::inferred::{OccupationModel, Tally};
-use crate::index::{LoadOptions, LoadSummary, OnError, Snapshot, VacancyIndex};
+use crate::index::inferred::Tally;
+use crate::index::{LoadOptions, LoadSummary, MarketModel, OnError, Snapshot, VacancyIndex};
 use crate::model::{Seeker, Vacancy};
 use crate::retrieve::Reach;
 
@@ -207,24 +206,10 @@ impl Statistics {
         let fields = snapshot.fields();
         Ok(Statistics {
             documents: snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum(),
-            skills: doc_freqs(snapshot, fields.skills)?,
-            title_terms: doc_freqs(snapshot, fields.title)?,
+            skills: snapshot.doc_freqs(fields.skills)?,
+            title_terms: snapshot.doc_freqs(fields.title)?,
         })
     }
-}
-
-/// Document frequency of every term of a field, summed over segments.
-fn doc_freqs(snapshot: &Snapshot, field: Field) -> Result<BTreeMap<String, u64>> {
-    let mut out: BTreeMap<String, u64> = BTreeMap::new();
-    for seg in snapshot.segment_readers() {
-        let inv = seg.inverted_index(field)?;
-        let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
-        while stream.advance() {
-            let term = String::from_utf8_lossy(stream.key()).into_owned();
-            *out.entry(term).or_default() += u64::from(stream.value().doc_freq);
-        }
-    }
-    Ok(out)
 }
 
 /// Options of [`ShardSet::build`].
@@ -294,7 +279,7 @@ impl ShardSet {
         // pays for one by one); many share the budget.
         let probe = VacancyIndex::create_in_ram()?;
         let heap = BUILD_HEAP_BYTES / sharding.most_shards(probe.reference().gazetteer()).max(1);
-        let model: Arc<OnceLock<Arc<OccupationModel>>> = Arc::new(OnceLock::new());
+        let model: MarketModel = Arc::new(OnceLock::new());
         // Every shard load waits for the model at its end: set it on every
         // way out, empty if the stream did not finish.
         let release = Release(model.clone());
@@ -511,7 +496,7 @@ fn stopped() -> Error {
 
 /// Sets the market's model, empty, if nothing else has when dropped: a
 /// shard load never waits for ever.
-struct Release(Arc<OnceLock<Arc<OccupationModel>>>);
+struct Release(MarketModel);
 
 impl Drop for Release {
     fn drop(&mut self) {
@@ -526,7 +511,7 @@ struct Part {
 }
 
 impl Part {
-    fn start(index: VacancyIndex, model: Arc<OnceLock<Arc<OccupationModel>>>) -> Part {
+    fn start(index: VacancyIndex, model: MarketModel) -> Part {
         let (sender, receiver): (SyncSender<Routed>, Receiver<Routed>) = sync_channel(1024);
         let handle = std::thread::spawn(move || {
             let options = LoadOptions {
