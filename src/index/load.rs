@@ -2,7 +2,7 @@
 //! with progress, a summary, and bad records skipped or fatal.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -37,7 +37,7 @@ impl VacancyIndex {
         // Vacancies without an occupation, given or coded, wait for the
         // model learned from the rest (see `with_occupation_inference`).
         let inferring = self.infer_min_confidence.is_some();
-        let mut tally = (inferring && options.market_model.is_none()).then(Tally::default);
+        let mut tally = inferring.then(Tally::default);
         let mut held: Vec<Option<(Vacancy, Vec<String>, bool)>> = Vec::new();
         let mut held_at: HashMap<String, usize> = HashMap::new();
         let mut guard = self.writer()?;
@@ -101,18 +101,22 @@ impl VacancyIndex {
                 last_report = Instant::now();
             }
         }
-        // The model: the market's, when this load is one part of it, else
-        // this load's (and the index's before it).
-        let counted = match (&options.market_model, tally) {
-            (Some(market), _) if inferring => Some((market.wait().clone(), u64::MAX)),
-            (_, Some(mut tally)) => {
+        // The model: this load's (and the index's before it), or, when this
+        // load is one part of a market, every part's together.
+        let counted = match tally {
+            Some(mut tally) => {
                 if !fresh {
                     tally.add(Tally::of_snapshot(&self.snapshot()?)?);
                 }
-                let size = tally.vacancies();
-                Some((Arc::new(tally.model()), size))
+                Some(match &options.market_model {
+                    Some(market) => market.add(tally),
+                    None => {
+                        let size = tally.vacancies();
+                        (Arc::new(tally.model()), size)
+                    }
+                })
             }
-            _ => None,
+            None => None,
         };
         if let Some((model, size)) = counted {
             for (v, skills, replaces) in held.into_iter().flatten() {
@@ -176,10 +180,78 @@ pub struct LoadOptions<'a> {
 }
 
 /// The skill → occupation model of a market loaded in parts (the shards
-/// of a [`crate::shard::ShardSet`]): set once whoever reads the whole market
-/// has counted it, awaited by each part's load before it writes the
-/// vacancies it holds back for inference.
-pub type MarketModel = Arc<OnceLock<Arc<OccupationModel>>>;
+/// of a [`crate::shard::ShardSet`]), learned from every part's counts: each
+/// part's load adds what it counted and waits; once whoever splits the
+/// market has said how many parts there are ([`MarketModel::close`]) and
+/// all have added theirs, the model is learned once and every part infers
+/// the vacancies it held back with it. Counting is the loads' own work,
+/// done once per vacancy.
+#[derive(Clone, Default)]
+pub struct MarketModel(Arc<(Mutex<MarketCounts>, Condvar)>);
+
+/// What the parts have added so far.
+#[derive(Default)]
+struct MarketCounts {
+    tally: Tally,
+    added: usize,
+    /// The number of parts, once known.
+    parts: Option<usize>,
+    /// The model and the market's size, once learned (or given up on).
+    model: Option<(Arc<OccupationModel>, u64)>,
+}
+
+impl MarketCounts {
+    /// Learns the model when every part has added its counts.
+    fn learn_if_complete(&mut self) {
+        if self.model.is_none() && self.parts.is_some_and(|n| self.added >= n) {
+            let tally = std::mem::take(&mut self.tally);
+            let size = tally.vacancies();
+            self.model = Some((Arc::new(tally.model()), size));
+        }
+    }
+}
+
+impl MarketModel {
+    fn counts(&self) -> std::sync::MutexGuard<'_, MarketCounts> {
+        // A part that panicked holding the lock left counts that are still
+        // sums: carry on with them.
+        self.0.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds one part's counts and waits for the market's model.
+    fn add(&self, tally: Tally) -> (Arc<OccupationModel>, u64) {
+        let mut c = self.counts();
+        c.tally.add(tally);
+        c.added += 1;
+        c.learn_if_complete();
+        self.0.1.notify_all();
+        loop {
+            if let Some(m) = &c.model {
+                return m.clone();
+            }
+            c = self.0.1.wait(c).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Says how many parts the market has (after the last record was
+    /// routed): the model is learned when all have added their counts.
+    pub(crate) fn close(&self, parts: usize) {
+        let mut c = self.counts();
+        c.parts = Some(parts);
+        c.learn_if_complete();
+        self.0.1.notify_all();
+    }
+
+    /// Gives up (a part failed or the split stopped): waiting parts go on
+    /// with an empty model, so none waits for ever.
+    pub(crate) fn abandon(&self) {
+        let mut c = self.counts();
+        if c.model.is_none() {
+            c.model = Some((Arc::new(Tally::default().model()), 0));
+        }
+        self.0.1.notify_all();
+    }
+}
 
 /// What a load did.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -42,12 +42,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::index::inferred::Tally;
 use crate::index::{LoadOptions, LoadSummary, MarketModel, OnError, Snapshot, VacancyIndex};
 use crate::model::{Seeker, Vacancy};
 use crate::retrieve::Reach;
@@ -279,13 +277,12 @@ impl ShardSet {
         // pays for one by one); many share the budget.
         let probe = VacancyIndex::create_in_ram()?;
         let heap = BUILD_HEAP_BYTES / sharding.most_shards(probe.reference().gazetteer()).max(1);
-        let model: MarketModel = Arc::new(OnceLock::new());
-        // Every shard load waits for the model at its end: set it on every
-        // way out, empty if the stream did not finish.
-        let release = Release(model.clone());
+        // Each shard's load counts its vacancies into the market's model
+        // and waits for the others' at its end: on every way out that is
+        // not a whole stream, the wait is given up (empty model).
+        let model = MarketModel::default();
+        let release = Release(Some(model.clone()));
         let mut summary = LoadSummary::default();
-        let mut tally = Tally::default();
-        // `probe` codes titles and makes skill terms as every shard does.
         let mut parts: BTreeMap<String, Part> = BTreeMap::new();
         let mut failed: Option<Error> = None;
         for record in records {
@@ -312,10 +309,6 @@ impl ShardSet {
                     .with_writer_heap(heap);
                 parts.insert(name.clone(), Part::start(index, model.clone()));
             }
-            // The whole market's counts, as each shard's load would count them.
-            let skills = probe.reference().skills().canonical_distinct(&v.skills);
-            let evidence = probe.occupation_of(&v, &skills, None).map(|(c, _)| c);
-            tally.add_vacancy(evidence, &skills);
             if let Some(part) = parts.get(&name)
                 && part.send(Ok(v)).is_err()
             {
@@ -324,17 +317,25 @@ impl ShardSet {
             }
         }
         if failed.is_none() {
-            let _ = model.set(Arc::new(tally.model()));
+            model.close(parts.len());
+            release.disarm();
+        } else {
+            // The parts are stopped below; none waits for the model.
+            drop(release);
         }
-        drop(release);
         let mut first_error = failed;
         let mut shards = Vec::new();
         let mut parts_read = Vec::new();
         let mut bytes = 0;
-        for (name, part) in parts {
+        // Every part's input ends before any is awaited: each load waits at
+        // its end for the others' counts.
+        for part in parts.values_mut() {
             if first_error.is_some() {
                 let _ = part.send(Err(stopped()));
             }
+            part.end_input();
+        }
+        for (name, part) in parts {
             match part.finish() {
                 Ok((index, s)) => {
                     summary.indexed += s.indexed;
@@ -494,19 +495,29 @@ fn stopped() -> Error {
     }
 }
 
-/// Sets the market's model, empty, if nothing else has when dropped: a
-/// shard load never waits for ever.
-struct Release(MarketModel);
+/// Gives up the market's model when dropped, unless it was learned or the
+/// guard was disarmed: a shard load never waits for ever.
+struct Release(Option<MarketModel>);
+
+impl Release {
+    /// The way out is the good one: nothing to give up.
+    fn disarm(mut self) {
+        self.0 = None;
+    }
+}
 
 impl Drop for Release {
     fn drop(&mut self) {
-        let _ = self.0.set(Arc::new(Tally::default().model()));
+        if let Some(m) = &self.0 {
+            m.abandon();
+        }
     }
 }
 
 /// One shard's load, running on its own thread.
 struct Part {
-    sender: SyncSender<Routed>,
+    /// `None` once the input has ended.
+    sender: Option<SyncSender<Routed>>,
     handle: std::thread::JoinHandle<(VacancyIndex, Result<LoadSummary>)>,
 }
 
@@ -514,9 +525,13 @@ impl Part {
     fn start(index: VacancyIndex, model: MarketModel) -> Part {
         let (sender, receiver): (SyncSender<Routed>, Receiver<Routed>) = sync_channel(1024);
         let handle = std::thread::spawn(move || {
+            // However this load ends (an error, a panic), the other parts
+            // waiting for its counts go on; once it has added them, the
+            // model is learned and this changes nothing.
+            let _release = Release(Some(model.clone()));
             let options = LoadOptions {
                 on_error: OnError::Stop,
-                market_model: Some(model),
+                market_model: Some(model.clone()),
                 ..LoadOptions::default()
             };
             // Then one segment per shard: a search pays per segment, and
@@ -528,15 +543,27 @@ impl Part {
             });
             (index, result)
         });
-        Part { sender, handle }
+        Part {
+            sender: Some(sender),
+            handle,
+        }
     }
 
     fn send(&self, record: Routed) -> std::result::Result<(), ()> {
-        self.sender.send(record).map_err(|_| ())
+        match &self.sender {
+            Some(s) => s.send(record).map_err(|_| ()),
+            None => Err(()),
+        }
     }
 
-    fn finish(self) -> Result<(VacancyIndex, LoadSummary)> {
-        drop(self.sender);
+    /// Ends the load's input: it writes what it holds back once every
+    /// part's counts are in.
+    fn end_input(&mut self) {
+        self.sender = None;
+    }
+
+    fn finish(mut self) -> Result<(VacancyIndex, LoadSummary)> {
+        self.end_input();
         let (index, result) = self
             .handle
             .join()
