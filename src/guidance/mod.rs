@@ -472,12 +472,13 @@ impl<'m> Guide<'m> {
         if let Some(bar) = base.bar {
             let found = self.above(&q, bar, exhaustive)?;
             saturated = found.len() >= cap;
-            let now: HashSet<(u32, u32)> = found.iter().map(|e| (e.segment, e.doc)).collect();
-            leaving = base.above.iter().filter(|x| !now.contains(x)).count() as u64;
             let snapshot = self.matcher.snapshot();
             let gazetteer = snapshot.reference().gazetteer();
+            // Those above the bar now and still above it; the rest left.
+            let mut stayed = 0u64;
             for e in &found {
                 if base.above.contains(&(e.segment, e.doc)) {
+                    stayed += 1;
                     continue;
                 }
                 entering += 1;
@@ -501,6 +502,7 @@ impl<'m> Guide<'m> {
                     .map_or("(no industry)", Industry::name_zh);
                 *industries.entry(industry.to_owned()).or_default() += 1;
             }
+            leaving = base.above.len() as u64 - stayed;
             // Without a cap per employer, the top k is the head of what
             // scores above the bar, when k of them do.
             if self.matcher.config().max_per_employer.is_none() && found.len() >= k {
