@@ -19,6 +19,7 @@ mod io_input;
 mod market;
 mod quality;
 mod ranking;
+mod real_seekers;
 mod reference;
 mod reverse;
 mod server;

@@ -195,7 +195,7 @@ fn an_uncoded_vacancy_gets_an_occupation_inferred_from_its_skills() {
     // evidence, so learning from the index now infers the same.
     let model = OccupationModel::learn(&index.snapshot().unwrap()).unwrap();
     let again = model
-        .infer(&skills().canonical_distinct(&draft.skills), 0.3)
+        .infer(&skills().canonical_distinct(&draft.skills), skills(), 0.3)
         .unwrap();
     assert_eq!(again.code, held.code);
     assert!(

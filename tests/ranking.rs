@@ -353,9 +353,16 @@ fn welder_in_jiulongpo_with_a_20_km_radius() {
     let got: Vec<&str> = r.matches.iter().map(|m| m.vacancy.as_str()).collect();
     // `far` is 25 km away: beyond the radius and the seeker would not move.
     assert_eq!(got, ["near", "mid", "cook"]);
-    // 电焊 is an alias of 焊接: full skill credit for both.
-    assert_eq!(r.matches[0].components.get("skills"), Some(1.0));
-    assert_eq!(r.matches[1].components.get("skills"), Some(1.0));
+    // 电焊 is an alias of 焊接: the same skill credit for both, the one
+    // skill each asks for held: (1 − τ)·e, e the evidence of a skill three
+    // of four vacancies ask for (BM25's IDF: ln(1 + 1.5/3.5)).
+    let idf = (1.0f64 + 1.5 / 3.5).ln();
+    let evidence = 0.3 + 0.7 * (1.0 - (-idf / 3.0).exp());
+    let expected = 0.95 * evidence;
+    for m in &r.matches[..2] {
+        let got = m.components.get("skills").unwrap();
+        assert!((got - expected).abs() < 1e-12, "{got} vs {expected}");
+    }
     // Location: full within 3 km, then linear to 0 at 20 km:
     // 11.5 km → 1 − (11.5 − 3) / (20 − 3) = 0.5.
     assert_eq!(r.matches[0].components.get("location"), Some(1.0));

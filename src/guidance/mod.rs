@@ -340,7 +340,28 @@ impl<'m> Guide<'m> {
         self.advise(seeker, top, true)
     }
 
+    /// The seeker as guidance evaluates them: when their occupation is
+    /// inferred from their skills, it is fixed as inferred (every trade at
+    /// full credit), so that a skill learned is weighed for the trade the
+    /// seeker has, and never changes what the seeker is taken for. With
+    /// the occupation fixed, adding a skill never lowers a vacancy's score
+    /// ([`crate::rank::Signal::Skills`]): no vacancy leaves the seeker's
+    /// bar and no skill's net is negative. A seeker with occupations given,
+    /// or titles that code, is returned as is.
+    ///
+    /// # Errors
+    /// As [`Guide::seeker`].
+    pub fn as_guided(&self, seeker: &Seeker) -> Result<Seeker> {
+        let q = self.matcher.prepare(seeker)?;
+        let mut fixed = seeker.clone();
+        if seeker.occupations.is_empty() && !q.inferred.is_empty() {
+            fixed.occupations = q.inferred.iter().map(|i| i.code).collect();
+        }
+        Ok(fixed)
+    }
+
     fn advise(&self, seeker: &Seeker, top: usize, exhaustive: bool) -> Result<SeekerGuidance> {
+        let seeker = &self.as_guided(seeker)?;
         let q = self.matcher.prepare(seeker)?;
         let base = self.base(seeker, &q, exhaustive)?;
         let candidates = self.candidates_of(&q)?;
@@ -387,6 +408,7 @@ impl<'m> Guide<'m> {
     /// # Errors
     /// As [`Guide::seeker`].
     pub fn gains(&self, seeker: &Seeker, sets: &[Vec<String>]) -> Result<Vec<SkillGain>> {
+        let seeker = &self.as_guided(seeker)?;
         let q = self.matcher.prepare(seeker)?;
         let base = self.base(seeker, &q, false)?;
         sets.iter()

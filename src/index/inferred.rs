@@ -43,7 +43,7 @@ use super::Snapshot;
 use super::schema::{OCCUPATION_SOURCE_FIELD, OccupationSource};
 use super::terms::idf;
 use crate::error::{Error, Result};
-use crate::taxonomy::OccupationCode;
+use crate::taxonomy::{OccupationCode, SkillKind, SkillVocabulary};
 
 /// Vacancies a code must have beyond those asking for a skill before its
 /// coverage of that skill nears 1 (κ in the module docs).
@@ -88,11 +88,44 @@ pub struct Inference {
     /// The code inferred: an occupation, or a group when the skills point
     /// to a group but to none of its occupations in particular.
     pub code: OccupationCode,
-    /// The code's coverage of the seeker's skills, in [0, 1]: how
-    /// consistently its vacancies ask for them, weighted by rarity.
+    /// The code's coverage of the skills it was inferred from, in [0, 1]:
+    /// how consistently its vacancies ask for them, weighted by rarity.
     pub confidence: f64,
     /// The seeker's skills (canonical) that voted for it, strongest first.
     pub from: Vec<String>,
+}
+
+/// How much a skill of this kind says about an occupation, as a factor of
+/// its IDF: a soft skill (吃苦耐劳) says nothing; a licence (C1驾照, 焊工证)
+/// is asked of few occupations and names them, so it weighs
+/// [`LICENCE_EVIDENCE`] times a skill; a term the vocabulary does not know
+/// weighs as a skill.
+pub fn evidence_weight(kind: Option<SkillKind>) -> f64 {
+    match kind {
+        Some(SkillKind::Transversal) => 0.0,
+        Some(SkillKind::Licence) => LICENCE_EVIDENCE,
+        _ => 1.0,
+    }
+}
+
+/// How many times a licence or certificate weighs a skill as evidence of
+/// an occupation.
+pub const LICENCE_EVIDENCE: f64 = 3.0;
+
+/// Most occupations inferred for one seeker (one per trade).
+pub const MAX_TRADES: usize = 3;
+
+/// The weight another trade's skills must hold, as a share of the first
+/// trade's (by IDF, licences counted once), to be inferred too.
+pub const OTHER_TRADE: f64 = 0.4;
+
+/// A known skill with the market's evidence and its weight as evidence.
+type Known<'s, 'm> = (&'s str, &'m Evidence, f64);
+
+/// How much of a seeker's skills a trade holds: their IDF, a licence
+/// counted as one skill (it names the trade, it is not more of it).
+fn trade_weight(known: &[Known<'_, '_>]) -> f64 {
+    known.iter().map(|k| k.1.idf).sum()
 }
 
 impl OccupationModel {
@@ -118,24 +151,33 @@ impl OccupationModel {
     /// The coverage of canonical skill terms by the codes of one level of
     /// the hierarchy (1 = major group … 4 = occupation), best first, with
     /// near-ties (within [`NEAR_TIE`]) in order of the market's vacancies,
-    /// then by code; empty when no skill is known.
+    /// then by code; empty when no skill is known. Every term weighs by
+    /// its IDF alone (see [`OccupationModel::infer`] for kinds).
     pub fn coverage<S: AsRef<str>>(&self, skills: &[S], level: usize) -> Vec<(OccupationCode, f64)> {
-        self.ranked(&self.known(skills), level)
+        let known: Vec<Known<'_, '_>> = skills
+            .iter()
+            .filter_map(|s| self.terms.get(s.as_ref()).map(|e| (s.as_ref(), e, e.idf)))
+            .collect();
+        self.ranked(&known, level)
     }
 
-    /// [`OccupationModel::coverage`] of the known skills.
-    fn ranked(&self, known: &[(&str, &Evidence)], level: usize) -> Vec<(OccupationCode, f64)> {
-        let weight: f64 = known.iter().map(|(_, e)| e.idf).sum();
+    /// [`OccupationModel::coverage`] of the known skills, each weighing
+    /// its evidence weight.
+    fn ranked(&self, known: &[Known<'_, '_>], level: usize) -> Vec<(OccupationCode, f64)> {
+        let weight: f64 = known.iter().map(|k| k.2).sum();
         if weight <= 0.0 {
             return Vec::new();
         }
         // A code's share is linear in its occupations' counts: summed
         // straight into the code.
         let mut asked: HashMap<u32, f64> = HashMap::new();
-        for (_, e) in known {
+        for &(_, e, w) in known {
+            if w <= 0.0 {
+                continue;
+            }
             for &(o, n) in e.counts.iter() {
                 let c = truncated(o, level);
-                *asked.entry(c).or_default() += e.idf * f64::from(n) / (self.size(c) + SMOOTHING);
+                *asked.entry(c).or_default() += w * f64::from(n) / (self.size(c) + SMOOTHING);
             }
         }
         let mut out: Vec<(OccupationCode, f64)> = asked
@@ -162,10 +204,16 @@ impl OccupationModel {
         f64::from(self.vacancies.get(&packed).copied().unwrap_or(0))
     }
 
-    fn known<'s, S: AsRef<str>>(&self, skills: &'s [S]) -> Vec<(&'s str, &Evidence)> {
+    /// The skills the market knows, with their weight as evidence (kinds
+    /// from `vocab`); soft skills, which weigh nothing, left out.
+    fn known<'s, S: AsRef<str>>(&self, skills: &'s [S], vocab: &SkillVocabulary) -> Vec<Known<'s, '_>> {
         skills
             .iter()
-            .filter_map(|s| self.terms.get(s.as_ref()).map(|e| (s.as_ref(), e)))
+            .filter_map(|s| {
+                let e = self.terms.get(s.as_ref())?;
+                let w = e.idf * evidence_weight(vocab.kind_of_term(s.as_ref()));
+                (w > 0.0).then_some((s.as_ref(), e, w))
+            })
             .collect()
     }
 
@@ -182,12 +230,7 @@ impl OccupationModel {
             .terms
             .iter()
             .filter_map(|(t, e)| {
-                let asked: u32 = e
-                    .counts
-                    .iter()
-                    .filter(|&&(o, _)| truncated(o, level) == code.packed())
-                    .map(|&(_, n)| n)
-                    .sum();
+                let asked = asked_of(e, code.packed(), level);
                 (asked > 0).then(|| (t.as_str(), f64::from(asked) / size))
             })
             .collect();
@@ -199,25 +242,89 @@ impl OccupationModel {
     /// The occupation that canonical skill terms point to, backing off to
     /// the minor and then the middle group, if its coverage of them is at
     /// least `min_confidence`; `None` when no known skill is given or no
-    /// code covers them well enough.
-    pub fn infer<S: AsRef<str>>(&self, skills: &[S], min_confidence: f64) -> Option<Inference> {
-        let known = self.known(skills);
+    /// code covers them well enough. Each skill weighs its IDF times
+    /// [`evidence_weight`] of its kind in `vocab`: soft skills are no
+    /// evidence, a licence is strong evidence.
+    pub fn infer<S: AsRef<str>>(
+        &self,
+        skills: &[S],
+        vocab: &SkillVocabulary,
+        min_confidence: f64,
+    ) -> Option<Inference> {
+        self.infer_known(&self.known(skills, vocab), min_confidence)
+    }
+
+    /// The occupations of every trade the skills point to, the strongest
+    /// first, at most [`MAX_TRADES`]. The first is [`OccupationModel::infer`]
+    /// of all the skills when that finds one. Skills its vacancies never ask
+    /// for are grouped by the middle group whose vacancies ask for them
+    /// most; each group weighing at least [`OTHER_TRADE`] of the first
+    /// trade's skills is inferred on its own skills and added (the
+    /// occupation signal then credits the nearest of them). When all the
+    /// skills together point to no code (a seeker of several trades), the
+    /// groups are inferred from the heaviest on. A welder who also cooks
+    /// gets a welder and a cook.
+    pub fn infer_trades<S: AsRef<str>>(
+        &self,
+        skills: &[S],
+        vocab: &SkillVocabulary,
+        min_confidence: f64,
+    ) -> Vec<Inference> {
+        let known = self.known(skills, vocab);
+        let mut out: Vec<Inference> = Vec::new();
+        let mut rest: Vec<Known<'_, '_>> = known.clone();
+        let mut first_weight = 0.0;
+        if let Some(first) = self.infer_known(&known, min_confidence) {
+            let (code, level) = (first.code.packed(), first.code.depth());
+            let (explained, unexplained): (Vec<Known<'_, '_>>, Vec<Known<'_, '_>>) =
+                known.iter().partition(|k| asked_of(k.1, code, level) > 0);
+            first_weight = trade_weight(&explained);
+            rest = unexplained;
+            out.push(first);
+        }
+        // The rest by the middle group that asks for each most.
+        let mut groups: Vec<(u32, f64, Vec<Known<'_, '_>>)> = Vec::new();
+        for k in rest {
+            let home = home_group(k.1);
+            match groups.iter_mut().find(|g| g.0 == home) {
+                Some(g) => {
+                    g.1 += k.1.idf;
+                    g.2.push(k);
+                }
+                None => groups.push((home, k.1.idf, vec![k])),
+            }
+        }
+        groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (_, weight, members) in groups {
+            if out.len() >= MAX_TRADES {
+                break;
+            }
+            if first_weight > 0.0 && weight < OTHER_TRADE * first_weight {
+                break;
+            }
+            let Some(next) = self.infer_known(&members, min_confidence) else {
+                continue;
+            };
+            if out.iter().any(|i| i.code == next.code) {
+                continue;
+            }
+            if first_weight <= 0.0 {
+                first_weight = weight;
+            }
+            out.push(next);
+        }
+        out
+    }
+
+    fn infer_known(&self, known: &[Known<'_, '_>], min_confidence: f64) -> Option<Inference> {
         let (code, confidence, level) = [4, 3, 2].into_iter().find_map(|level| {
-            let &(code, v) = self.ranked(&known, level).first()?;
+            let &(code, v) = self.ranked(known, level).first()?;
             (v >= min_confidence).then_some((code, v, level))
         })?;
         // Which skills its vacancies ask for, most telling first.
         let mut from: Vec<(f64, &str)> = known
             .iter()
-            .map(|&(s, e)| {
-                let n: u32 = e
-                    .counts
-                    .iter()
-                    .filter(|&&(o, _)| truncated(o, level) == code.packed())
-                    .map(|&(_, n)| n)
-                    .sum();
-                (e.idf * f64::from(n), s)
-            })
+            .map(|&(s, e, w)| (w * f64::from(asked_of(e, code.packed(), level)), s))
             .filter(|&(v, _)| v > 0.0)
             .collect();
         from.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
@@ -227,6 +334,32 @@ impl OccupationModel {
             from: from.into_iter().map(|(_, s)| s.to_owned()).collect(),
         })
     }
+}
+
+/// The vacancies of a code (packed, at `level`) that ask for a term.
+fn asked_of(e: &Evidence, code: u32, level: usize) -> u32 {
+    e.counts
+        .iter()
+        .filter(|&&(o, _)| truncated(o, level) == code)
+        .map(|&(_, n)| n)
+        .sum()
+}
+
+/// The middle group whose coded vacancies ask for a term most (ties by
+/// code).
+fn home_group(e: &Evidence) -> u32 {
+    let mut by_group: Vec<(u32, u32)> = Vec::new();
+    for &(o, n) in e.counts.iter() {
+        let g = truncated(o, 2);
+        match by_group.iter_mut().find(|x| x.0 == g) {
+            Some(x) => x.1 += n,
+            None => by_group.push((g, n)),
+        }
+    }
+    by_group
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map_or(0, |x| x.0)
 }
 
 /// A skill term's document frequency and its live coded vacancies per

@@ -515,7 +515,7 @@ impl VacancyIndex {
                 },
             ));
         }
-        let inferred = model?.infer(skills, self.infer_min_confidence?)?;
+        let inferred = model?.infer(skills, self.reference.skills(), self.infer_min_confidence?)?;
         Some((
             inferred.code,
             OccupationSource::Skills {

@@ -420,6 +420,7 @@ impl Matcher {
                     TermCredit {
                         term: c.label.clone(),
                         share: round6(c.share),
+                        kind: c.kind,
                         credit: best.map_or(0.0, |b| b.1),
                         matched: best.and_then(|b| q.terms.get(b.0)).map(|t| t.text.clone()),
                     }
@@ -444,7 +445,8 @@ impl Matcher {
                 .collect(),
             skills: credits(Signal::Skills),
             title_terms: credits(Signal::Title),
-            inferred_occupation: q.inferred.clone(),
+            inferred_occupation: q.inferred.first().cloned(),
+            other_inferred_occupations: q.inferred.iter().skip(1).cloned().collect(),
             vacancy_occupation: self.snapshot.occupation(si, doc)?,
         })
     }

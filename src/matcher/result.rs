@@ -120,6 +120,10 @@ pub struct Explanation {
     /// voted for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inferred_occupation: Option<crate::index::inferred::Inference>,
+    /// Other trades the seeker's skills point to (a welder who also
+    /// cooks), each compared at its credit; empty for one trade.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_inferred_occupations: Vec<crate::index::inferred::Inference>,
     /// The vacancy's occupation as the index holds it, and where it came
     /// from: given, coded from the title, or inferred from the vacancy's
     /// skills ([`crate::index::VacancyIndex::with_occupation_inference`]).
@@ -143,10 +147,17 @@ pub struct SignalExplanation {
 /// Credit one seeker skill (or title term) earned.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TermCredit {
-    /// What the seeker wrote.
+    /// What the seeker wrote (`焊工证 ⇒ 焊接` for a skill a licence implies).
     pub term: String,
-    /// Its share of the signal (IDF over the total).
+    /// A title term: its share of the signal (IDF over the total). A
+    /// skill: its evidence of fit when a vacancy asks for it (higher for
+    /// rarer skills; see [`crate::rank::Signal::Skills`]).
     pub share: f64,
+    /// A skill's kind, when the vocabulary knows it (a transversal skill
+    /// weighs little; one not in the vocabulary scores only where a
+    /// vacancy lists the same words).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<crate::taxonomy::SkillKind>,
     /// Credit earned: 1 when the vacancy holds it, less through a related
     /// skill, 0 when absent.
     pub credit: f64,

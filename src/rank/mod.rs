@@ -15,8 +15,11 @@
 //! - `topk`: total order by score, then vacancy id.
 //!
 //! The score of a vacancy is `Σ wᵢ·sᵢ / Σ wᵢ` over the signals `sᵢ`:
-//! skills (IDF-weighted share of the seeker's skills the vacancy asks for,
-//! times ½ + ½ × the share of the vacancy's skills the seeker has),
+//! skills (the vacancy's skills the seeker holds, each once: their evidence
+//! of fit by rarity combined as independent evidence, soft skills in a
+//! small tier of their own, times ½ + ½ × the share of the vacancy's skills
+//! the seeker covers; adding a skill never lowers it, see
+//! [`Signal::Skills`]),
 //! occupation (closeness in the CSCO hierarchy), title (IDF-weighted share
 //! of the seeker's title terms in the vacancy title), location (full within
 //! `full_credit_km`, falling linearly to 0 at the commute radius; remote

@@ -14,7 +14,7 @@ use crate::index::terms::{occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::RegionPrefix;
 use crate::retrieve::{Constraints, Reach};
-use crate::taxonomy::{OccupationCode, path_credits};
+use crate::taxonomy::{OccupationCode, SkillKind, path_credits};
 
 /// Most distinct terms one query may hold (a bit each in a `u128`).
 pub(crate) const MAX_TERMS: usize = 128;
@@ -36,8 +36,11 @@ pub(crate) struct QTerm {
 pub(crate) struct Clause {
     /// [`Signal::Skills`] or [`Signal::Title`].
     pub signal: Signal,
-    /// Share of the signal (IDF over the signal's total).
+    /// Title: share of the signal (IDF over the signal's total). Skills:
+    /// the skill's evidence of fit ([`signal::skill_evidence`]).
     pub share: f64,
+    /// A skill's kind, when the vocabulary knows it.
+    pub kind: Option<SkillKind>,
     /// What the seeker wrote (for explanations).
     pub label: String,
     /// Terms that satisfy the clause, with their credit (1 for the term
@@ -45,10 +48,29 @@ pub(crate) struct Clause {
     pub options: Vec<(usize, f64)>,
 }
 
+/// A skill term of the query, as the skills signal reads it
+/// ([`super::score::term_signals`]): each of the vacancy's skills is
+/// credited once, at the best any of the seeker's skills gives it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SkillTerm {
+    /// Its position in [`Query::terms`] (its bit in a vacancy's mask).
+    pub bit: u32,
+    /// Its evidence of fit when a vacancy asks for it: the best of the
+    /// seeker's skills' evidence times their credit for it.
+    pub evidence: f64,
+    /// Its credit toward covering the vacancy's skills: 1 for a skill the
+    /// seeker holds, less for a related one.
+    pub credit: f64,
+    /// A transversal skill (its evidence counts in the small tier).
+    pub transversal: bool,
+}
+
 /// A seeker prepared for one snapshot and config.
 pub(crate) struct Query {
     pub terms: Vec<QTerm>,
     pub clauses: Vec<Clause>,
+    /// The skill terms, in term order.
+    pub skills: Vec<SkillTerm>,
     /// Normalised weights (sum to 1).
     pub weights: Signals<f64>,
     /// Reach, expiry and the salary minimum when it is a constraint.
@@ -62,9 +84,11 @@ pub(crate) struct Query {
     /// Bit i = industry index i preferred; 0 = no preference.
     pub industries: u32,
     pub groups: Vec<PriorityGroup>,
+    /// The seeker's occupations (packed): given, coded from the titles, or
+    /// inferred from the skills (one per trade).
     pub occupations: Vec<u32>,
-    /// Set when `occupations` was inferred from the seeker's skills.
-    pub inferred: Option<Inference>,
+    /// Set when `occupations` were inferred from the seeker's skills.
+    pub inferred: Vec<Inference>,
     /// The occupation signal is bounded by the occupation terms among
     /// `terms` (not by its weight).
     pub occupation_by_terms: bool,
@@ -143,67 +167,121 @@ impl Query {
             Ok(terms.len() - 1)
         };
 
-        // One clause per distinct canonical skill and per distinct title term.
-        let (skill_items, title_items) = seeker_terms(f, seeker, snapshot.reference().skills());
-        let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
-        for (sig, items, limit, what) in [
-            (
-                Signal::Skills,
-                skill_items,
-                config.max_skills_per_seeker,
-                "skills per seeker",
-            ),
-            (
-                Signal::Title,
-                title_items,
-                config.max_title_terms,
-                "title terms per seeker",
-            ),
-        ] {
-            if items.len() > limit {
-                return Err(Error::TooLarge {
-                    what,
-                    limit,
-                    actual: items.len(),
-                });
-            }
-            let mut weighted = Vec::with_capacity(items.len());
-            for (label, term, text) in items {
-                let w = idf(n, snapshot.doc_freq(&term)?);
-                weighted.push((label, term, text, w));
-            }
-            let total: f64 = weighted.iter().map(|x| x.3).sum();
-            for (label, term, text, w) in weighted {
-                let i = term_index(term, &text, &mut terms)?;
-                let mut options = vec![(i, 1.0)];
-                // Partial credit for related skills (never for a skill the
-                // seeker lists: that one is credited in full by its own clause).
-                if sig == Signal::Skills
-                    && let Some(rel) = related
+        // One clause per distinct canonical skill (the seeker's own, then
+        // those they imply: a 焊工证 holder can weld) and per distinct title
+        // term.
+        let vocab = snapshot.reference().skills();
+        let (mut skill_items, title_items) = seeker_terms(f, seeker, vocab);
+        if skill_items.len() > config.max_skills_per_seeker {
+            return Err(Error::TooLarge {
+                what: "skills per seeker",
+                limit: config.max_skills_per_seeker,
+                actual: skill_items.len(),
+            });
+        }
+        for k in 0..skill_items.len() {
+            let Some((label, _, _)) = skill_items.get(k) else {
+                continue;
+            };
+            let label = label.clone();
+            let Some(id) = vocab.lookup(&label) else { continue };
+            for implied in vocab.implied(id) {
+                let Some(skill) = vocab.get(implied) else { continue };
+                let text = crate::text::fold(&skill.name);
+                // Up to the skill limit, so that skills and title terms
+                // always fit in one query.
+                if skill_items.len() < config.max_skills_per_seeker
+                    && !skill_items.iter().any(|(_, _, c)| *c == text)
                 {
-                    for (other, r) in rel.related(&text) {
-                        if seeker_skills.iter().any(|s| s == other) || terms.len() >= MAX_TERMS {
-                            continue;
-                        }
-                        let j = term_index(skill_term(f, other), other, &mut terms)?;
-                        options.push((j, config.related_credit * f64::from(r)));
-                    }
+                    skill_items.push((format!("{label} ⇒ {}", skill.name), skill_term(f, &text), text));
                 }
-                clauses.push(Clause {
-                    signal: sig,
-                    share: if total > 0.0 { w / total } else { 0.0 },
-                    label,
-                    options,
-                });
             }
         }
+        let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
+        for (label, term, text) in skill_items {
+            let kind = vocab.kind_of_term(&text);
+            let evidence = signal::skill_evidence(idf(n, snapshot.doc_freq(&term)?));
+            let i = term_index(term, &text, &mut terms)?;
+            let mut options = vec![(i, 1.0)];
+            // Partial credit for related skills (soft skills relate to
+            // everything, so to nothing in particular).
+            if let Some(rel) = related
+                && kind != Some(SkillKind::Transversal)
+            {
+                for (other, r) in rel.related(&text) {
+                    if terms.len() >= MAX_TERMS || vocab.kind_of_term(other) == Some(SkillKind::Transversal) {
+                        continue;
+                    }
+                    let j = term_index(skill_term(f, other), other, &mut terms)?;
+                    options.push((j, config.related_credit * f64::from(r)));
+                }
+            }
+            clauses.push(Clause {
+                signal: Signal::Skills,
+                share: evidence,
+                kind,
+                label,
+                options,
+            });
+        }
+        if title_items.len() > config.max_title_terms {
+            return Err(Error::TooLarge {
+                what: "title terms per seeker",
+                limit: config.max_title_terms,
+                actual: title_items.len(),
+            });
+        }
+        let mut weighted = Vec::with_capacity(title_items.len());
+        for (label, term, text) in title_items {
+            let w = idf(n, snapshot.doc_freq(&term)?);
+            weighted.push((label, term, text, w));
+        }
+        let total: f64 = weighted.iter().map(|x| x.3).sum();
+        for (label, term, text, w) in weighted {
+            let i = term_index(term, &text, &mut terms)?;
+            clauses.push(Clause {
+                signal: Signal::Title,
+                share: if total > 0.0 { w / total } else { 0.0 },
+                kind: None,
+                label,
+                options: vec![(i, 1.0)],
+            });
+        }
 
-        // A term's bound: everything it can add through every clause it serves.
+        // Each skill term credited at the best any skill of the seeker gives
+        // it; its bound is its tier's share of the skills weight times that
+        // evidence (the signal is at most the sum of its terms' evidence,
+        // see `signal::skills`). A title term's bound is its share.
+        let mut skills: Vec<SkillTerm> = Vec::new();
         for c in &clauses {
             for &(i, credit) in &c.options {
-                if let Some(t) = terms.get_mut(i) {
-                    t.ub += weights[c.signal] * c.share * credit;
+                if c.signal == Signal::Title {
+                    if let Some(t) = terms.get_mut(i) {
+                        t.ub += weights[Signal::Title] * c.share * credit;
+                    }
+                    continue;
                 }
+                let evidence = c.share * credit;
+                match skills.iter_mut().find(|s| s.bit as usize == i) {
+                    Some(s) => {
+                        s.evidence = s.evidence.max(evidence);
+                        s.credit = s.credit.max(credit);
+                    }
+                    None => skills.push(SkillTerm {
+                        bit: i as u32,
+                        evidence,
+                        credit,
+                        transversal: terms
+                            .get(i)
+                            .is_some_and(|t| vocab.kind_of_term(&t.text) == Some(SkillKind::Transversal)),
+                    }),
+                }
+            }
+        }
+        skills.sort_by_key(|s| s.bit);
+        for s in &skills {
+            if let Some(t) = terms.get_mut(s.bit as usize) {
+                t.ub += weights[Signal::Skills] * signal::skill_tier(s.transversal) * s.evidence;
             }
         }
 
@@ -219,12 +297,12 @@ impl Query {
                 }
             }
         }
-        let mut inferred = None;
+        let mut inferred = Vec::new();
         if codes.is_empty()
             && let Some(model) = (cx.occupations)()?
         {
-            inferred = model.infer(&seeker_skills, config.infer_min_confidence);
-            codes.extend(inferred.as_ref().map(|i| i.code));
+            inferred = model.infer_trades(&seeker_skills, vocab, config.infer_min_confidence);
+            codes.extend(inferred.iter().map(|i| i.code));
         }
         // The hierarchy's terms bound the occupation signal (see
         // `path_credits`): a vacancy holding none of them earns nothing from
@@ -277,6 +355,7 @@ impl Query {
         Ok(Query {
             terms,
             clauses,
+            skills,
             weights,
             constraints,
             prior,

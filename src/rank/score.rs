@@ -39,38 +39,37 @@ pub(crate) fn signals(q: &Query, cols: &SegmentColumns, doc: u32, km: f64, mask:
     s
 }
 
-/// The signals that come from the seeker's terms: skills and title.
-///
-/// Skills is `R × (½ + ½·P)`: `R` is the IDF-weighted share of the seeker's
-/// skills the vacancy asks for, `P` the share of the vacancy's skills the
-/// seeker has (by count). A vacancy asking for much the seeker lacks fits
-/// less well; `P` only lowers the score, so `R` bounds it.
+/// The signals that come from the seeker's terms: skills
+/// ([`signal::skills`]: each skill term the vacancy holds adds its evidence
+/// and its credit) and title (the IDF share of the seeker's title terms it
+/// holds).
 #[inline]
 pub(crate) fn term_signals(q: &Query, skill_count: u8, mask: u128, s: &mut Signals<f64>) {
-    let mut r = 0.0;
-    let mut held = 0.0;
+    let (mut miss_trade, mut miss_soft, mut held) = (1.0, 1.0, 0.0);
+    for t in &q.skills {
+        if mask >> t.bit & 1 == 1 {
+            if t.transversal {
+                miss_soft *= 1.0 - t.evidence;
+            } else {
+                miss_trade *= 1.0 - t.evidence;
+            }
+            held += t.credit;
+        }
+    }
     let mut title = 0.0;
     for c in &q.clauses {
+        if c.signal != Signal::Title {
+            continue;
+        }
         let mut best: f64 = 0.0;
         for &(i, credit) in &c.options {
             if mask >> i & 1 == 1 {
                 best = best.max(credit);
             }
         }
-        if c.signal == Signal::Skills {
-            r += c.share * best;
-            held += best;
-        } else {
-            title += c.share * best;
-        }
+        title += c.share * best;
     }
-    let count = f64::from(skill_count);
-    let p = if count == 0.0 {
-        1.0
-    } else {
-        (held / count).min(1.0)
-    };
-    s[Signal::Skills] = (r * (0.5 + 0.5 * p)).min(1.0);
+    s[Signal::Skills] = signal::skills(miss_trade, miss_soft, held, skill_count);
     s[Signal::Title] = title.min(1.0);
 }
 

@@ -20,7 +20,9 @@ use crate::model::PriorityGroup;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Signal {
-    /// Skill overlap, IDF-weighted, with related-skill credit.
+    /// The vacancy's skills the seeker holds: evidence of fit by rarity
+    /// and kind, and coverage of what it asks (see the module's
+    /// `skills` function); adding a skill never lowers it.
     Skills,
     /// CSCO occupation closeness.
     Occupation,
@@ -227,6 +229,71 @@ impl Signals<f64> {
         }
         total
     }
+}
+
+/// The share of the skills signal that soft skills (transversal ones) can
+/// give at most: they say little about fit, and a vacancy matched on them
+/// alone never outranks one matched on any skill of the seeker's trade
+/// (see [`skills`]).
+pub const TRANSVERSAL_SHARE: f64 = 0.05;
+
+/// The least evidence of fit a skill carries, however common.
+pub const SKILL_EVIDENCE_FLOOR: f64 = 0.3;
+
+/// The IDF over which a skill's evidence closes most of the way from
+/// [`SKILL_EVIDENCE_FLOOR`] to 1.
+pub const SKILL_IDF_SCALE: f64 = 3.0;
+
+/// A seeker skill's evidence of fit when a vacancy asks for it, from its
+/// IDF in the market: `floor + (1 − floor)·(1 − e^(−idf/scale))`, in
+/// [floor, 1): a rare skill (焊接 in a market of shop assistants) says more
+/// than one every other vacancy asks for.
+#[inline]
+pub(crate) fn skill_evidence(idf: f64) -> f64 {
+    SKILL_EVIDENCE_FLOOR + (1.0 - SKILL_EVIDENCE_FLOOR) * (1.0 - (-idf.max(0.0) / SKILL_IDF_SCALE).exp())
+}
+
+/// The share of the skills signal a tier can give: [`TRANSVERSAL_SHARE`]
+/// for soft skills, the rest for all others.
+#[inline]
+pub(crate) fn skill_tier(transversal: bool) -> f64 {
+    if transversal {
+        TRANSVERSAL_SHARE
+    } else {
+        1.0 - TRANSVERSAL_SHARE
+    }
+}
+
+/// The skills signal: `E · (½ + ½·P)`.
+///
+/// `E` is the evidence of fit of the vacancy's skills the seeker holds,
+/// each once at the best credit any of the seeker's skills gives it,
+/// combined as independent evidence (`1 − Π(1 − eᵢ)`) in two tiers:
+/// `E = (1 − τ)·E_trade + τ·E_soft` with τ = [`TRANSVERSAL_SHARE`].
+/// `miss_trade` and `miss_soft` are the products `Π(1 − eᵢ)` of each
+/// tier. `P` is the share of the vacancy's `count` skills the seeker
+/// covers (`held`, each skill's credit).
+///
+/// Why this form (and not the share of the seeker's skills a vacancy asks
+/// for, which it replaced): a skill the seeker adds can only add a factor
+/// below 1 to a product, or raise a credit, so **adding a skill never
+/// lowers the signal** for any vacancy; a soft phrase, a licence, a skill
+/// no vacancy asks for or a second trade dilutes nothing. A vacancy whose
+/// skills the seeker covers better (more of them held, or fewer left
+/// unheld) scores higher. And `E ≤ Σ tier·eᵢ`, so each term's share bounds
+/// the signal and the pruned search stays exact. A vacancy matched on one
+/// trade skill scores at least `(1 − τ)·floor·½ ≈ 0.14` against at most τ
+/// = 0.05 for one matched on soft skills alone.
+#[inline]
+pub(crate) fn skills(miss_trade: f64, miss_soft: f64, held: f64, count: u8) -> f64 {
+    let evidence = skill_tier(false) * (1.0 - miss_trade) + skill_tier(true) * (1.0 - miss_soft);
+    let count = f64::from(count);
+    let covered = if count == 0.0 {
+        1.0
+    } else {
+        (held / count).min(1.0)
+    };
+    (evidence * (0.5 + 0.5 * covered)).clamp(0.0, 1.0)
 }
 
 /// The location signal at `km` from home (not remote): full within

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::taxonomy::occupation::{OccupationCode, taxonomy};
@@ -60,6 +60,65 @@ impl fmt::Display for SkillId {
     }
 }
 
+/// How widely a skill applies, after ESCO's skill reusability levels
+/// (transversal, cross-sector, sector-specific, occupation-specific), plus
+/// licences and certificates, which employers here ask for by name.
+///
+/// The kind decides how much a skill says: a transversal skill (吃苦耐劳,
+/// 沟通能力) weighs little in the skills signal and is no evidence of an
+/// occupation; a licence (C1驾照, 焊工证) is the strongest evidence of one.
+/// The shipped vocabulary's kinds and how each was assigned are in
+/// `data/skills.csv` (`kind`, `kind_basis`; `data/tools/assign_kinds.py`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkillKind {
+    /// Applied within one occupation and its specialisms (数控, Java).
+    Occupation,
+    /// Specific to one broad sector of work, in several of its occupations
+    /// (焊接, 设备维护).
+    Sector,
+    /// Relevant to occupations across several sectors (办公软件, CAD).
+    CrossSector,
+    /// A personal quality or social skill relevant to nearly any work
+    /// (吃苦耐劳, 团队合作, 沟通能力).
+    Transversal,
+    /// A licence or certificate (C1驾照, 焊工证, 护士资格证).
+    Licence,
+}
+
+impl SkillKind {
+    /// Every kind.
+    pub const ALL: [SkillKind; 5] = [
+        SkillKind::Occupation,
+        SkillKind::Sector,
+        SkillKind::CrossSector,
+        SkillKind::Transversal,
+        SkillKind::Licence,
+    ];
+
+    /// Its name in the data and in explanations.
+    pub const fn name(self) -> &'static str {
+        match self {
+            SkillKind::Occupation => "occupation",
+            SkillKind::Sector => "sector",
+            SkillKind::CrossSector => "cross_sector",
+            SkillKind::Transversal => "transversal",
+            SkillKind::Licence => "licence",
+        }
+    }
+
+    /// The kind of this name.
+    pub fn from_name(name: &str) -> Option<SkillKind> {
+        SkillKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for SkillKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// A canonical skill.
 #[derive(Debug, Clone)]
 pub struct Skill {
@@ -71,6 +130,15 @@ pub struct Skill {
     pub name_en: Option<String>,
     /// Other names job boards use for it.
     pub aliases: Vec<String>,
+    /// How widely it applies.
+    pub kind: SkillKind,
+    /// How the kind was assigned (a hand list, or the profiles that hold
+    /// the skill), as the data says it.
+    pub kind_basis: String,
+    /// Skills that holding this one implies (a 焊工证 holder can weld; an
+    /// A2 licence covers B2 and C1), directly; see
+    /// [`SkillVocabulary::implied`] for the closure.
+    pub implies: Vec<SkillId>,
 }
 
 /// Canonical skills with alias lookups and occupation profiles.
@@ -86,6 +154,46 @@ pub struct SkillVocabulary {
 const NOISE_SUFFIXES: [&str; 9] = [
     "开发", "编程", "技术", "能力", "经验", "证书", "证", "操作", "技能",
 ];
+
+/// Suffixes a licence or certificate is written with (`焊工资格证书`,
+/// `叉车证书`, `电工上岗证`), longest first.
+const LICENCE_SUFFIXES: [&str; 8] = [
+    "资格证书",
+    "执业证书",
+    "资格证",
+    "执业证",
+    "上岗证",
+    "操作证",
+    "证书",
+    "执照",
+];
+
+/// The class of a driving licence written as one (`c1`, `c1驾照`,
+/// `驾照c1`, `b2驾驶证`, `a2照`), folded (`c1`); `None` for anything else.
+/// The string is folded and without spaces.
+fn driving_class(compact: &str) -> Option<String> {
+    const WORDS: [&str; 7] = ["机动车驾驶证", "驾驶执照", "驾驶证", "驾照", "证", "照", "牌"];
+    let mut rest = compact
+        .trim_start_matches("持有")
+        .trim_start_matches('持')
+        .trim_start_matches('有');
+    for w in WORDS {
+        if let Some(r) = rest.strip_prefix(w) {
+            rest = r;
+            break;
+        }
+    }
+    let bytes = rest.as_bytes();
+    let (&letter, &digit) = (bytes.first()?, bytes.get(1)?);
+    if !matches!(letter, b'a' | b'b' | b'c') || !matches!(digit, b'1'..=b'3') {
+        return None;
+    }
+    let tail = rest.get(2..)?;
+    if !(tail.is_empty() || WORDS.contains(&tail) || tail == "类驾照" || tail == "类驾驶证") {
+        return None;
+    }
+    Some(format!("{}{}", char::from(letter), char::from(digit)))
+}
 
 /// The vocabulary shipped with the crate (parsed once, on first use).
 // The shipped tables are compiled in and parsed by the tests: they cannot
@@ -116,6 +224,14 @@ impl SkillVocabulary {
             name: String,
             name_en: String,
             aliases: String,
+            // Vocabularies written before kinds existed have no such
+            // columns: their skills are occupation-specific.
+            #[serde(default)]
+            kind: String,
+            #[serde(default)]
+            kind_basis: String,
+            #[serde(default)]
+            implies: String,
         }
         #[derive(Deserialize)]
         struct ProfileRow {
@@ -127,8 +243,19 @@ impl SkillVocabulary {
         };
         let mut skills = Vec::new();
         let mut by_folded = HashMap::new();
+        let mut implied_names: Vec<(SkillId, String)> = Vec::new();
         for row in csv::Reader::from_reader(skills_csv.as_bytes()).deserialize::<SkillRow>() {
             let row = row.map_err(|e| corrupt("data/skills.csv", &e))?;
+            let kind = if row.kind.is_empty() {
+                SkillKind::Occupation
+            } else {
+                SkillKind::from_name(&row.kind).ok_or_else(|| {
+                    corrupt(
+                        "data/skills.csv",
+                        &format!("skill `{}`: unknown kind `{}`", row.name, row.kind),
+                    )
+                })?
+            };
             let id = SkillId(skills.len() as u32);
             let aliases: Vec<String> = row
                 .aliases
@@ -143,12 +270,32 @@ impl SkillVocabulary {
                     by_folded.entry(fold(a)).or_insert(id);
                 }
             }
+            for implied in row.implies.split('|').filter(|s| !s.is_empty()) {
+                implied_names.push((id, implied.to_owned()));
+            }
             skills.push(Skill {
                 id,
                 name: row.name,
                 name_en: (!row.name_en.is_empty()).then_some(row.name_en),
                 aliases,
+                kind,
+                kind_basis: row.kind_basis,
+                implies: Vec::new(),
             });
+        }
+        for (id, name) in implied_names {
+            let target = by_folded.get(&fold(&name)).copied().ok_or_else(|| {
+                corrupt(
+                    "data/skills.csv",
+                    &format!("skill #{} implies unknown skill `{name}`", id.0),
+                )
+            })?;
+            if let Some(skill) = skills.get_mut(id.0 as usize)
+                && target != id
+                && !skill.implies.contains(&target)
+            {
+                skill.implies.push(target);
+            }
         }
         let mut vocab = SkillVocabulary {
             skills,
@@ -198,19 +345,81 @@ impl SkillVocabulary {
     }
 
     /// The canonical skill a free string names, if the vocabulary knows it
-    /// (by canonical name, English name or alias, width and case folded, or
-    /// after dropping a suffix such as `开发` or `证`).
+    /// (by canonical name, English name or alias, width, case and spaces
+    /// folded; a driving licence by its class, `Ｃ１`, `c1驾驶证`, `驾照C1`;
+    /// a licence by its stem, `焊工资格证书` as `焊工证`; or after dropping a
+    /// suffix such as `开发` or `证`).
+    ///
+    /// ```
+    /// use jobmatch::taxonomy::skills;
+    /// let v = skills();
+    /// let c1 = v.lookup("C1驾照");
+    /// assert!(c1.is_some());
+    /// assert_eq!(v.lookup("Ｃ１"), c1);
+    /// assert_eq!(v.lookup("c1 驾驶证"), c1);
+    /// assert_eq!(v.lookup("驾照C1"), c1);
+    /// assert_eq!(v.lookup("焊工资格证书"), v.lookup("焊工证"));
+    /// assert_ne!(v.lookup("焊工证"), v.lookup("焊接"));
+    /// ```
     pub fn lookup(&self, s: &str) -> Option<SkillId> {
         let folded = fold(s);
         if let Some(&id) = self.by_folded.get(&folded) {
             return Some(id);
         }
+        let compact: String = folded.chars().filter(|c| !c.is_whitespace()).collect();
+        if let Some(&id) = self.by_folded.get(&compact) {
+            return Some(id);
+        }
+        if let Some(class) = driving_class(&compact)
+            && let Some(&id) = self.by_folded.get(&format!("{class}驾照"))
+        {
+            return Some(id);
+        }
+        // A licence written with another suffix: its stem with `证`, then
+        // the stem itself (`叉车证书` → `叉车证`, `护士资格证书` → `护士证`).
+        for suffix in LICENCE_SUFFIXES {
+            if let Some(stem) = compact.strip_suffix(suffix).filter(|stem| !stem.is_empty()) {
+                for candidate in [format!("{stem}证"), stem.to_owned()] {
+                    if let Some(&id) = self.by_folded.get(&candidate) {
+                        return Some(id);
+                    }
+                }
+            }
+        }
         NOISE_SUFFIXES.iter().find_map(|suffix| {
-            folded
+            compact
                 .strip_suffix(suffix)
                 .filter(|stem| !stem.is_empty())
-                .and_then(|stem| self.by_folded.get(stem.trim_end()).copied())
+                .and_then(|stem| self.by_folded.get(stem).copied())
         })
+    }
+
+    /// The kind of a canonical skill term (as [`SkillVocabulary::canonical`]
+    /// gives it); `None` for a term the vocabulary does not know.
+    pub fn kind_of_term(&self, term: &str) -> Option<SkillKind> {
+        self.by_folded
+            .get(term)
+            .and_then(|&id| self.get(id))
+            .map(|s| s.kind)
+    }
+
+    /// The skills that holding `id` implies, directly or through others
+    /// (an A2 licence: B1, B2, C1, C2 and 驾驶), without `id` itself, in
+    /// the order found.
+    pub fn implied(&self, id: SkillId) -> Vec<SkillId> {
+        let mut out: Vec<SkillId> = Vec::new();
+        let mut next = 0;
+        let mut frontier = vec![id];
+        while let Some(&at) = frontier.get(next) {
+            next += 1;
+            for &j in self.get(at).map(|s| s.implies.as_slice()).unwrap_or_default() {
+                if j != id && !out.contains(&j) {
+                    out.push(j);
+                    frontier.push(j);
+                }
+            }
+        }
+        out
     }
 
     /// The term a skill string is indexed and matched under: the canonical
@@ -332,7 +541,11 @@ mod tests {
         assert_eq!(v.get(cnc).unwrap().name_en.as_deref(), Some("CNC"));
         assert_eq!(v.lookup("Java开发"), v.lookup("java"));
         assert_eq!(v.lookup("电焊"), v.lookup("焊接"));
-        assert_eq!(v.lookup("叉车证"), v.lookup("叉车"));
+        // A licence is its own skill, which implies the skill.
+        let licence = v.lookup("叉车证").unwrap();
+        assert_ne!(Some(licence), v.lookup("叉车"));
+        assert_eq!(v.get(licence).unwrap().kind, SkillKind::Licence);
+        assert_eq!(v.implied(licence), vec![v.lookup("叉车").unwrap()]);
         assert_eq!(v.lookup("no such skill at all"), None);
     }
 }
