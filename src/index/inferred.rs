@@ -15,6 +15,12 @@
 //! most vacancies wins: with only 焊接 to go on, a welder is likelier than a
 //! welding engineer where the market has more welders.
 //!
+//! Each skill weighs its IDF times [`evidence_weight`] of its kind: a soft
+//! skill (吃苦耐劳) is no evidence, a licence (C1驾照) names its occupations
+//! and weighs [`LICENCE_EVIDENCE`] times a skill, so 驾驶 with C1驾照 is a
+//! road driver, not a ship's pilot. A seeker of several trades gets one
+//! occupation per trade ([`OccupationModel::infer_trades`]).
+//!
 //! The inference backs off along the hierarchy: the best occupation if its
 //! coverage is at least `min_confidence`, else the best minor group, else the
 //! best middle group, else none. The code found is used exactly as a given
