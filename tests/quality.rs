@@ -25,7 +25,7 @@ fn occupations(market: &jobmatch::market::Market) -> HashMap<String, OccupationC
 }
 
 /// A seeker in 九龙坡 (500107) with a 20 km commute who gives only skills.
-fn skills_only(id: &str, skills: &[&str]) -> Seeker {
+pub fn skills_only(id: &str, skills: &[&str]) -> Seeker {
     let mut s = Seeker::new(
         id,
         skills.iter().map(|&x| x.to_owned()).collect(),

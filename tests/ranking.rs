@@ -357,7 +357,7 @@ fn welder_in_jiulongpo_with_a_20_km_radius() {
     // skill each asks for held: (1 − τ)·e, e the evidence of a skill three
     // of four vacancies ask for (BM25's IDF: ln(1 + 1.5/3.5)).
     let idf = (1.0f64 + 1.5 / 3.5).ln();
-    let evidence = 0.3 + 0.7 * (1.0 - (-idf / 3.0).exp());
+    let evidence = 0.15 + 0.85 * (1.0 - (-idf / 4.0).exp());
     let expected = 0.95 * evidence;
     for m in &r.matches[..2] {
         let got = m.components.get("skills").unwrap();

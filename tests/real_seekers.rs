@@ -15,6 +15,7 @@ use jobmatch::taxonomy::{OccupationCode, SkillKind, skills, taxonomy};
 use jobmatch::{Seeker, Vacancy};
 use proptest::prelude::*;
 
+use crate::quality::skills_only;
 use crate::ranking::{market_index, today};
 
 /// What seekers add to their skills, as they write it: soft phrases,
@@ -327,13 +328,9 @@ fn own_kind(market: &Market, r: &MatchResult, minor: &str) -> usize {
         .count()
 }
 
+/// A seeker in 九龙坡 with a 25 km commute who types only skills.
 fn typed(skills: &[&str]) -> Seeker {
-    let mut s = Seeker::new(
-        "typed",
-        skills.iter().map(|s| s.to_string()).collect(),
-        "500107".parse().unwrap(),
-    )
-    .unwrap();
+    let mut s = skills_only("typed", skills);
     s.commute_km = 25.0;
     s
 }

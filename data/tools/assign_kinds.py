@@ -102,6 +102,16 @@ def read(path):
         return list(csv.DictReader(f))
 
 
+def add_skill(by_name, name, en, aliases):
+    """The row of a hand-written skill, created when missing, with its
+    aliases merged in and an English name when it has none."""
+    row = by_name.setdefault(name, {'name': name, 'name_en': en, 'aliases': ''})
+    have = [a for a in row['aliases'].split('|') if a]
+    row['aliases'] = '|'.join(have + [a for a in aliases.split('|') if a not in have])
+    row['name_en'] = row['name_en'] or en
+    return row
+
+
 def main():
     rows = read(SKILLS)
     profiles = collections.OrderedDict((r['code'], [s for s in r['skills'].split('|') if s])
@@ -113,19 +123,13 @@ def main():
 
     transversal = {}
     for name, en, aliases in TRANSVERSAL:
-        row = by_name.setdefault(name, {'name': name, 'name_en': en, 'aliases': ''})
-        have = [a for a in row['aliases'].split('|') if a]
-        row['aliases'] = '|'.join(have + [a for a in aliases.split('|') if a not in have])
-        row['name_en'] = row['name_en'] or en
+        add_skill(by_name, name, en, aliases)
         transversal[name] = 'hand: soft skill (ESCO transversal)'
 
     licence = {}
     implies = {}
     for name, en, aliases, implied, codes in LICENCES:
-        row = by_name.setdefault(name, {'name': name, 'name_en': en, 'aliases': ''})
-        have = [a for a in row['aliases'].split('|') if a]
-        row['aliases'] = '|'.join(have + [a for a in aliases.split('|') if a not in have])
-        row['name_en'] = en
+        add_skill(by_name, name, en, aliases)['name_en'] = en
         implies[name] = implied
         prefixes = [c for c in codes.split('|') if c]
         held_by = [code for code in profiles if any(code == p or (p.endswith('-') and code.startswith(p))

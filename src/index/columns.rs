@@ -49,6 +49,7 @@ impl Summary {
     const EDUCATION: (u32, u32) = (49, 4);
     const EXPERIENCE: (u32, u32) = (53, 4);
     const INDUSTRY: (u32, u32) = (57, 5);
+    const SKILLS: (u32, u32) = (62, 2);
     /// Industry code for "none given".
     const INDUSTRY_NONE: u8 = 30;
     /// Industry code for a value out of range: bounded as a preferred one.
@@ -62,6 +63,7 @@ impl Summary {
         education: u8,
         experience: u8,
         industry: u8,
+        skill_count: u8,
     ) -> Summary {
         let group = (occupation / 100).min(Self::max(Self::OCCUPATION));
         let pay = match pay {
@@ -86,7 +88,8 @@ impl Summary {
                 | put(Self::POSTED, posted)
                 | put(Self::EDUCATION, requirement(education))
                 | put(Self::EXPERIENCE, requirement(experience))
-                | put(Self::INDUSTRY, u32::from(industry)),
+                | put(Self::INDUSTRY, u32::from(industry))
+                | put(Self::SKILLS, u32::from(skill_count).min(Self::max(Self::SKILLS))),
         )
     }
 
@@ -137,6 +140,13 @@ impl Summary {
     #[inline]
     pub fn experience_at_most(self) -> u8 {
         self.get(Self::EXPERIENCE) as u8
+    }
+
+    /// The vacancy's number of skills, or fewer (at most 3): the share of
+    /// them a seeker covers is at most what they hold over this.
+    #[inline]
+    pub fn skills_at_least(self) -> u8 {
+        self.get(Self::SKILLS) as u8
     }
 
     /// The industry index, [`NONE_U8`] when none is given, `None` when it
@@ -336,6 +346,10 @@ impl SegmentColumns {
                 .collect()
         };
         let posted = days(&posted_col, i32::MIN);
+        let skill_count: Vec<u8> = read_u64("skill_count")?
+            .into_iter()
+            .map(|c| c.min(255) as u8)
+            .collect();
         let summary = (0..max_doc as usize)
             .map(|d| {
                 Summary::new(
@@ -345,6 +359,7 @@ impl SegmentColumns {
                     education[d],
                     experience[d],
                     industry[d],
+                    skill_count[d],
                 )
             })
             .collect();
@@ -367,10 +382,7 @@ impl SegmentColumns {
             region_radius_km,
             block_centre,
             block_radius_km,
-            skill_count: read_u64("skill_count")?
-                .into_iter()
-                .map(|c| c.min(255) as u8)
-                .collect(),
+            skill_count,
             summary,
             id_ord,
             id_bytes,

@@ -70,6 +70,8 @@ struct Evidence {
     idf: f64,
     /// `(packed occupation, vacancies of it asking for the term)`.
     counts: Box<[(u32, u32)]>,
+    /// The middle group whose vacancies ask for it most (its trade).
+    home: u32,
 }
 
 /// The skill → occupation model of one snapshot.
@@ -278,20 +280,22 @@ impl OccupationModel {
     ) -> Vec<Inference> {
         let known = self.known(skills, vocab);
         let mut out: Vec<Inference> = Vec::new();
-        let mut rest: Vec<Known<'_, '_>> = known.clone();
         let mut first_weight = 0.0;
-        if let Some(first) = self.infer_known(&known, min_confidence) {
-            let (code, level) = (first.code.packed(), first.code.depth());
-            let (explained, unexplained): (Vec<Known<'_, '_>>, Vec<Known<'_, '_>>) =
-                known.iter().partition(|k| asked_of(k.1, code, level) > 0);
-            first_weight = trade_weight(&explained);
-            rest = unexplained;
-            out.push(first);
-        }
+        let rest = match self.infer_known(&known, min_confidence) {
+            Some(first) => {
+                let (code, level) = (first.code.packed(), first.code.depth());
+                let (explained, unexplained): (Vec<Known<'_, '_>>, Vec<Known<'_, '_>>) =
+                    known.into_iter().partition(|k| asked_of(k.1, code, level) > 0);
+                first_weight = trade_weight(&explained);
+                out.push(first);
+                unexplained
+            }
+            None => known,
+        };
         // The rest by the middle group that asks for each most.
         let mut groups: Vec<(u32, f64, Vec<Known<'_, '_>>)> = Vec::new();
         for k in rest {
-            let home = home_group(k.1);
+            let home = k.1.home;
             match groups.iter_mut().find(|g| g.0 == home) {
                 Some(g) => {
                     g.1 += k.1.idf;
@@ -352,10 +356,10 @@ fn asked_of(e: &Evidence, code: u32, level: usize) -> u32 {
 }
 
 /// The middle group whose coded vacancies ask for a term most (ties by
-/// code).
-fn home_group(e: &Evidence) -> u32 {
+/// code), from its counts per occupation.
+fn home_group(counts: &[(u32, u32)]) -> u32 {
     let mut by_group: Vec<(u32, u32)> = Vec::new();
-    for &(o, n) in e.counts.iter() {
+    for &(o, n) in counts {
         let g = truncated(o, 2);
         match by_group.iter_mut().find(|x| x.0 == g) {
             Some(x) => x.1 += n,
@@ -476,6 +480,7 @@ impl Tally {
                 compact(&mut by_occ);
                 let evidence = Evidence {
                     idf: idf(total, df),
+                    home: home_group(&by_occ),
                     counts: by_occ.into_boxed_slice(),
                 };
                 Some((String::from_utf8_lossy(&text).into_owned(), evidence))

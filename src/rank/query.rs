@@ -24,11 +24,32 @@ pub(crate) const MAX_TERMS: usize = 128;
 pub(crate) struct QTerm {
     pub term: Term,
     pub text: String,
-    /// Most this term can add to the score (weighted, normalised).
+    /// Most this term alone can add to the score (weighted, normalised).
     pub ub: f64,
+    /// Which signal it serves, and so how its bound combines with others'.
+    pub role: TermRole,
+}
+
+/// What a query term bounds, and how its bound combines with the others'
+/// ([`super::score::TermBound`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum TermRole {
+    /// A title term: its bounds add up.
+    Title,
     /// An occupation term: it only bounds the occupation signal, which is
-    /// scored from the vacancy's code.
-    pub occupation: bool,
+    /// scored from the vacancy's code; the bounds add up.
+    Occupation,
+    /// A skill term: its evidence combines as the skills signal combines
+    /// it, so several skill terms together never bound more than the
+    /// signal can give.
+    Skill {
+        /// `1 − evidence` (its factor in its tier's product).
+        miss: f64,
+        /// Its credit toward covering the vacancy's skills.
+        credit: f64,
+        /// A soft skill (the small tier).
+        soft: bool,
+    },
 }
 
 /// One seeker skill or title term: credited once, at the best of its options.
@@ -162,7 +183,7 @@ impl Query {
                 term,
                 text: text.to_owned(),
                 ub: 0.0,
-                occupation: false,
+                role: TermRole::Title,
             });
             Ok(terms.len() - 1)
         };
@@ -179,28 +200,32 @@ impl Query {
                 actual: skill_items.len(),
             });
         }
-        for k in 0..skill_items.len() {
-            let Some((label, _, _)) = skill_items.get(k) else {
-                continue;
-            };
-            let label = label.clone();
-            let Some(id) = vocab.lookup(&label) else { continue };
-            for implied in vocab.implied(id) {
+        let mut implied_items = Vec::new();
+        for (label, _, text) in &skill_items {
+            for implied in vocab
+                .of_term(text)
+                .map(|s| vocab.implied(s.id))
+                .unwrap_or_default()
+            {
                 let Some(skill) = vocab.get(implied) else { continue };
                 let text = crate::text::fold(&skill.name);
                 // Up to the skill limit, so that skills and title terms
                 // always fit in one query.
-                if skill_items.len() < config.max_skills_per_seeker
-                    && !skill_items.iter().any(|(_, _, c)| *c == text)
+                if skill_items.len() + implied_items.len() < config.max_skills_per_seeker
+                    && !skill_items
+                        .iter()
+                        .chain(&implied_items)
+                        .any(|(_, _, c)| *c == text)
                 {
-                    skill_items.push((format!("{label} ⇒ {}", skill.name), skill_term(f, &text), text));
+                    implied_items.push((format!("{label} ⇒ {}", skill.name), skill_term(f, &text), text));
                 }
             }
         }
+        skill_items.extend(implied_items);
         let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
         for (label, term, text) in skill_items {
             let kind = vocab.kind_of_term(&text);
-            let evidence = signal::skill_evidence(idf(n, snapshot.doc_freq(&term)?));
+            let evidence = signal::skill_evidence(idf(n, snapshot.doc_freq(&term)?), kind);
             let i = term_index(term, &text, &mut terms)?;
             let mut options = vec![(i, 1.0)];
             // Partial credit for related skills (soft skills relate to
@@ -282,6 +307,11 @@ impl Query {
         for s in &skills {
             if let Some(t) = terms.get_mut(s.bit as usize) {
                 t.ub += weights[Signal::Skills] * signal::skill_tier(s.transversal) * s.evidence;
+                t.role = TermRole::Skill {
+                    miss: 1.0 - s.evidence,
+                    credit: s.credit,
+                    soft: s.transversal,
+                };
             }
         }
 
@@ -328,7 +358,7 @@ impl Query {
                     term,
                     text,
                     ub,
-                    occupation: true,
+                    role: TermRole::Occupation,
                 });
             }
         }

@@ -8,7 +8,7 @@
 // requirements pair is below 256, the length of `requirements`.
 #![allow(clippy::indexing_slicing)]
 
-use super::query::Query;
+use super::query::{Query, TermRole};
 use super::signal::{self, Signal, Signals, Source};
 use crate::index::SegmentColumns;
 use crate::index::columns::Summary;
@@ -71,6 +71,71 @@ pub(crate) fn term_signals(q: &Query, skill_count: u8, mask: u128, s: &mut Signa
     }
     s[Signal::Skills] = signal::skills(miss_trade, miss_soft, held, skill_count);
     s[Signal::Title] = title.min(1.0);
+}
+
+/// An upper bound of the term signals' part of the score (skills, title,
+/// and the occupation signal where its terms bound it) of a vacancy holding
+/// at most the query terms added to it. Title and occupation terms add
+/// their bounds; skill terms combine through [`signal::skills`] itself,
+/// with their credits as the skills held, so that many skill terms bound
+/// at most the skills weight; the more is known of the vacancy's number of
+/// skills, the tighter the coverage part.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TermBound {
+    occupation: f64,
+    title: f64,
+    miss_trade: f64,
+    miss_soft: f64,
+    held: f64,
+}
+
+impl TermBound {
+    /// No term.
+    pub const NONE: TermBound = TermBound {
+        occupation: 0.0,
+        title: 0.0,
+        miss_trade: 1.0,
+        miss_soft: 1.0,
+        held: 0.0,
+    };
+
+    /// Adds a term of this role and bound.
+    #[inline]
+    pub fn add(&mut self, role: TermRole, ub: f64) {
+        match role {
+            TermRole::Title => self.title += ub,
+            TermRole::Occupation => self.occupation += ub,
+            TermRole::Skill { miss, credit, soft } => {
+                if soft {
+                    self.miss_soft *= miss;
+                } else {
+                    self.miss_trade *= miss;
+                }
+                self.held += credit;
+            }
+        }
+    }
+
+    /// The bound with one more term.
+    #[inline]
+    pub fn with(mut self, role: TermRole, ub: f64) -> TermBound {
+        self.add(role, ub);
+        self
+    }
+
+    /// Bound of the skills and title signals' part for a vacancy asking
+    /// for at least `skills` skills (0 when unknown).
+    #[inline]
+    pub fn other(&self, q: &Query, skills: u8) -> f64 {
+        self.title
+            + q.weights[Signal::Skills] * signal::skills(self.miss_trade, self.miss_soft, self.held, skills)
+    }
+
+    /// Bound of the whole terms' part (the vacancy's skills unknown).
+    #[inline]
+    pub fn total(&self, q: &Query) -> f64 {
+        self.occupation + self.other(q, 0)
+    }
 }
 
 /// Weighted sum of the term signals in `s` (skills and title).
@@ -288,7 +353,7 @@ mod tests {
             };
             let mut s = Signals::default();
             values.signals(&q, &mut s);
-            let summary = Summary::new(values.occupation, pay, posted, education, experience, industry);
+            let summary = Summary::new(values.occupation, pay, posted, education, experience, industry, 0);
             let bound = summary_bound(&q, summary);
             prop_assert!(
                 bound + 1e-12 >= column_part(&q, &s),

@@ -44,10 +44,10 @@ use tantivy::postings::{SegmentPostings, TermInfo};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, SegmentReader, TERMINATED};
 
-use super::query::Query;
+use super::query::{Query, TermRole};
 use super::score::{
-    ColumnValues, admit, column_bound, column_part, location, place_bound, place_signals, score, signals,
-    summary_bound, term_part, term_signals,
+    ColumnValues, TermBound, admit, column_bound, column_part, location, place_bound, place_signals, score,
+    signals, summary_bound, term_part, term_signals,
 };
 use super::signal::Signals;
 use super::topk::{Entry, TopK};
@@ -107,7 +107,7 @@ impl Allowance {
 struct SegTerm {
     term: usize,
     ub: f64,
-    occupation: bool,
+    role: TermRole,
     inverted: Arc<InvertedIndexReader>,
     info: TermInfo,
 }
@@ -116,7 +116,7 @@ struct Cursor {
     postings: SegmentPostings,
     term: usize,
     ub: f64,
-    occupation: bool,
+    role: TermRole,
 }
 
 fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
@@ -127,7 +127,7 @@ fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
             out.push(SegTerm {
                 term: i,
                 ub: t.ub,
-                occupation: t.occupation,
+                role: t.role,
                 inverted,
                 info,
             });
@@ -151,7 +151,7 @@ fn open(terms: &[SegTerm], from: u32) -> Result<Vec<Cursor>> {
                 postings,
                 term: t.term,
                 ub: t.ub,
-                occupation: t.occupation,
+                role: t.role,
             })
         })
         .collect()
@@ -391,7 +391,11 @@ pub(crate) fn search(
             return Ok(());
         }
         let Some(seg) = &segments[w.segment] else { continue };
-        let all_terms: f64 = seg.terms.iter().map(|t| t.ub).sum();
+        let all_terms = seg
+            .terms
+            .iter()
+            .fold(TermBound::NONE, |b, t| b.with(t.role, t.ub))
+            .total(q);
         if all_terms + columns + w.place + EPS < top.threshold() {
             stats.ranges_skipped += 1;
             continue;
@@ -521,12 +525,12 @@ impl<'w> BlockBounds<'w> {
 const BATCH: usize = 64;
 
 /// A doc found on an essential list, with what its terms can add.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct Candidate {
     doc: u32,
-    /// Bound of what its non-occupation terms can add (the occupation
-    /// terms' share is known exactly once the columns are read).
-    other: f64,
+    /// Bound of what its terms can add (of which the non-occupation part
+    /// counts once the columns are read: the occupation is then exact).
+    terms: TermBound,
     /// Essential terms held.
     mask: u128,
     /// Bound of location and mobility in its block.
@@ -557,10 +561,14 @@ impl SegmentSearch<'_> {
         let rest = columns + w.place;
         let mut blocks = BlockBounds::new(w);
         let mut non_essential = 0;
-        // Bounds of the non-essential terms: all, and those not for occupation.
-        let mut ne_bound = 0.0;
-        let mut ne_other = 0.0;
-        let mut batch = [Candidate::default(); BATCH];
+        // Bound of the non-essential terms.
+        let mut ne = TermBound::NONE;
+        let mut batch = [Candidate {
+            doc: 0,
+            terms: TermBound::NONE,
+            mask: 0,
+            place: 0.0,
+        }; BATCH];
         let mut summaries = [Summary::default(); BATCH];
         let mut values = [ColumnValues::default(); BATCH];
         let mut done = false;
@@ -569,12 +577,12 @@ impl SegmentSearch<'_> {
                 return;
             }
             let theta = top.threshold();
-            while non_essential < cursors.len() && ne_bound + cursors[non_essential].ub + rest + EPS < theta {
-                let c = &cursors[non_essential];
-                ne_bound += c.ub;
-                if !c.occupation {
-                    ne_other += c.ub;
+            while let Some(c) = cursors.get(non_essential) {
+                let with = ne.with(c.role, c.ub);
+                if with.total(q) + rest + EPS >= theta {
+                    break;
                 }
+                ne = with;
                 non_essential += 1;
             }
             // Gather.
@@ -599,19 +607,16 @@ impl SegmentSearch<'_> {
                     continue;
                 }
                 stats.postings += 1;
-                let mut terms = ne_bound;
-                let mut other = ne_other;
+                let mut held = ne;
                 let mut mask: u128 = 0;
                 for c in essential.iter_mut() {
                     if c.postings.doc() == doc {
-                        terms += c.ub;
-                        if !c.occupation {
-                            other += c.ub;
-                        }
+                        held.add(c.role, c.ub);
                         mask |= 1 << c.term;
                         c.postings.advance();
                     }
                 }
+                let terms = held.total(q);
                 if terms + rest + EPS < theta {
                     continue;
                 }
@@ -619,7 +624,7 @@ impl SegmentSearch<'_> {
                 if terms + columns + place + EPS >= theta {
                     batch[n] = Candidate {
                         doc,
-                        other,
+                        terms: held,
                         mask,
                         place,
                     };
@@ -634,7 +639,8 @@ impl SegmentSearch<'_> {
             let mut kept = 0;
             for i in 0..n {
                 let c = batch[i];
-                if c.other + summary_bound(q, summaries[i]) + c.place + EPS >= theta {
+                let sm = summaries[i];
+                if c.terms.other(q, sm.skills_at_least()) + summary_bound(q, sm) + c.place + EPS >= theta {
                     batch[kept] = c;
                     kept += 1;
                 }
@@ -651,8 +657,8 @@ impl SegmentSearch<'_> {
                 if self.reader.is_deleted(doc) {
                     continue;
                 }
-                let Some((mut s, columns_exact)) = self.exact_columns(*v, c.other + place, theta, stats)
-                else {
+                let other = c.terms.other(q, v.skill_count);
+                let Some((mut s, columns_exact)) = self.exact_columns(*v, other + place, theta, stats) else {
                     continue;
                 };
                 // The terms exactly (probing the non-essential lists), before

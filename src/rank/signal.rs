@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::index::columns::{NONE_U8, NONE_U32};
 pub(crate) use crate::index::terms::idf;
 use crate::model::PriorityGroup;
+use crate::taxonomy::SkillKind;
 
 /// One signal of the score. Every signal is a number in [0, 1]; the score
 /// is their weighted mean.
@@ -238,19 +239,28 @@ impl Signals<f64> {
 pub const TRANSVERSAL_SHARE: f64 = 0.05;
 
 /// The least evidence of fit a skill carries, however common.
-pub const SKILL_EVIDENCE_FLOOR: f64 = 0.3;
+pub const SKILL_EVIDENCE_FLOOR: f64 = 0.15;
 
 /// The IDF over which a skill's evidence closes most of the way from
 /// [`SKILL_EVIDENCE_FLOOR`] to 1.
-pub const SKILL_IDF_SCALE: f64 = 3.0;
+pub const SKILL_IDF_SCALE: f64 = 4.0;
 
 /// A seeker skill's evidence of fit when a vacancy asks for it, from its
-/// IDF in the market: `floor + (1 − floor)·(1 − e^(−idf/scale))`, in
-/// [floor, 1): a rare skill (焊接 in a market of shop assistants) says more
-/// than one every other vacancy asks for.
+/// IDF in the market and its kind: `floor + (1 − floor)·(1 − e^(−idf/scale))`,
+/// in [floor, 1): a rare skill (客运车辆, asked by one vacancy in a
+/// thousand) says more (0.85) than one every tenth vacancy asks for (驾驶,
+/// 0.52). A cross-sector skill (办公软件, 英语, CAD) says less about fit with
+/// one vacancy than a trade's own skill of the same rarity: its evidence
+/// above the floor is halved.
 #[inline]
-pub(crate) fn skill_evidence(idf: f64) -> f64 {
-    SKILL_EVIDENCE_FLOOR + (1.0 - SKILL_EVIDENCE_FLOOR) * (1.0 - (-idf.max(0.0) / SKILL_IDF_SCALE).exp())
+pub(crate) fn skill_evidence(idf: f64, kind: Option<SkillKind>) -> f64 {
+    let reach = if kind == Some(SkillKind::CrossSector) {
+        0.5
+    } else {
+        1.0
+    };
+    SKILL_EVIDENCE_FLOOR
+        + (1.0 - SKILL_EVIDENCE_FLOOR) * reach * (1.0 - (-idf.max(0.0) / SKILL_IDF_SCALE).exp())
 }
 
 /// The share of the skills signal a tier can give: [`TRANSVERSAL_SHARE`]

@@ -28,7 +28,7 @@ use crate::index::columns::{NONE_U8, NONE_U32};
 use crate::index::doc_terms::DocTerms;
 use crate::matcher::Matcher;
 use crate::model::Seeker;
-use crate::rank::query::Query;
+use crate::rank::query::{Query, TermRole};
 use crate::rank::score::ColumnValues;
 use crate::rank::signal::{self, Signal, Source};
 
@@ -217,7 +217,7 @@ impl Prepared {
                     loose: !(q.occupation_by_terms || q.occupations.is_empty()),
                 });
                 for t in &q.terms {
-                    let tag = if t.occupation {
+                    let tag = if t.role == TermRole::Occupation {
                         OCCUPATION
                     } else if t.term.field() == fields.skills {
                         SKILLS

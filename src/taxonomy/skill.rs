@@ -86,39 +86,6 @@ pub enum SkillKind {
     Licence,
 }
 
-impl SkillKind {
-    /// Every kind.
-    pub const ALL: [SkillKind; 5] = [
-        SkillKind::Occupation,
-        SkillKind::Sector,
-        SkillKind::CrossSector,
-        SkillKind::Transversal,
-        SkillKind::Licence,
-    ];
-
-    /// Its name in the data and in explanations.
-    pub const fn name(self) -> &'static str {
-        match self {
-            SkillKind::Occupation => "occupation",
-            SkillKind::Sector => "sector",
-            SkillKind::CrossSector => "cross_sector",
-            SkillKind::Transversal => "transversal",
-            SkillKind::Licence => "licence",
-        }
-    }
-
-    /// The kind of this name.
-    pub fn from_name(name: &str) -> Option<SkillKind> {
-        SkillKind::ALL.into_iter().find(|k| k.name() == name)
-    }
-}
-
-impl fmt::Display for SkillKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// A canonical skill.
 #[derive(Debug, Clone)]
 pub struct Skill {
@@ -227,7 +194,7 @@ impl SkillVocabulary {
             // Vocabularies written before kinds existed have no such
             // columns: their skills are occupation-specific.
             #[serde(default)]
-            kind: String,
+            kind: Option<SkillKind>,
             #[serde(default)]
             kind_basis: String,
             #[serde(default)]
@@ -246,16 +213,7 @@ impl SkillVocabulary {
         let mut implied_names: Vec<(SkillId, String)> = Vec::new();
         for row in csv::Reader::from_reader(skills_csv.as_bytes()).deserialize::<SkillRow>() {
             let row = row.map_err(|e| corrupt("data/skills.csv", &e))?;
-            let kind = if row.kind.is_empty() {
-                SkillKind::Occupation
-            } else {
-                SkillKind::from_name(&row.kind).ok_or_else(|| {
-                    corrupt(
-                        "data/skills.csv",
-                        &format!("skill `{}`: unknown kind `{}`", row.name, row.kind),
-                    )
-                })?
-            };
+            let kind = row.kind.unwrap_or(SkillKind::Occupation);
             let id = SkillId(skills.len() as u32);
             let aliases: Vec<String> = row
                 .aliases
@@ -394,13 +352,17 @@ impl SkillVocabulary {
         })
     }
 
-    /// The kind of a canonical skill term (as [`SkillVocabulary::canonical`]
-    /// gives it); `None` for a term the vocabulary does not know.
+    /// The skill of a canonical skill term (as [`SkillVocabulary::canonical`]
+    /// gives it, already folded: no parsing); `None` for a term the
+    /// vocabulary does not know.
+    pub fn of_term(&self, term: &str) -> Option<&Skill> {
+        self.by_folded.get(term).and_then(|&id| self.get(id))
+    }
+
+    /// The kind of a canonical skill term; `None` for a term the
+    /// vocabulary does not know.
     pub fn kind_of_term(&self, term: &str) -> Option<SkillKind> {
-        self.by_folded
-            .get(term)
-            .and_then(|&id| self.get(id))
-            .map(|s| s.kind)
+        self.of_term(term).map(|s| s.kind)
     }
 
     /// The skills that holding `id` implies, directly or through others
@@ -529,6 +491,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn kinds_are_read_and_checked() {
+        let profiles = "code,skills\n";
+        let v = SkillVocabulary::from_csv("name,name_en,aliases\n焊接,,\n", profiles).unwrap();
+        assert_eq!(
+            v.get(SkillId(0)).unwrap().kind,
+            SkillKind::Occupation,
+            "no kind column"
+        );
+        let csv = "name,name_en,aliases,kind,kind_basis,implies\n焊接,,,sector,x,\n焊工证,,,licence,y,焊接\n";
+        let v = SkillVocabulary::from_csv(csv, profiles).unwrap();
+        assert_eq!(v.get(SkillId(1)).unwrap().kind, SkillKind::Licence);
+        assert_eq!(v.implied(SkillId(1)), vec![SkillId(0)]);
+        let bad = "name,name_en,aliases,kind,kind_basis,implies\n焊接,,,soft-ish,x,\n";
+        assert!(matches!(
+            SkillVocabulary::from_csv(bad, profiles),
+            Err(Error::Corrupt { .. })
+        ));
+        let dangling = "name,name_en,aliases,kind,kind_basis,implies\n焊工证,,,licence,y,焊接\n";
+        assert!(matches!(
+            SkillVocabulary::from_csv(dangling, profiles),
+            Err(Error::Corrupt { .. })
+        ));
     }
 
     #[test]
