@@ -125,6 +125,23 @@ pub enum Source {
 }
 
 impl Source {
+    /// Why the skill helps, in words for the seeker.
+    fn reason(&self) -> String {
+        match self {
+            Source::Occupation { code, share } => {
+                let name = code.parse::<crate::taxonomy::OccupationCode>().map_or_else(
+                    |_| code.clone(),
+                    |c| crate::taxonomy::taxonomy().get(c).name.clone(),
+                );
+                format!("{:.0}% of {name} vacancies ask for it", 100.0 * share)
+            }
+            Source::Related { to, .. } => format!("vacancies that ask for your {to} often ask for it too"),
+            Source::Given => {
+                "a skill added counts wherever a vacancy asks for it, and lowers no match".to_owned()
+            }
+        }
+    }
+
     fn strength(&self) -> f64 {
         match self {
             Source::Occupation { share, .. } => *share,
@@ -545,12 +562,13 @@ impl<'m> Guide<'m> {
                 "fewer than {k} vacancies are in reach: adding {skill} changes no count, and moves the mean of your matches by {rise:+.3}"
             ),
             (Some(_), Some(d)) => format!(
-                "adding {skill} brings {}{entering} more {} above your {} match ({net:+} net), most of them in {} {}; your top {k} rise by {rise:+.3} on average",
+                "adding {skill} brings {}{entering} more {} above your {} match ({net:+} net), most of them in {} {}; your top {k} rise by {rise:+.3} on average ({})",
                 if saturated { "at least " } else { "" },
                 if entering == 1 { "vacancy" } else { "vacancies" },
                 ordinal(k),
                 d.name,
                 industries.first().map_or("", |i| i.name.as_str()),
+                source.reason(),
             ),
             (Some(_), None) => format!(
                 "adding {skill} brings no vacancy above your {} match ({net:+} net); your top {k} move by {rise:+.3} on average",

@@ -290,9 +290,11 @@ pub(crate) fn skill_tier(transversal: bool) -> f64 {
 /// lowers the signal** for any vacancy; a soft phrase, a licence, a skill
 /// no vacancy asks for or a second trade dilutes nothing. A vacancy whose
 /// skills the seeker covers better (more of them held, or fewer left
-/// unheld) scores higher. And `E ≤ Σ tier·eᵢ`, so each term's share bounds
-/// the signal and the pruned search stays exact. A vacancy matched on one
-/// trade skill scores at least `(1 − τ)·floor·½ ≈ 0.14` against at most τ
+/// unheld) scores higher. The function is non-decreasing in every
+/// argument's favourable direction (fewer misses, more held, fewer
+/// skills), so the search bounds a set of terms it may hold with this same
+/// function over that set (`score::TermBound`) and stays exact. A vacancy matched on one
+/// trade skill scores at least `(1 − τ)·floor·½ ≈ 0.07` against at most τ
 /// = 0.05 for one matched on soft skills alone.
 #[inline]
 pub(crate) fn skills(miss_trade: f64, miss_soft: f64, held: f64, count: u8) -> f64 {

@@ -86,6 +86,19 @@ pub enum SkillKind {
     Licence,
 }
 
+impl SkillKind {
+    /// Its name in the data and in explanations (`cross_sector`, `licence` …).
+    pub const fn name(self) -> &'static str {
+        match self {
+            SkillKind::Occupation => "occupation",
+            SkillKind::Sector => "sector",
+            SkillKind::CrossSector => "cross_sector",
+            SkillKind::Transversal => "transversal",
+            SkillKind::Licence => "licence",
+        }
+    }
+}
+
 /// A canonical skill.
 #[derive(Debug, Clone)]
 pub struct Skill {

@@ -418,7 +418,7 @@ pub fn print_explanation(e: &jobmatch::matcher::Explanation) {
         })
         .collect();
     ui::table(&["signal", ">value", ">weight", ">contribution"], &rows);
-    if let Some(i) = &e.inferred_occupation {
+    for i in e.inferred_occupation.iter().chain(&e.other_inferred_occupations) {
         println!(
             "  occupation {} {} inferred from {} (coverage {:.0}%)",
             i.code,
@@ -445,15 +445,19 @@ pub fn print_explanation(e: &jobmatch::matcher::Explanation) {
     }
     for (what, credits) in [("skill", &e.skills), ("title term", &e.title_terms)] {
         for c in credits.iter() {
+            // A skill: its evidence and kind (a skill the vocabulary does not
+            // know matches only the same words); a title term: its share.
+            let weight = match (what, c.kind) {
+                ("skill", Some(kind)) => format!("evidence {:.2}, {}", c.share, kind.name()),
+                ("skill", None) => format!("evidence {:.2}, not in the vocabulary", c.share),
+                _ => format!("share {:.2}", c.share),
+            };
             match &c.matched {
-                Some(m) if *m != jobmatch::taxonomy::skills().canonical(&c.term) && what == "skill" => {
-                    println!(
-                        "  {what} {} (share {:.2}): credit {:.2} via {m}",
-                        c.term, c.share, c.credit
-                    )
+                Some(m) if c.credit < 1.0 => {
+                    println!("  {what} {} ({weight}): credit {:.2} via {m}", c.term, c.credit)
                 }
-                Some(_) => println!("  {what} {} (share {:.2}): matched", c.term, c.share),
-                None => println!("  {what} {} (share {:.2}): not in the vacancy", c.term, c.share),
+                Some(_) => println!("  {what} {} ({weight}): matched", c.term),
+                None => println!("  {what} {} ({weight}): not in the vacancy", c.term),
             }
         }
     }
