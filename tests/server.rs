@@ -705,17 +705,17 @@ fn the_openapi_document_matches_the_routes() {
     }
 }
 
-/// The README's curl tour, run line by line against a demo server: each
+/// The curl tour of docs/service.md, run line by line against a demo server: each
 /// line succeeds and prints JSON (or the metrics text).
 #[test]
 fn the_readme_curl_tour_runs() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/service.md")).unwrap();
     let tour = readme
         .split("<!-- curl tour: run by tests/server.rs -->")
         .nth(1)
         .and_then(|rest| rest.split("```sh\n").nth(1))
         .and_then(|block| block.split("```").next())
-        .expect("README has the marked curl tour");
+        .expect("docs/service.md has the marked curl tour");
     let dir = tempfile::tempdir().unwrap();
     let (_, idx) = fixture(dir.path(), 35);
     let sdx = dir.path().join("seekers");

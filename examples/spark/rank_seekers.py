@@ -15,7 +15,7 @@ whole file.
 
 The index (or shard set) and the binary must be readable at the same path
 on every executor: on one machine they are; on a cluster put them on shared
-storage, or ship them with spark-submit (see README "Past one machine").
+storage, or ship them with spark-submit (see docs/scale-out.md).
 """
 
 import argparse
