@@ -449,3 +449,30 @@ fn inference_across_major_groups() {
         "焊工"
     );
 }
+
+/// A welder who adds a driving licence, in any spelling, keeps every
+/// welding vacancy's score: the licence adds a trade, it does not replace
+/// the one the skills already point to.
+#[test]
+fn a_licence_adds_a_trade_and_takes_none_away() {
+    let (market, m) = market_60k();
+    let welder = m.match_one(&typed(&["焊接", "电焊"]), 20).unwrap();
+    let welding: Vec<&str> = welder
+        .matches
+        .iter()
+        .filter(|x| {
+            let i: u64 = x.vacancy.trim_start_matches('v').parse().unwrap();
+            market.true_occupation(i).to_string().starts_with("6-18-02")
+        })
+        .map(|x| x.vacancy.as_str())
+        .collect();
+    assert!(!welding.is_empty());
+    for licence in ["C1驾照", "C1驾驶证", "Ｃ１", "驾照C1"] {
+        let more = typed(&["焊接", "电焊", licence]);
+        for id in &welding {
+            let before = m.explain(&typed(&["焊接", "电焊"]), id).unwrap().score.unwrap();
+            let after = m.explain(&more, id).unwrap().score.unwrap();
+            assert!(after + EPS >= before, "{licence}: {id} {before} → {after}");
+        }
+    }
+}

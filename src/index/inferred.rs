@@ -127,6 +127,11 @@ pub const MAX_TRADES: usize = 3;
 /// trade's (by IDF, licences counted once), to be inferred too.
 pub const OTHER_TRADE: f64 = 0.4;
 
+/// The share of an occupation's vacancies that must ask for a skill for the
+/// occupation to explain it (a few freight drivers' postings asking for
+/// 焊接 do not make welding a driver's skill).
+pub const EXPLAINED_SHARE: f64 = 0.05;
+
 /// A known skill with the market's evidence and its weight as evidence.
 type Known<'s, 'm> = (&'s str, &'m Evidence, f64);
 
@@ -264,8 +269,9 @@ impl OccupationModel {
 
     /// The occupations of every trade the skills point to, the strongest
     /// first, at most [`MAX_TRADES`]. The first is [`OccupationModel::infer`]
-    /// of all the skills when that finds one. Skills its vacancies never ask
-    /// for are grouped by the middle group whose vacancies ask for them
+    /// of all the skills when that finds one. Skills it does not explain
+    /// (fewer than [`EXPLAINED_SHARE`] of its vacancies ask for them) are
+    /// grouped by the middle group whose vacancies ask for them
     /// most; each group weighing at least [`OTHER_TRADE`] of the first
     /// trade's skills is inferred on its own skills and added (the
     /// occupation signal then credits the nearest of them). When all the
@@ -284,8 +290,10 @@ impl OccupationModel {
         let rest = match self.infer_known(&known, min_confidence) {
             Some(first) => {
                 let (code, level) = (first.code.packed(), first.code.depth());
-                let (explained, unexplained): (Vec<Known<'_, '_>>, Vec<Known<'_, '_>>) =
-                    known.into_iter().partition(|k| asked_of(k.1, code, level) > 0);
+                let size = self.size(code).max(1.0);
+                let (explained, unexplained): (Vec<Known<'_, '_>>, Vec<Known<'_, '_>>) = known
+                    .into_iter()
+                    .partition(|k| f64::from(asked_of(k.1, code, level)) >= EXPLAINED_SHARE * size);
                 first_weight = trade_weight(&explained);
                 out.push(first);
                 unexplained

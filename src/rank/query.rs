@@ -221,8 +221,10 @@ impl Query {
                 }
             }
         }
-        skill_items.extend(implied_items);
+        // The occupation is inferred from the seeker's own skills: a skill a
+        // licence implies is no further evidence of what the seeker does.
         let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
+        skill_items.extend(implied_items);
         for (label, term, text) in skill_items {
             let kind = vocab.kind_of_term(&text);
             let evidence = signal::skill_evidence(idf(n, snapshot.doc_freq(&term)?), kind);
