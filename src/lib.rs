@@ -82,6 +82,7 @@ pub mod error;
 pub mod guidance;
 pub mod index;
 pub mod io;
+pub mod learn;
 pub mod market;
 pub mod matcher;
 pub mod model;

@@ -23,6 +23,7 @@ const FLOW: &[&str] = &[
     "matcher",
     "reverse",
     "assign",
+    "learn",
     "guidance",
     "stats",
 ];

@@ -16,6 +16,7 @@ mod guidance;
 mod hostile;
 mod index;
 mod io_input;
+mod learn;
 mod market;
 mod quality;
 mod ranking;

@@ -78,6 +78,11 @@ enum Command {
         after_help = "Example:\n  jobmatch simulate --vacancies 100000 --seekers 20000 --top 20 --congestion"
     )]
     Simulate(commands::SimulateArgs),
+    /// Fit the signal weights to an outcome log (shown / applied / hired), reporting held-out nDCG@10 before and after.
+    #[command(
+        after_help = "Example:\n  jobmatch simulate --vacancies-file market/vacancies.jsonl --seekers-file market/seekers.jsonl --index idx --log log.jsonl\n  jobmatch fit-weights --index idx --seekers market/seekers.jsonl --log log.jsonl --output fitted.json"
+    )]
+    FitWeights(commands::FitWeightsArgs),
     /// Write a synthetic market (vacancies.jsonl and seekers.jsonl) calibrated to the published figures.
     #[command(
         after_help = "Example:\n  jobmatch generate --vacancies 100000 --seekers 2000 --seed 7 --out market/"
@@ -337,6 +342,7 @@ fn main() -> ExitCode {
         Command::Gaps(args) => commands::gaps(args, quiet),
         Command::Training(args) => commands::training(args, quiet),
         Command::Simulate(args) => commands::simulate(args, quiet),
+        Command::FitWeights(args) => commands::fit_weights_cmd(args),
         Command::Demo(args) => demo::run(args, quiet),
         Command::SeekersIndex(args) => commands::seekers_index(args, quiet),
         Command::Candidates(args) => commands::candidates(args, quiet),

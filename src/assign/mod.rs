@@ -531,6 +531,42 @@ impl Preferences {
         p
     }
 
+    /// Each seeker's list reordered by `key(seeker, its list as ids)`: one
+    /// number per entry, highest first (ties keep the ranking's order). A
+    /// permutation of each list: the seekers' own order among what they
+    /// were shown (what [`crate::learn`] simulates).
+    ///
+    /// # Errors
+    /// The first error `key` returns.
+    pub fn reordered<F>(&self, key: F) -> Result<Preferences>
+    where
+        F: Fn(usize, &[&str]) -> Result<Vec<f64>> + Sync,
+    {
+        let keys: Vec<Vec<f64>> = self
+            .lists()
+            .enumerate()
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(i, (_, ids))| key(i, &ids))
+            .collect::<Result<_>>()?;
+        let mut p = self.clone();
+        for (l, k) in p.lists.iter_mut().zip(keys) {
+            let mut order: Vec<usize> = (0..l.choices.len()).collect();
+            order.sort_by(|a, b| {
+                let (x, y) = (
+                    k.get(*a).copied().unwrap_or(0.0),
+                    k.get(*b).copied().unwrap_or(0.0),
+                );
+                y.total_cmp(&x)
+            });
+            l.choices = order
+                .into_iter()
+                .filter_map(|i| l.choices.get(i).copied())
+                .collect();
+        }
+        Ok(p)
+    }
+
     /// Each seeker's list as vacancy ids, best first (for checks and
     /// reports).
     pub fn lists(&self) -> impl Iterator<Item = (&str, Vec<&str>)> + '_ {

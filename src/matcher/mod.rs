@@ -37,7 +37,7 @@ use crate::rank::query::{Context, Query};
 use crate::rank::related::SkillRelations;
 use crate::rank::score::{admit, score, signals};
 use crate::rank::search::{self, Allowance, SearchStats};
-use crate::rank::signal::{Freshness, Signal};
+use crate::rank::signal::{Freshness, Signal, Signals};
 use crate::rank::topk::{Entry, TopK};
 use crate::region::RegionPrefix;
 pub use crate::retrieve::Exclusion;
@@ -370,6 +370,37 @@ impl Matcher {
             .par_iter()
             .map(|s| self.rank(s, k, exhaustive, &mut SearchStats::default()))
             .collect()
+    }
+
+    /// The signal values of each of `vacancies` for one seeker, as the
+    /// ranking computes them (the seeker prepared once, in its own reach):
+    /// `None` for an id the index does not hold or a vacancy the seeker is
+    /// never shown (out of reach, expired, excluded). What learning weights
+    /// from outcomes reads ([`crate::learn`]).
+    ///
+    /// # Errors
+    /// As [`Matcher::match_one`] for the seeker; an index read failure.
+    pub fn signals_of(&self, seeker: &Seeker, vacancies: &[&str]) -> Result<Vec<Option<Signals<f64>>>> {
+        let q = self.prepare(seeker)?;
+        let mut out = Vec::with_capacity(vacancies.len());
+        for id in vacancies {
+            let Some((si, doc)) = self.snapshot.find(id)? else {
+                out.push(None);
+                continue;
+            };
+            let Some(cols) = self.snapshot.segments().get(si) else {
+                out.push(None);
+                continue;
+            };
+            let Ok(km) = admit(&q, cols, doc) else {
+                out.push(None);
+                continue;
+            };
+            let seg = self.snapshot.segment_reader(si)?;
+            let mask = search::mask_of(&q, seg, doc)?;
+            out.push(Some(signals(&q, cols, doc, km, mask)));
+        }
+        Ok(out)
     }
 
     /// Every signal of one vacancy for one seeker, or why it is excluded.

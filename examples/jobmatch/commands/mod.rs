@@ -4,6 +4,7 @@
 
 mod assign;
 mod guidance;
+mod learn;
 mod load;
 mod market;
 mod rank;
@@ -33,6 +34,7 @@ use crate::ui;
 
 pub use assign::{AssignArgs, assign};
 pub use guidance::{GapsArgs, GuidanceArgs, TrainingArgs, gaps, guidance, training};
+pub use learn::{FitWeightsArgs, fit_weights_cmd};
 pub use load::{Loading, delete, expire, index, load, shard};
 pub use market::{generate, write_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};

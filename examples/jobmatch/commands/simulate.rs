@@ -53,6 +53,15 @@ pub struct SimulateArgs {
     /// Willingness to move, Sichuan and Chongqing, relative to the published flows (e.g. the output of --calibrate).
     #[arg(long, value_delimiter = ',', value_name = "SC,CQ")]
     pub mobility_scale: Option<Vec<f64>>,
+    /// Also run a fair in which each seeker is shown the top --shown vacancies and applies in its own order (--seekers-weights), and write its outcome log (JSON Lines `{"seeker", "vacancy", "outcome"}`), the input of `fit-weights`.
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// With --log: how many vacancies each seeker is shown.
+    #[arg(long, default_value_t = 10, requires = "log")]
+    pub shown: usize,
+    /// With --log: the seekers' own weights over the signals (a JSON or TOML map, signal → weight), by which they order what they are shown; default: the ranking's, with salary and location doubled (seekers who care more about pay and commute than the platform assumes). A simulation's assumption, not a finding.
+    #[arg(long, value_name = "FILE", requires = "log")]
+    pub seekers_weights: Option<PathBuf>,
 }
 
 /// One calibration step.
@@ -302,6 +311,14 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
     } else {
         None
     };
+    if let Some(path) = &args.log {
+        let weights = match &args.seekers_weights {
+            Some(file) => read_config(file).map_err(|e| e.with_path(file))?,
+            None => jobmatch::learn::seekers_own_weights(&matcher.config().weights),
+        };
+        let (log, _) = jobmatch::learn::simulate_log(&matcher, &seekers, args.shown, &weights)?;
+        log.write(ui::create(path)?).map_err(|e| e.with_path(path))?;
+    }
     let outcome = MarketOutcome::of(&a, &plain_prefs, matcher.snapshot(), &seekers);
     if let Some(path) = &args.plot {
         let stats = MarketStats::of(matcher.snapshot()).with_seekers(&seekers);
