@@ -81,6 +81,7 @@ pub mod assign;
 pub mod error;
 pub mod guidance;
 pub mod index;
+pub mod ingest;
 pub mod io;
 pub mod learn;
 pub mod market;

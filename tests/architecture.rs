@@ -15,6 +15,7 @@ const FLOW: &[&str] = &[
     "reference",
     "model",
     "io",
+    "ingest",
     "market",
     "index",
     "retrieve",

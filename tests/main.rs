@@ -15,6 +15,7 @@ mod fuzz_corpus;
 mod guidance;
 mod hostile;
 mod index;
+mod ingest;
 mod io_input;
 mod learn;
 mod market;

@@ -107,6 +107,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Read raw postings or registrations (free-text fields, JSON Lines or CSV) into clean JSON Lines, with a report of every field read, defaulted or refused.
+    #[command(
+        after_help = "Examples:\n  jobmatch ingest --input postings.jsonl --output vacancies.jsonl --report ingest-report.json\n  jobmatch ingest --input export.csv --columns title=岗位名称,salary=薪资待遇 --output vacancies.jsonl --report report.json\n  jobmatch ingest --seekers --input registrations.jsonl --output seekers.jsonl --report report.json"
+    )]
+    Ingest(commands::IngestArgs),
     /// Build or update an index from a JSON Lines file of vacancies.
     #[command(
         after_help = "Example:\n  jobmatch index --input market/vacancies.jsonl --index idx --skip-bad"
@@ -127,6 +132,9 @@ enum Command {
         /// Merge near-duplicate postings of this file (the same job under another id, e.g. from two provinces' feeds): the first is indexed, the others become its aliases.
         #[arg(long)]
         merge_duplicates: bool,
+        /// The input holds raw postings (free-text fields, as `ingest` reads them; JSON Lines or CSV by extension), ingested on the way in; a posting that cannot be a vacancy is a rejected line.
+        #[arg(long)]
+        raw: bool,
         /// Teach the title coder these coded titles first and keep them with the index, so that it codes these vacancies and every later opening of the index codes titles the same way (CSV or JSON Lines of title and code; repeat to join files).
         #[arg(long, value_name = "FILE")]
         coded_titles: Vec<PathBuf>,
@@ -293,6 +301,7 @@ fn main() -> ExitCode {
             skip_bad,
             json,
             merge_duplicates,
+            raw,
             coded_titles,
         } => {
             let taught = if coded_titles.is_empty() {
@@ -304,6 +313,7 @@ fn main() -> ExitCode {
                 skip_bad,
                 merge_duplicates,
                 must_exist: false,
+                raw,
             };
             taught.and_then(|()| commands::index(&input, &index, how, json, quiet))
         }
@@ -326,6 +336,7 @@ fn main() -> ExitCode {
                 skip_bad,
                 merge_duplicates: false,
                 must_exist: true,
+                raw: false,
             };
             commands::index(&input, &index, how, json, quiet)
         }
@@ -342,6 +353,7 @@ fn main() -> ExitCode {
         Command::Gaps(args) => commands::gaps(args, quiet),
         Command::Training(args) => commands::training(args, quiet),
         Command::Simulate(args) => commands::simulate(args, quiet),
+        Command::Ingest(args) => commands::ingest(args, quiet),
         Command::FitWeights(args) => commands::fit_weights_cmd(args),
         Command::Demo(args) => demo::run(args, quiet),
         Command::SeekersIndex(args) => commands::seekers_index(args, quiet),

@@ -87,31 +87,40 @@ pub struct Loading {
     pub merge_duplicates: bool,
     /// The index must exist (`update`).
     pub must_exist: bool,
+    /// The input holds raw postings, ingested on the way in.
+    pub raw: bool,
 }
 
 /// Loads a file into an index (created unless `how.must_exist`).
 pub fn load(input: &Path, dir: &Path, how: Loading, quiet: bool) -> Result<LoadSummary> {
-    let (reader, read_bytes, total_bytes) = ui::open_counted(input)?;
     let index = if how.must_exist {
         VacancyIndex::open(dir)?
     } else {
         VacancyIndex::open_or_create(dir)?
     };
-    let bar = ui::progress(total_bytes, "indexing", quiet, true);
+    let (records, bar): (Box<dyn Iterator<Item = Result<Vacancy>>>, _) = if how.raw {
+        let (raw, bar) = super::raw_records::<jobmatch::ingest::RawVacancy>(input, None, None, quiet)?;
+        let items = jobmatch::ingest::ingest_all(raw, 4096).map(|item| item.result.map(|i| i.record));
+        (Box::new(items), bar)
+    } else {
+        let (reader, read_bytes, total_bytes) = ui::open_counted(input)?;
+        let bar = ui::progress(total_bytes, "indexing", quiet, true);
+        let shown = bar.clone();
+        let lines = JsonLines::<_, Vacancy>::new(reader)
+            .inspect(move |_| shown.set_position(read_bytes.load(Ordering::Relaxed)));
+        (Box::new(lines), bar)
+    };
     let options = LoadOptions {
         on_error: if how.skip_bad {
             OnError::Skip
         } else {
             OnError::Stop
         },
-        progress: Some(Box::new(|_: &LoadSummary| {
-            bar.set_position(read_bytes.load(Ordering::Relaxed))
-        })),
+        progress: None,
         max_errors_kept: 20,
         merge_duplicates: how.merge_duplicates,
         market_model: None,
     };
-    let records = JsonLines::<_, Vacancy>::new(reader);
     let summary = index
         .bulk_load(records, options)
         .map_err(|e| e.with_path(input))?;

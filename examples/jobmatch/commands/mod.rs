@@ -4,6 +4,7 @@
 
 mod assign;
 mod guidance;
+mod ingest;
 mod learn;
 mod load;
 mod market;
@@ -34,6 +35,7 @@ use crate::ui;
 
 pub use assign::{AssignArgs, assign};
 pub use guidance::{GapsArgs, GuidanceArgs, TrainingArgs, gaps, guidance, training};
+pub use ingest::{IngestArgs, ingest, raw_records};
 pub use learn::{FitWeightsArgs, fit_weights_cmd};
 pub use load::{Loading, delete, expire, index, load, shard};
 pub use market::{generate, write_market};

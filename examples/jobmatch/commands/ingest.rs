@@ -1,0 +1,187 @@
+//! `ingest` and `index --raw`: raw postings and registrations read into
+//! the interchange format.
+
+use std::io::Write as _;
+
+use clap::ValueEnum;
+use jobmatch::ingest::{
+    Columns, IngestReport, Item, Raw, RawSeeker, RawVacancy, ingest_all, json_lines, read_csv, to_json_line,
+};
+
+use super::*;
+
+/// Input formats of `ingest`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RawFormat {
+    /// JSON Lines of raw records (field names as in the guide).
+    Jsonl,
+    /// CSV with a header (common Chinese headers are known; map others with --columns).
+    Csv,
+}
+
+/// Arguments of `ingest`.
+#[derive(Args)]
+pub struct IngestArgs {
+    /// Raw records: JSON Lines or CSV.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Input format (default: by extension, `.csv` is CSV).
+    #[arg(long, value_enum)]
+    pub format: Option<RawFormat>,
+    /// CSV column mapping, `field=header,…` (e.g. `title=岗位名称,salary=薪资待遇`); unmapped fields try the common headers.
+    #[arg(long)]
+    pub columns: Option<String>,
+    /// The records are seekers' registrations, not postings.
+    #[arg(long)]
+    pub seekers: bool,
+    /// Clean JSON Lines out, one line per record that could be read, in input order.
+    #[arg(long)]
+    pub output: PathBuf,
+    /// The report (JSON): counts per field parsed, defaulted and refused, the 20 most frequent refused values of each, and every record refused with its line, id and reason.
+    #[arg(long)]
+    pub report: PathBuf,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Raw records of a file with their lines, as JSON Lines or CSV.
+pub fn raw_records<R: Raw + 'static>(
+    input: &Path,
+    format: Option<RawFormat>,
+    columns: Option<&str>,
+    quiet: bool,
+) -> Result<(Box<dyn Iterator<Item = (u64, Result<R>)>>, indicatif::ProgressBar)> {
+    let format = format.unwrap_or(if input.extension().is_some_and(|e| e == "csv") {
+        RawFormat::Csv
+    } else {
+        RawFormat::Jsonl
+    });
+    let (reader, read_bytes, total) = ui::open_counted(input)?;
+    let bar = ui::progress(total, "ingesting", quiet, true);
+    let shown = bar.clone();
+    Ok(match format {
+        RawFormat::Jsonl => (
+            Box::new(
+                json_lines::<_, R>(reader)
+                    .inspect(move |_| shown.set_position(read_bytes.load(Ordering::Relaxed))),
+            ),
+            bar,
+        ),
+        RawFormat::Csv => {
+            let columns = match columns {
+                Some(spec) => Columns::parse(spec)?,
+                None => Columns::defaults(),
+            };
+            let rows = read_csv::<_, R>(reader, &columns).map_err(|e| e.with_path(input))?;
+            shown.set_position(total);
+            (Box::new(rows.into_iter()), bar)
+        }
+    })
+}
+
+/// `ingest`.
+pub fn ingest(args: IngestArgs, quiet: bool) -> Result<()> {
+    let started = Instant::now();
+    let report = if args.seekers {
+        run::<RawSeeker>(&args, quiet)?
+    } else {
+        run::<RawVacancy>(&args, quiet)?
+    };
+    let mut out = ui::create(&args.report)?;
+    serde_json::to_writer_pretty(&mut out, &report)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::Io {
+            path: Some(args.report.clone()),
+            source: e,
+        })?;
+    let seconds = started.elapsed().as_secs_f64();
+    if args.json || !ui::stdout_is_terminal() {
+        return ui::print_json(&serde_json::json!({
+            "records": report.records,
+            "written": report.written,
+            "refused": report.refused.len(),
+            "skills_extracted": report.skills_extracted,
+            "seconds": seconds,
+            "records_per_s": report.records as f64 / seconds.max(1e-9),
+        }));
+    }
+    println!(
+        "read {} records in {:.1} s ({:.0}/s): {} written to {}, {} refused (see {})\n",
+        report.records,
+        seconds,
+        report.records as f64 / seconds.max(1e-9),
+        report.written,
+        args.output.display(),
+        report.refused.len(),
+        args.report.display()
+    );
+    let rows: Vec<Vec<String>> = report
+        .fields
+        .iter()
+        .map(|(f, c)| {
+            vec![
+                (*f).to_owned(),
+                c.parsed.to_string(),
+                c.defaulted.to_string(),
+                c.refused.to_string(),
+                c.top_refused
+                    .first()
+                    .map(|(t, n)| format!("{} ×{n}", ui::clip(t, 30)))
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    ui::table(
+        &[
+            "field",
+            ">parsed",
+            ">defaulted",
+            ">refused",
+            "most frequent refused",
+        ],
+        &rows,
+    );
+    for r in report.refused.iter().take(5) {
+        eprintln!("refused: line {}: {}", r.line, r.reason);
+    }
+    if report.refused.len() > 5 {
+        eprintln!(
+            "… and {} more in {}",
+            report.refused.len() - 5,
+            args.report.display()
+        );
+    }
+    Ok(())
+}
+
+fn run<R: Raw + 'static>(args: &IngestArgs, quiet: bool) -> Result<IngestReport>
+where
+    R::Clean: serde::Serialize,
+{
+    let (records, bar) = raw_records::<R>(&args.input, args.format, args.columns.as_deref(), quiet)?;
+    let mut out = ui::create(&args.output)?;
+    let mut report = IngestReport::default();
+    for Item { line, id, result } in ingest_all(records, 4096) {
+        match result {
+            Ok(ingested) => {
+                let json = to_json_line(&ingested)?;
+                writeln!(out, "{json}").map_err(|e| Error::Io {
+                    path: Some(args.output.clone()),
+                    source: e,
+                })?;
+                report.add(&ingested);
+            }
+            Err(e) => report.refuse(line, id, &e),
+        }
+    }
+    out.flush().map_err(|e| Error::Io {
+        path: Some(args.output.clone()),
+        source: e,
+    })?;
+    bar.finish_and_clear();
+    report.finish();
+    Ok(report)
+}

@@ -1,0 +1,372 @@
+//! Skills from text: vocabulary skills and licences found in titles,
+//! descriptions and seekers' free skill strings, each with where it came
+//! from.
+//!
+//! The text is folded (full width, case) and scanned for the vocabulary's
+//! names and aliases, the longest at each position (a Latin name only as a
+//! whole word), and for driving-licence classes written around 驾照 /
+//! 驾驶证 (`C1以上驾照`, `驾照C1`). A description is read by sections: a
+//! skill under 福利待遇 or 公司介绍 is not a requirement, nor one in a
+//! clause that says it is not needed (`无需`, `不要求`, `不限`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use crate::taxonomy::{SkillId, skills};
+use crate::text::fold_char;
+
+/// Where in a record a skill was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// The job title (or a seeker's desired job).
+    Title,
+    /// The description (or a seeker's self-description).
+    Description,
+    /// A free skills string.
+    Skills,
+}
+
+impl Field {
+    /// How an explanation says it: `asked for in the description`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Description => "description",
+            Field::Skills => "skills",
+        }
+    }
+}
+
+/// One skill found in text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Found {
+    /// The vocabulary's name for it.
+    pub skill: String,
+    /// The field it was found in.
+    pub field: Field,
+    /// Byte range of the mention in the field's text.
+    pub start: usize,
+    /// End of the mention (exclusive).
+    pub end: usize,
+    /// The clause it was found in, as written (for explanations:
+    /// "asked for in the description: 熟练使用氩弧焊").
+    pub clause: String,
+}
+
+/// A mention that was not taken as a skill, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Passed {
+    /// The vocabulary's name for it.
+    pub skill: String,
+    /// Why: `under 福利待遇`, `negated: 无需`.
+    pub reason: String,
+}
+
+/// What extraction found in one text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Extraction {
+    /// Skills taken, in order of first mention, each once.
+    pub found: Vec<Found>,
+    /// Mentions passed over.
+    pub passed: Vec<Passed>,
+}
+
+/// Section headers of a posting's description and whether what is under
+/// them states requirements.
+const SECTIONS: [(&str, bool); 22] = [
+    ("岗位职责", true),
+    ("工作职责", true),
+    ("职位描述", true),
+    ("岗位描述", true),
+    ("工作内容", true),
+    ("任职要求", true),
+    ("任职资格", true),
+    ("岗位要求", true),
+    ("职位要求", true),
+    ("招聘要求", true),
+    ("技能要求", true),
+    ("福利待遇", false),
+    ("薪资福利", false),
+    ("员工福利", false),
+    ("福利", false),
+    ("待遇", false),
+    ("公司介绍", false),
+    ("公司简介", false),
+    ("企业简介", false),
+    ("关于我们", false),
+    ("联系方式", false),
+    ("工作地点", false),
+];
+
+/// Words that make a clause say a skill is not needed.
+const NEGATIONS: [&str; 8] = [
+    "无需",
+    "无须",
+    "不需要",
+    "不需",
+    "不要求",
+    "不限",
+    "不必",
+    "可培养",
+];
+
+/// Ends of clauses.
+fn is_clause_end(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。' | '；' | ';' | ',' | '！' | '!' | '？' | '?' | '\n' | '\r' | '、' | '|'
+    )
+}
+
+/// The vocabulary's names and aliases, folded, by their first two
+/// characters, longest first.
+struct Dictionary {
+    by_prefix: HashMap<(char, char), Vec<Name>>,
+}
+
+/// A name, folded, as characters, and its skill.
+type Name = (Vec<char>, SkillId);
+
+fn dictionary() -> &'static Dictionary {
+    static DICT: OnceLock<Dictionary> = OnceLock::new();
+    DICT.get_or_init(|| {
+        let mut by_prefix: HashMap<(char, char), Vec<Name>> = HashMap::new();
+        for skill in skills().all() {
+            for name in std::iter::once(&skill.name).chain(&skill.aliases) {
+                let chars: Vec<char> = crate::text::fold(name)
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect();
+                if let [a, b, ..] = chars.as_slice() {
+                    by_prefix
+                        .entry((*a, *b))
+                        .or_default()
+                        .push((chars.clone(), skill.id));
+                }
+            }
+        }
+        for list in by_prefix.values_mut() {
+            list.sort_by_key(|n| std::cmp::Reverse(n.0.len()));
+            list.dedup_by(|a, b| a.0 == b.0);
+        }
+        Dictionary { by_prefix }
+    })
+}
+
+/// Folds one character for matching: width and case.
+fn fold_match(c: char) -> char {
+    let c = fold_char(c);
+    if c.is_ascii() { c.to_ascii_lowercase() } else { c }
+}
+
+/// Extracts the skills of one field's text.
+///
+/// ```
+/// use jobmatch::ingest::{Field, extract_skills};
+/// let text = "任职要求：熟练使用氩弧焊，持C1驾照优先。福利待遇：免费学习叉车";
+/// let e = extract_skills(text, Field::Description);
+/// let names: Vec<&str> = e.found.iter().map(|f| f.skill.as_str()).collect();
+/// assert!(names.contains(&"C1驾照"), "{names:?}");
+/// assert!(!names.contains(&"叉车"), "{names:?}");
+/// ```
+pub fn extract_skills(text: &str, field: Field) -> Extraction {
+    let vocab = skills();
+    let dict = dictionary();
+    // Characters with their byte offsets, folded for matching; spaces out.
+    let chars: Vec<(usize, char)> = text
+        .char_indices()
+        .map(|(i, c)| (i, fold_match(c)))
+        .filter(|(_, c)| !c.is_whitespace())
+        .collect();
+    let folded: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+    let byte_at = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
+    let mut out = Extraction::default();
+    let mut requirement = true;
+    let mut clause_start = 0;
+    let mut negated = None::<&str>;
+    let mut i = 0;
+    while i < folded.len() {
+        // A section header switches what the text under it states.
+        if let Some((header, states)) = SECTIONS.iter().find(|(h, _)| starts_with(&folded, i, h)) {
+            requirement = *states;
+            i += header.chars().count();
+            continue;
+        }
+        let c = folded.get(i).copied().unwrap_or(' ');
+        if is_clause_end(c) {
+            clause_start = i + 1;
+            negated = None;
+            i += 1;
+            continue;
+        }
+        if negated.is_none() {
+            negated = NEGATIONS.iter().copied().find(|n| starts_with(&folded, i, n));
+        }
+        let hit = licence_class(&folded, i).or_else(|| longest(dict, &folded, i));
+        let Some((len, id)) = hit else {
+            i += 1;
+            continue;
+        };
+        let Some(skill) = vocab.get(id) else {
+            i += len;
+            continue;
+        };
+        let reason = if !requirement {
+            Some("in a section that does not state requirements (福利待遇, 公司介绍 …)".to_owned())
+        } else {
+            negated.map(|n| format!("negated: {n}"))
+        };
+        match reason {
+            Some(reason) => out.passed.push(Passed {
+                skill: skill.name.clone(),
+                reason,
+            }),
+            None if out.found.iter().any(|f| f.skill == skill.name) => {}
+            None => {
+                let end_clause = (i..folded.len())
+                    .find(|j| folded.get(*j).is_some_and(|c| is_clause_end(*c)))
+                    .unwrap_or(folded.len());
+                out.found.push(Found {
+                    skill: skill.name.clone(),
+                    field,
+                    start: byte_at(i),
+                    end: byte_at(i + len),
+                    clause: text
+                        .get(byte_at(clause_start)..byte_at(end_clause))
+                        .unwrap_or("")
+                        .trim()
+                        .to_owned(),
+                });
+            }
+        }
+        i += len;
+    }
+    out
+}
+
+/// Whether `word` (folded) starts at position `i`.
+fn starts_with(chars: &[char], i: usize, word: &str) -> bool {
+    (i..).zip(word.chars()).all(|(j, w)| chars.get(j) == Some(&w))
+}
+
+/// The longest vocabulary name at `i`: its length in characters and skill.
+/// A name that starts or ends with a Latin letter or digit must not run on
+/// into one (`go` is not in `google`).
+fn longest(dict: &Dictionary, chars: &[char], i: usize) -> Option<(usize, SkillId)> {
+    let (a, b) = (chars.get(i)?, chars.get(i + 1)?);
+    let list = dict.by_prefix.get(&(*a, *b))?;
+    let word = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    list.iter().find_map(|(name, id)| {
+        let end = i + name.len();
+        let matches = chars.get(i..end) == Some(name.as_slice());
+        let latin_start = name.first().is_some_and(char::is_ascii_alphanumeric);
+        let latin_end = name.last().is_some_and(char::is_ascii_alphanumeric);
+        let runs_in = latin_start && i > 0 && word(chars.get(i - 1));
+        let runs_on = latin_end && word(chars.get(end));
+        let bounded = !(runs_in || runs_on);
+        (matches && bounded).then_some((name.len(), *id))
+    })
+}
+
+/// A driving-licence class at `i` (`c1`, `b2` …) with 驾照 / 驾驶证 / 驾驶 /
+/// 照 within three characters either side: the licence and the class's
+/// length.
+fn licence_class(chars: &[char], i: usize) -> Option<(usize, SkillId)> {
+    let (l, d) = (*chars.get(i)?, *chars.get(i + 1)?);
+    if !matches!(l, 'a' | 'b' | 'c') || !matches!(d, '1'..='3') {
+        return None;
+    }
+    if i > 0 && chars.get(i - 1).is_some_and(char::is_ascii_alphanumeric) {
+        return None;
+    }
+    if chars.get(i + 2).is_some_and(char::is_ascii_alphanumeric) {
+        return None;
+    }
+    let near = |c: &char| matches!(c, '驾' | '照');
+    let before = chars
+        .get(i.saturating_sub(3)..i)
+        .is_some_and(|w| w.iter().any(near));
+    let after = chars
+        .get(i + 2..(i + 6).min(chars.len()))
+        .is_some_and(|w| w.iter().any(near));
+    if !(before || after) {
+        return None;
+    }
+    // Take the licence words after the class too, so they are not matched
+    // again as 驾照 (the C1 alias).
+    let mut len = 2;
+    for w in [
+        "驾驶执照",
+        "驾驶证",
+        "驾照",
+        "以上驾照",
+        "及以上驾照",
+        "以上驾驶证",
+        "照",
+    ] {
+        if starts_with(chars, i + 2, w) {
+            len = 2 + w.chars().count();
+            break;
+        }
+    }
+    skills().lookup(&format!("{l}{d}驾照")).map(|id| (len, id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str) -> Vec<String> {
+        extract_skills(text, Field::Description)
+            .found
+            .into_iter()
+            .map(|f| f.skill)
+            .collect()
+    }
+
+    #[test]
+    fn skills_and_licences_in_prose() {
+        let got = names("岗位职责：负责焊接作业，会使用叉车者优先；任职要求：持Ｃ１驾照，有焊工证");
+        for want in ["焊接", "叉车", "C1驾照", "焊工证"] {
+            assert!(got.iter().any(|g| g == want), "{want} not in {got:?}");
+        }
+        assert!(names("驾照C1以上，会开车").iter().any(|g| g == "C1驾照"));
+        assert!(names("要求B2驾驶证").iter().any(|g| g == "B2驾照"));
+    }
+
+    #[test]
+    fn benefits_company_and_negations_are_not_requirements() {
+        let e = extract_skills(
+            "任职要求：熟悉焊接。福利待遇：公司提供叉车培训",
+            Field::Description,
+        );
+        assert_eq!(
+            e.found.iter().map(|f| f.skill.as_str()).collect::<Vec<_>>(),
+            ["焊接"]
+        );
+        assert!(e.passed.iter().any(|p| p.skill == "叉车"));
+        let e = extract_skills("无需驾照，会焊接", Field::Description);
+        assert!(!e.found.iter().any(|f| f.skill == "C1驾照"), "{e:?}");
+        assert!(e.found.iter().any(|f| f.skill == "焊接"));
+    }
+
+    #[test]
+    fn spans_and_clauses_point_into_the_text() {
+        let text = "任职要求：熟练使用氩弧焊，能吃苦耐劳";
+        let e = extract_skills(text, Field::Description);
+        for f in &e.found {
+            let mention = text.get(f.start..f.end).unwrap();
+            assert!(!mention.is_empty() && f.clause.contains(mention), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn latin_names_only_as_whole_words() {
+        let got = names("熟悉Java和MySQL，了解google产品");
+        assert!(got.iter().any(|g| g.eq_ignore_ascii_case("java")), "{got:?}");
+        assert!(!got.iter().any(|g| g.eq_ignore_ascii_case("go")), "{got:?}");
+    }
+}
