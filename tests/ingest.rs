@@ -255,8 +255,7 @@ fn ingested_postings_rank_for_a_seeker_who_types_like_a_person() {
     let mut seeker = ingest_seeker(&raw, 1).unwrap().record;
     seeker.mobility.relocate = true;
     let top = m.match_one(&seeker, 3).unwrap();
-    assert_eq!(top.matches.first().map(|x| x.vacancy.as_str()).is_some(), true);
-    let first = &top.matches[0];
+    let first = top.matches.first().expect("a welding posting in reach");
     let ex = m.explain(&seeker, &first.vacancy).unwrap();
     assert!(
         ex.skills.iter().any(|c| c.credit > 0.0 && c.term.contains("焊")),
@@ -282,14 +281,13 @@ proptest! {
     /// is in range.
     #[test]
     fn parsers_never_panic(text in any_text()) {
-        if let Ok(r) = parse_salary(&text) {
-            if let Some(s) = r.value {
-                if let (Some(a), Some(b)) = (s.min, s.max) {
+        match parse_salary(&text) {
+            Ok(r) => {
+                if let Some((a, b)) = r.value.and_then(|s| s.min.zip(s.max)) {
                     prop_assert!(u32::from(a) <= u32::from(b));
                 }
             }
-        } else if let Err(e) = parse_salary(&text) {
-            prop_assert!(e.to_string().contains("salary"));
+            Err(e) => prop_assert!(e.to_string().contains("salary")),
         }
         if let Err(e) = parse_place(&text) {
             prop_assert!(e.to_string().contains("location"));

@@ -103,6 +103,9 @@ enum Command {
         /// Share of vacancies that re-post an earlier one under another id (near-duplicates, to measure `index --merge-duplicates`).
         #[arg(long, default_value_t = 0.0)]
         duplicates: f64,
+        /// Write the same market as a job board writes it: free-text postings.jsonl and registrations.jsonl (salaries, places, education in words, skills in the description's prose) for `ingest` or `index --raw`.
+        #[arg(long)]
+        raw: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -282,6 +285,7 @@ fn main() -> ExitCode {
             seed,
             out,
             duplicates,
+            raw,
             json,
         } => commands::generate(
             jobmatch::market::MarketConfig {
@@ -292,6 +296,7 @@ fn main() -> ExitCode {
                 ..Default::default()
             },
             &out,
+            raw,
             json,
             quiet,
         ),

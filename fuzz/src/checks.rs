@@ -21,7 +21,11 @@ use jobmatch::{Date, RegionCode, Seeker};
 pub type Check = fn(&[u8]) -> Result<(), String>;
 
 /// The targets by name, as in `fuzz/Cargo.toml` and `fuzz/corpus/<name>/`.
-pub const TARGETS: [(&str, Check); 6] = [
+pub const TARGETS: [(&str, Check); 10] = [
+    ("ingest_levels", ingest_levels),
+    ("ingest_place", ingest_place),
+    ("ingest_record", ingest_record),
+    ("ingest_salary", ingest_salary),
     ("jsonl_round_trip", jsonl_round_trip),
     ("query_ranking", query_ranking),
     ("ranking_config", ranking_config),
@@ -233,6 +237,93 @@ pub fn title_coder(data: &[u8]) -> Result<(), String> {
         }
         if i > 0 && coded[i - 1].confidence < c.confidence {
             return Err(format!("not sorted at {i}"));
+        }
+    }
+    Ok(())
+}
+
+/// Any text as a salary: never panics; a salary read has its lowest amount
+/// at most its highest, and a refusal names the field.
+pub fn ingest_salary(data: &[u8]) -> Result<(), String> {
+    let text = String::from_utf8_lossy(data);
+    match jobmatch::ingest::parse_salary(&text) {
+        Ok(r) => {
+            if let Some(s) = r.value
+                && let (Some(a), Some(b)) = (s.min, s.max)
+                && u32::from(a) > u32::from(b)
+            {
+                return Err(format!(
+                    "`{text}`: min {} above max {}",
+                    u32::from(a),
+                    u32::from(b)
+                ));
+            }
+            Ok(())
+        }
+        Err(e) if e.to_string().contains("salary") => Ok(()),
+        Err(e) => Err(format!("`{text}`: an error that does not name the field: {e}")),
+    }
+}
+
+/// Any text as a place: never panics; a place read is a county-level unit
+/// of the gazetteer, and a refusal names the field.
+pub fn ingest_place(data: &[u8]) -> Result<(), String> {
+    let text = String::from_utf8_lossy(data);
+    match jobmatch::ingest::parse_place(&text) {
+        Ok(r) => match gazetteer().lookup(r.value.region.get()) {
+            Some(region) if region.level == jobmatch::region::Level::County => Ok(()),
+            _ => Err(format!(
+                "`{text}`: {} is not a county of the gazetteer",
+                r.value.region
+            )),
+        },
+        Err(e) if e.to_string().contains("location") => Ok(()),
+        Err(e) => Err(format!("`{text}`: an error that does not name the field: {e}")),
+    }
+}
+
+/// Any text as education, experience, headcount, date and skills: never
+/// panics; values are in range; extracted spans point into the text.
+pub fn ingest_levels(data: &[u8]) -> Result<(), String> {
+    use jobmatch::ingest::{
+        Field, extract_skills, parse_date, parse_education, parse_experience, parse_headcount,
+    };
+    let text = String::from_utf8_lossy(data);
+    let _ = parse_education(&text);
+    if let Ok(r) = parse_experience(&text)
+        && r.value.is_some_and(|y| y > 50)
+    {
+        return Err(format!("`{text}`: {:?} years", r.value));
+    }
+    if let Ok(r) = parse_headcount(&text)
+        && r.value == Some(0)
+    {
+        return Err(format!("`{text}`: 0 openings"));
+    }
+    let _ = parse_date(&text);
+    for found in extract_skills(&text, Field::Description).found {
+        if text.get(found.start..found.end).is_none() {
+            return Err(format!(
+                "`{text}`: span {}..{} is not in the text",
+                found.start, found.end
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Any bytes as a line of raw postings: never panics; a posting ingested
+/// is a valid vacancy whose interchange line reads back as itself.
+pub fn ingest_record(data: &[u8]) -> Result<(), String> {
+    use jobmatch::ingest::{RawVacancy, ingest_all, json_lines, to_json_line};
+    for item in ingest_all(json_lines::<_, RawVacancy>(data), 16) {
+        if let Ok(v) = item.result {
+            v.record.validate().map_err(|e| format!("invalid vacancy: {e}"))?;
+            let line = to_json_line(&v).map_err(|e| e.to_string())?;
+            let back: jobmatch::Vacancy = serde_json::from_str(&line).map_err(|e| format!("{line}: {e}"))?;
+            if back != v.record {
+                return Err(format!("{line} reads back differently"));
+            }
         }
     }
     Ok(())

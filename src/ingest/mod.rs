@@ -298,11 +298,26 @@ fn parse_industry(text: &str) -> Result<Read<Option<Industry>>> {
     }
 }
 
-/// Splits a free skills string on the separators people type.
-fn split_skills(s: &str) -> impl Iterator<Item = &str> {
-    s.split(['、', '，', ',', '；', ';', '/', '|', '\n', ' ', '　', '。'])
+/// Splits a free skills string on the separators people type; a space
+/// separates too, unless the words it joins are one skill the vocabulary
+/// knows (`MS Office`).
+fn split_skills(s: &str) -> Vec<&str> {
+    let vocab = vocabulary();
+    let mut out = Vec::new();
+    for piece in s
+        .split(['、', '，', ',', '；', ';', '/', '|', '\n', '。'])
         .map(str::trim)
-        .filter(|p| !p.is_empty())
+    {
+        if piece.is_empty() {
+            continue;
+        }
+        if piece.contains(char::is_whitespace) && vocab.lookup(piece).is_none() {
+            out.extend(piece.split_whitespace());
+        } else {
+            out.push(piece);
+        }
+    }
+    out
 }
 
 /// Skills from a free skills string: each item the vocabulary knows as
@@ -485,6 +500,7 @@ pub fn ingest_seeker(raw: &RawSeeker, line: u64) -> Result<Ingested<Seeker>> {
     s.coordinates = place.coordinates;
     if let Some(d) = raw.desired.as_deref() {
         s.titles = split_skills(d)
+            .into_iter()
             .take(MAX_LIST_LEN)
             .map(|t| clip(t, MAX_TEXT_BYTES).0)
             .collect();

@@ -28,6 +28,7 @@
 
 pub mod calibration;
 mod geo;
+mod raw;
 mod sample;
 mod text;
 mod write;

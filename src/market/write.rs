@@ -31,7 +31,7 @@ impl Market {
         })
     }
 
-    fn write_records<W: Write>(
+    pub(super) fn write_records<W: Write>(
         &self,
         mut out: W,
         count: u64,

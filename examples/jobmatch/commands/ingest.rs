@@ -5,8 +5,10 @@ use std::io::Write as _;
 
 use clap::ValueEnum;
 use jobmatch::ingest::{
-    Columns, IngestReport, Item, Raw, RawSeeker, RawVacancy, ingest_all, json_lines, read_csv, to_json_line,
+    Columns, IngestReport, Ingested, Item, Raw, RawSeeker, RawVacancy, ingest_all, json_lines, read_csv,
+    to_json_line,
 };
+use rayon::prelude::*;
 
 use super::*;
 
@@ -45,13 +47,17 @@ pub struct IngestArgs {
     pub json: bool,
 }
 
-/// Raw records of a file with their lines, as JSON Lines or CSV.
+/// Raw records with their lines.
+pub type RawLines<R> = Box<dyn Iterator<Item = (u64, Result<R>)>>;
+
+/// Raw records of a file with their lines, as JSON Lines or CSV, and the
+/// progress bar that follows the reading.
 pub fn raw_records<R: Raw + 'static>(
     input: &Path,
     format: Option<RawFormat>,
     columns: Option<&str>,
     quiet: bool,
-) -> Result<(Box<dyn Iterator<Item = (u64, Result<R>)>>, indicatif::ProgressBar)> {
+) -> Result<(RawLines<R>, indicatif::ProgressBar)> {
     let format = format.unwrap_or(if input.extension().is_some_and(|e| e == "csv") {
         RawFormat::Csv
     } else {
@@ -164,17 +170,31 @@ where
     let (records, bar) = raw_records::<R>(&args.input, args.format, args.columns.as_deref(), quiet)?;
     let mut out = ui::create(&args.output)?;
     let mut report = IngestReport::default();
-    for Item { line, id, result } in ingest_all(records, 4096) {
-        match result {
-            Ok(ingested) => {
-                let json = to_json_line(&ingested)?;
-                writeln!(out, "{json}").map_err(|e| Error::Io {
-                    path: Some(args.output.clone()),
-                    source: e,
-                })?;
-                report.add(&ingested);
+    // Ingested and written out as JSON in parallel chunks, in input order.
+    let mut records = records.peekable();
+    while records.peek().is_some() {
+        let chunk: Vec<(u64, Result<R>)> = records.by_ref().take(8192).collect();
+        let done: Vec<(u64, Option<String>, Result<(Ingested<R::Clean>, String)>)> =
+            ingest_all(chunk.into_iter(), 8192)
+                .collect::<Vec<_>>()
+                .into_par_iter()
+                .map(|Item { line, id, result }| {
+                    let written =
+                        result.and_then(|ingested| to_json_line(&ingested).map(|json| (ingested, json)));
+                    (line, id, written)
+                })
+                .collect();
+        for (line, id, written) in done {
+            match written {
+                Ok((ingested, json)) => {
+                    writeln!(out, "{json}").map_err(|e| Error::Io {
+                        path: Some(args.output.clone()),
+                        source: e,
+                    })?;
+                    report.add(&ingested);
+                }
+                Err(e) => report.refuse(line, id, &e),
             }
-            Err(e) => report.refuse(line, id, &e),
         }
     }
     out.flush().map_err(|e| Error::Io {

@@ -13,8 +13,10 @@ struct GenerateReport {
     duplicates_planted: u64,
 }
 
-/// `generate`: a market to `out/vacancies.jsonl` and `out/seekers.jsonl`.
-pub fn generate(config: MarketConfig, out: &Path, json: bool, quiet: bool) -> Result<()> {
+/// `generate`: a market to `out/vacancies.jsonl` and `out/seekers.jsonl`
+/// (with `raw`, the same market as a job board writes it, to
+/// `out/postings.jsonl` and `out/registrations.jsonl`).
+pub fn generate(config: MarketConfig, out: &Path, raw: bool, json: bool, quiet: bool) -> Result<()> {
     if !(0.0..=1.0).contains(&config.duplicate_share) {
         return Err(Error::Invalid {
             field: "--duplicates".into(),
@@ -23,7 +25,11 @@ pub fn generate(config: MarketConfig, out: &Path, json: bool, quiet: bool) -> Re
     }
     let (vacancies, seekers) = (config.vacancies, config.seekers);
     let start = Instant::now();
-    let (vpath, spath) = write_market(&config, out, quiet)?;
+    let (vpath, spath) = if raw {
+        write_raw_market(&config, out, quiet)?
+    } else {
+        write_market(&config, out, quiet)?
+    };
     let duplicates_planted = if config.duplicate_share > 0.0 {
         let market = jobmatch::market::Market::new(config.clone());
         (0..vacancies)
@@ -57,6 +63,29 @@ pub fn generate(config: MarketConfig, out: &Path, json: bool, quiet: bool) -> Re
         println!("{duplicates_planted} of the vacancies re-post an earlier one under another id");
     }
     Ok(())
+}
+
+/// Writes a generated market as raw postings and registrations
+/// (`postings.jsonl`, `registrations.jsonl`); returns the two files' paths.
+pub fn write_raw_market(config: &MarketConfig, out: &Path, quiet: bool) -> Result<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(out).map_err(|e| Error::Io {
+        path: Some(out.to_owned()),
+        source: e,
+    })?;
+    let market = Market::new(config.clone());
+    let vpath = out.join("postings.jsonl");
+    let bar = ui::progress(config.vacancies, "postings", quiet, false);
+    market
+        .write_raw_vacancies(ui::create(&vpath)?, |n| bar.set_position(n))
+        .map_err(|e| e.with_path(&vpath))?;
+    bar.finish_and_clear();
+    let spath = out.join("registrations.jsonl");
+    let bar = ui::progress(config.seekers, "registrations", quiet, false);
+    market
+        .write_raw_seekers(ui::create(&spath)?, |n| bar.set_position(n))
+        .map_err(|e| e.with_path(&spath))?;
+    bar.finish_and_clear();
+    Ok((vpath, spath))
 }
 
 /// Writes a generated market; returns the two files' paths.
