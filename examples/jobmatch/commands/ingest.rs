@@ -163,6 +163,9 @@ pub fn ingest(args: IngestArgs, quiet: bool) -> Result<()> {
     Ok(())
 }
 
+/// One record's line, id, and the record with its JSON line or the error.
+type Written<C> = (u64, Option<String>, Result<(Ingested<C>, String)>);
+
 fn run<R: Raw + 'static>(args: &IngestArgs, quiet: bool) -> Result<IngestReport>
 where
     R::Clean: serde::Serialize,
@@ -174,16 +177,15 @@ where
     let mut records = records.peekable();
     while records.peek().is_some() {
         let chunk: Vec<(u64, Result<R>)> = records.by_ref().take(8192).collect();
-        let done: Vec<(u64, Option<String>, Result<(Ingested<R::Clean>, String)>)> =
-            ingest_all(chunk.into_iter(), 8192)
-                .collect::<Vec<_>>()
-                .into_par_iter()
-                .map(|Item { line, id, result }| {
-                    let written =
-                        result.and_then(|ingested| to_json_line(&ingested).map(|json| (ingested, json)));
-                    (line, id, written)
-                })
-                .collect();
+        let done: Vec<Written<R::Clean>> = ingest_all(chunk.into_iter(), 8192)
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|Item { line, id, result }| {
+                let written =
+                    result.and_then(|ingested| to_json_line(&ingested).map(|json| (ingested, json)));
+                (line, id, written)
+            })
+            .collect();
         for (line, id, written) in done {
             match written {
                 Ok((ingested, json)) => {
