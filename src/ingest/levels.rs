@@ -11,7 +11,7 @@ use crate::text::fold;
 const ANY: [&str; 8] = ["不限", "无要求", "无需", "不需要", "无", "不要求", "均可", "any"];
 
 /// Education levels by the words postings use, the most specific first.
-const EDUCATION_WORDS: [(&str, Education); 22] = [
+pub(super) const EDUCATION_WORDS: [(&str, Education); 22] = [
     ("博士", Education::Doctorate),
     ("硕士", Education::Master),
     ("研究生", Education::Master),

@@ -45,7 +45,7 @@ pub use batch::{Item, Raw, ingest_all, json_lines};
 pub use levels::{parse_date, parse_education, parse_experience, parse_headcount};
 pub use place::{Place, parse_place};
 pub use salary::{HOURS_PER_DAY, Period, Salary, WEEKS_PER_MONTH, WORKING_DAYS_PER_MONTH, parse_salary};
-pub use skills::{Extraction, Field, Found, Passed, extract_skills};
+pub use skills::{Extraction, Field, Found, Passed, extract_skills, job_of_title};
 
 /// A value read from text and how it was read (`per day × 21.75 = per
 /// month`, `prefecture 绵阳市 only: read as its seat county 涪城区`).

@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::taxonomy::{SkillId, skills};
-use crate::text::fold_char;
+use crate::text::{fold_char, word_starts};
 
 /// Where in a record a skill was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -136,10 +136,13 @@ fn dictionary() -> &'static Dictionary {
         let mut by_prefix: HashMap<(char, char), Vec<Name>> = HashMap::new();
         for skill in skills().all() {
             for name in std::iter::once(&skill.name).chain(&skill.aliases) {
-                let chars: Vec<char> = crate::text::fold(name)
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect();
+                let folded = crate::text::fold(name);
+                // An education level (`专科`, `本科`) is the education
+                // field's, not a skill, wherever a posting writes it.
+                if super::levels::EDUCATION_WORDS.iter().any(|(w, _)| *w == folded) {
+                    continue;
+                }
+                let chars: Vec<char> = folded.chars().filter(|c| !c.is_whitespace()).collect();
                 if let [a, b, ..] = chars.as_slice() {
                     by_prefix
                         .entry((*a, *b))
@@ -162,7 +165,49 @@ fn fold_match(c: char) -> char {
     if c.is_ascii() { c.to_ascii_lowercase() } else { c }
 }
 
-/// Extracts the skills of one field's text.
+/// Words that open a posting's title without naming the job (`招聘`,
+/// `急招`), longest first: `招聘` is also an alias of 人力资源.
+const TITLE_OPENERS: [&str; 9] = [
+    "高薪诚聘",
+    "高薪招聘",
+    "长期招聘",
+    "招聘",
+    "诚聘",
+    "急招",
+    "直招",
+    "热招",
+    "急聘",
+];
+
+/// A title as the job it names: recruiting words before it and bracketed
+/// notes (`【双休】`, `（五险一金）`) removed.
+///
+/// ```
+/// assert_eq!(jobmatch::ingest::job_of_title("急招：叉车司机【双休】"), "叉车司机");
+/// ```
+pub fn job_of_title(title: &str) -> String {
+    let mut t = title.trim();
+    for w in TITLE_OPENERS {
+        if let Some(rest) = t.strip_prefix(w) {
+            t = rest.trim_start_matches([':', '：', ' ']);
+            break;
+        }
+    }
+    let mut out = String::with_capacity(t.len());
+    let mut depth = 0usize;
+    for c in t.chars() {
+        match c {
+            '【' | '（' | '(' | '[' => depth += 1,
+            '】' | '）' | ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Extracts the skills of one field's text (a title's recruiting words and
+/// bracketed notes are not read: see [`job_of_title`]).
 ///
 /// ```
 /// use jobmatch::ingest::{Field, extract_skills};
@@ -173,6 +218,29 @@ fn fold_match(c: char) -> char {
 /// assert!(!names.contains(&"叉车"), "{names:?}");
 /// ```
 pub fn extract_skills(text: &str, field: Field) -> Extraction {
+    if field != Field::Title {
+        return extract(text, field, true);
+    }
+    let job = job_of_title(text);
+    let mut e = extract(&job, Field::Title, false);
+    if job != text {
+        // Spans point into the job's text when it is one piece of the
+        // title, else at the title's start.
+        let at = text.find(job.as_str());
+        for f in &mut e.found {
+            match at {
+                Some(at) => (f.start, f.end) = (f.start + at, f.end + at),
+                None => (f.start, f.end) = (0, 0),
+            }
+        }
+    }
+    e
+}
+
+/// Extraction proper. With `bounded`, a name of two Chinese characters is
+/// taken only as a whole word (a description's `调试员工作` holds no `员工`);
+/// a title is a compound job name, in which `电焊工` does hold `电焊`.
+fn extract(text: &str, field: Field, bounded: bool) -> Extraction {
     let vocab = skills();
     let dict = dictionary();
     // Characters with their byte offsets, folded for matching; spaces out.
@@ -182,6 +250,14 @@ pub fn extract_skills(text: &str, field: Field) -> Extraction {
         .filter(|(_, c)| !c.is_whitespace())
         .collect();
     let folded: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
+    // Word boundaries, for names of two characters: `员工` is not in
+    // `调试员工作`, nor `装工` in `安装工`. Longer names are specific enough.
+    let starts = if bounded {
+        word_starts(&folded.iter().collect::<String>())
+    } else {
+        Vec::new()
+    };
+    let at_boundary = |i: usize| starts.get(i).copied().unwrap_or(true);
     let byte_at = |i: usize| chars.get(i).map_or(text.len(), |(b, _)| *b);
     let mut out = Extraction::default();
     let mut requirement = true;
@@ -205,7 +281,12 @@ pub fn extract_skills(text: &str, field: Field) -> Extraction {
         if negated.is_none() {
             negated = NEGATIONS.iter().copied().find(|n| starts_with(&folded, i, n));
         }
-        let hit = licence_class(&folded, i).or_else(|| longest(dict, &folded, i));
+        let hit = licence_class(&folded, i).or_else(|| {
+            longest(dict, &folded, i).filter(|(len, _)| {
+                let cjk = folded.get(i).is_some_and(|c| crate::text::is_cjk(*c));
+                *len > 2 || !cjk || (at_boundary(i) && at_boundary(i + len))
+            })
+        });
         let Some((len, id)) = hit else {
             i += 1;
             continue;
@@ -361,6 +442,22 @@ mod tests {
             let mention = text.get(f.start..f.end).unwrap();
             assert!(!mention.is_empty() && f.clause.contains(mention), "{f:?}");
         }
+    }
+
+    #[test]
+    fn titles_are_read_for_the_job_they_name() {
+        let title = "招聘电焊工（五险一金）";
+        let e = extract_skills(title, Field::Title);
+        let got: Vec<&str> = e.found.iter().map(|f| f.skill.as_str()).collect();
+        assert!(got.contains(&"焊接") && !got.contains(&"人力资源"), "{got:?}");
+        for f in &e.found {
+            assert!(title.get(f.start..f.end).is_some(), "{f:?}");
+        }
+        assert_eq!(job_of_title("急招：叉车司机【双休】"), "叉车司机");
+        let e = extract_skills("岗位职责：从事激光设备安装调试员工作", Field::Description);
+        assert!(!e.found.iter().any(|f| f.skill == "员工"), "{e:?}");
+        let e = extract_skills("任职要求：大专及以上学历，专科优先", Field::Description);
+        assert!(e.found.is_empty(), "{e:?}");
     }
 
     #[test]

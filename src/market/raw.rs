@@ -235,7 +235,7 @@ fn raw_posting(rng: &mut ChaCha8Rng, v: &Vacancy) -> RawVacancy {
         .map_or((None, &[][..]), |(f, r)| (Some(f), r));
     let edu = education_text(rng, v.education);
     let exp = experience_text(rng, v.experience_years);
-    let mut duties = format!("岗位职责：从事{}工作", v.title);
+    let mut duties = format!("岗位职责：从事{}工作", crate::ingest::job_of_title(&v.title));
     if let Some(f) = first {
         duties.push_str(&format!("，负责{f}相关工作"));
     }

@@ -13,4 +13,4 @@ mod fold;
 mod segment;
 
 pub use fold::{fold, fold_char, is_cjk};
-pub use segment::{Word, terms, warm_up, words};
+pub use segment::{Word, terms, warm_up, word_starts, words};

@@ -74,6 +74,31 @@ pub fn terms(text: &str) -> Vec<String> {
     out
 }
 
+/// Where the words of `text` begin and end, as character positions
+/// (jieba's precise mode, with its HMM for unknown words): `true` at
+/// position i when a word starts at character i, and at the end. The text
+/// is segmented as given (fold it first).
+///
+/// ```
+/// let b = jobmatch::text::word_starts("从事调试员工作");
+/// assert!(b[0] && b[7]);
+/// ```
+pub fn word_starts(text: &str) -> Vec<bool> {
+    let n = text.chars().count();
+    let mut starts = vec![false; n + 1];
+    let mut at = 0;
+    for w in jieba().cut(text, true) {
+        if let Some(s) = starts.get_mut(at) {
+            *s = true;
+        }
+        at += w.word.chars().count();
+    }
+    if let Some(end) = starts.get_mut(n) {
+        *end = true;
+    }
+    starts
+}
+
 /// Loads the segmentation dictionary now rather than on the first query.
 pub fn warm_up() {
     let _ = jieba();

@@ -18,6 +18,7 @@ use crate::ui;
 mod files;
 mod print;
 mod quality;
+mod raw;
 mod shards;
 
 pub use files::{ensure_file_index, read_seekers};
@@ -79,6 +80,9 @@ pub struct BenchArgs {
     /// Measure a sharded market against the single index instead, alternately in one run: province, prefecture, hash:N or N (= hash:N). The shard set is built beside --index when missing.
     #[arg(long, value_name = "SPLIT")]
     pub shards: Option<String>,
+    /// Build the index from the same market written as free-text postings (`generate --raw`), through `ingest`: quality then shows what survives ingestion, and the build reports the ingest's speed beside `index` on the clean file.
+    #[arg(long, conflicts_with_all = ["vacancies_file", "shards", "sizes"])]
+    pub raw: bool,
 }
 
 /// The market an index was built from (kept beside it so that a later
@@ -87,6 +91,9 @@ pub struct BenchArgs {
 pub(super) struct Provenance {
     vacancies: u64,
     seed: u64,
+    /// Built from the market's raw postings (`bench --raw`).
+    #[serde(default)]
+    raw: bool,
 }
 
 /// What `bench` measures.
@@ -120,6 +127,9 @@ pub struct Report {
     pub orphan_share: f64,
     pub cross_border_share: f64,
     pub build_s: Option<f64>,
+    /// With `--raw`: what ingesting the raw postings cost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingest: Option<raw::IngestTiming>,
     pub open_first_query_ms: f64,
     pub upsert_10k_s: f64,
     /// The worst seeker the limits allow, alone.
@@ -190,8 +200,17 @@ pub(super) const THROUGHPUT_PASSES: usize = 3;
 
 /// Builds the index from a generated market when missing; returns the
 /// build time when it built.
-pub(super) fn ensure_index(args: &BenchArgs, quiet: bool) -> Result<Option<f64>> {
-    ensure_market_index(&args.index, args.vacancies, args.seed, quiet)
+pub(super) fn ensure_index(
+    args: &BenchArgs,
+    quiet: bool,
+) -> Result<(Option<f64>, Option<raw::IngestTiming>)> {
+    if args.raw {
+        return raw::ensure_raw_market_index(args, quiet);
+    }
+    Ok((
+        ensure_market_index(&args.index, args.vacancies, args.seed, quiet)?,
+        None,
+    ))
 }
 
 /// Builds at `index` the index of the generated market of `vacancies` and
@@ -202,7 +221,11 @@ pub fn ensure_market_index(
     seed: u64,
     quiet: bool,
 ) -> Result<Option<f64>> {
-    let wanted = Provenance { vacancies, seed };
+    let wanted = Provenance {
+        vacancies,
+        seed,
+        raw: false,
+    };
     let prov_path = index.join("market.json");
     if index.join("meta.json").exists() {
         let found: Option<Provenance> = std::fs::read(&prov_path)
@@ -357,7 +380,7 @@ pub type Latencies = (Vec<f64>, Vec<f64>);
 
 /// Runs every measurement; also returns the sorted latencies.
 pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
-    let build_s = ensure_index(args, quiet)?;
+    let (build_s, ingest) = ensure_index(args, quiet)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let market = Market::new(MarketConfig {
         vacancies: args.vacancies,
@@ -405,6 +428,7 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
         orphan_share: health.orphan_share,
         cross_border_share: health.cross_border_share,
         build_s,
+        ingest,
         open_first_query_ms,
         upsert_10k_s,
         worst_seeker,

@@ -115,7 +115,7 @@ pub(super) fn print(r: &Report) {
         "jobmatch bench: {} vacancies, {} seekers, top {}, {} threads ({})\n",
         r.vacancies, r.seekers, r.top_k, r.threads, r.cpu
     );
-    let rows = vec![
+    let mut rows = vec![
         vec![
             "latency, 1 thread (ms)".into(),
             format!(
@@ -180,6 +180,17 @@ pub(super) fn print(r: &Report) {
                 r.open_first_query_ms
             ),
         ],
+    ];
+    if let Some(t) = &r.ingest {
+        rows.push(vec![
+            "raw postings".into(),
+            format!(
+                "{} ingested in {:.1} s ({:.0}/s on {} threads, {} refused); index of the clean file {:.1} s, index --raw {:.1} s",
+                t.postings, t.ingest_s, t.postings_per_s, t.threads, t.refused, t.index_clean_s, t.index_raw_s
+            ),
+        ]);
+    }
+    rows.extend([
         vec![
             "worst seeker".into(),
             format!(
@@ -211,7 +222,7 @@ pub(super) fn print(r: &Report) {
             "peak memory".into(),
             format!("{:.0} MB", r.peak_rss_bytes as f64 / 1e6),
         ],
-    ];
+    ]);
     ui::table(&["measure", "value"], &rows);
     println!("\nreproduce: {}", r.command);
 }

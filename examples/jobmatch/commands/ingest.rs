@@ -89,10 +89,11 @@ pub fn raw_records<R: Raw + 'static>(
 /// `ingest`.
 pub fn ingest(args: IngestArgs, quiet: bool) -> Result<()> {
     let started = Instant::now();
+    let (input, format, columns, output) = (&args.input, args.format, args.columns.as_deref(), &args.output);
     let report = if args.seekers {
-        run::<RawSeeker>(&args, quiet)?
+        ingest_file::<RawSeeker>(input, format, columns, output, quiet)?
     } else {
-        run::<RawVacancy>(&args, quiet)?
+        ingest_file::<RawVacancy>(input, format, columns, output, quiet)?
     };
     let mut out = ui::create(&args.report)?;
     serde_json::to_writer_pretty(&mut out, &report)
@@ -166,12 +167,20 @@ pub fn ingest(args: IngestArgs, quiet: bool) -> Result<()> {
 /// One record's line, id, and the record with its JSON line or the error.
 type Written<C> = (u64, Option<String>, Result<(Ingested<C>, String)>);
 
-fn run<R: Raw + 'static>(args: &IngestArgs, quiet: bool) -> Result<IngestReport>
+/// Ingests a file of raw records into clean JSON Lines at `output`, in
+/// parallel chunks, in input order; the report.
+pub fn ingest_file<R: Raw + 'static>(
+    input: &Path,
+    format: Option<RawFormat>,
+    columns: Option<&str>,
+    output: &Path,
+    quiet: bool,
+) -> Result<IngestReport>
 where
     R::Clean: serde::Serialize,
 {
-    let (records, bar) = raw_records::<R>(&args.input, args.format, args.columns.as_deref(), quiet)?;
-    let mut out = ui::create(&args.output)?;
+    let (records, bar) = raw_records::<R>(input, format, columns, quiet)?;
+    let mut out = ui::create(output)?;
     let mut report = IngestReport::default();
     // Ingested and written out as JSON in parallel chunks, in input order.
     let mut records = records.peekable();
@@ -190,7 +199,7 @@ where
             match written {
                 Ok((ingested, json)) => {
                     writeln!(out, "{json}").map_err(|e| Error::Io {
-                        path: Some(args.output.clone()),
+                        path: Some(output.to_owned()),
                         source: e,
                     })?;
                     report.add(&ingested);
@@ -200,7 +209,7 @@ where
         }
     }
     out.flush().map_err(|e| Error::Io {
-        path: Some(args.output.clone()),
+        path: Some(output.to_owned()),
         source: e,
     })?;
     bar.finish_and_clear();

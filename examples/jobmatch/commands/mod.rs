@@ -35,10 +35,10 @@ use crate::ui;
 
 pub use assign::{AssignArgs, assign};
 pub use guidance::{GapsArgs, GuidanceArgs, TrainingArgs, gaps, guidance, training};
-pub use ingest::{IngestArgs, ingest, raw_records};
+pub use ingest::{IngestArgs, ingest, ingest_file, raw_records};
 pub use learn::{FitWeightsArgs, fit_weights_cmd};
 pub use load::{Loading, delete, expire, index, load, shard};
-pub use market::{generate, write_market};
+pub use market::{generate, write_market, write_raw_market};
 pub use rank::{ExplainArgs, MatchArgs, explain, print_explanation, print_matches, run_match};
 pub use report::{ClassifyArgs, ProfilesArgs, classify, profiles, stats, teach_coder, verify};
 pub use reverse::{AlertsArgs, CandidatesArgs, SeekersIndexArgs, alerts, candidates, seekers_index};

@@ -1,0 +1,509 @@
+//! The everyday commands: generate, index, match, explain, assign, simulate, classify; errors and help.
+
+use super::*;
+
+#[test]
+fn generate_index_match_stats_round_trip() {
+    let (_, data, idx) = market();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--top",
+        "5",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 40);
+    assert_eq!(lines[0]["seeker"], "s0");
+    let first = &lines[0]["matches"][0];
+    assert!(first["vacancy"].as_str().unwrap().starts_with('v'));
+    assert!(first["components"]["skills"].is_number());
+
+    // The exhaustive path gives the same lines.
+    let scan = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--top",
+        "5",
+        "--exhaustive",
+    ]);
+    assert_eq!(text(&scan.stdout), text(&out.stdout));
+
+    let out = run(&[
+        "stats",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stats: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(stats["total"]["vacancies"], 3000);
+    assert_eq!(stats["total"]["seekers"], 40);
+    assert!(stats["by_industry"]["C"]["vacancies"].as_u64().unwrap() > 1000);
+    assert!(
+        stats["by_major_group"]["6"]["vacancies"].as_u64().unwrap() > 500,
+        "titles are coded into CSCO groups"
+    );
+}
+
+#[test]
+fn assign_writes_a_placement_per_seeker_and_a_report() {
+    let (dir, data, idx) = market();
+    let placements = dir.path().join("placements.jsonl");
+    let report = dir.path().join("report.json");
+    let policy = dir.path().join("policy.json");
+    std::fs::write(&policy, r#"{"groups": ["graduate"], "reserved_share": 0.5}"#).unwrap();
+    let out = run(&[
+        "assign",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--top",
+        "20",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--output",
+        placements.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&placements)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 40);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.get("seeker").is_some() && l.get("vacancy").is_some())
+    );
+    let r: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    for key in [
+        "seekers",
+        "placed",
+        "unplaced",
+        "openings",
+        "filled",
+        "by_group",
+        "by_group_without_policy",
+        "blocking_pairs",
+        "elapsed_s",
+    ] {
+        assert!(r.get(key).is_some(), "report lacks {key}: {r}");
+    }
+    assert_eq!(r["seekers"], 40);
+    assert_eq!(
+        r["placed"].as_u64().unwrap() + r["unplaced"].as_u64().unwrap(),
+        40
+    );
+    assert_eq!(r["blocking_pairs"], 0);
+    let bad = dir.path().join("bad-policy.json");
+    std::fs::write(&bad, r#"{"groups": ["graduate"], "reserved_share": 2}"#).unwrap();
+    let out = run(&[
+        "assign",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        data.join("seekers.jsonl").to_str().unwrap(),
+        "--policy",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("reserved_share"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn match_with_cutoffs_shows_chances_and_puts_likely_vacancies_first() {
+    let (dir, data, idx) = market();
+    let seekers = data.join("seekers.jsonl");
+    let fair = dir.path().join("fair.jsonl");
+    let out = run(&[
+        "assign",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--top",
+        "5",
+        "--output",
+        dir.path().join("p.jsonl").to_str().unwrap(),
+        "--vacancies-out",
+        fair.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let plain = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--top",
+        "10",
+    ]);
+    let aware = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--top",
+        "10",
+        "--cutoffs",
+        fair.to_str().unwrap(),
+        "--congestion-aware",
+    ]);
+    assert!(aware.status.success(), "{}", text(&aware.stderr));
+    let lines = |o: &Output| -> Vec<serde_json::Value> {
+        text(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let (plain, aware) = (lines(&plain), lines(&aware));
+    assert_eq!(plain.len(), aware.len());
+    let mut unlikely = 0;
+    for (p, a) in plain.iter().zip(&aware) {
+        let ids = |v: &serde_json::Value| -> Vec<String> {
+            let mut x: Vec<String> = v["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["vacancy"].as_str().unwrap().to_owned())
+                .collect();
+            x.sort();
+            x
+        };
+        assert_eq!(ids(p), ids(a), "a permutation of the seeker's own matches");
+        let likely: Vec<bool> = a["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["likely"].as_bool().unwrap())
+            .collect();
+        assert!(
+            likely.windows(2).all(|w| w[0] >= w[1]),
+            "likely first: {likely:?}"
+        );
+        unlikely += likely.iter().filter(|l| !**l).count();
+        assert!(
+            a["matches"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|m| m["fit"].is_number())
+        );
+    }
+    let _ = unlikely;
+}
+
+#[test]
+fn simulate_reports_beside_the_published_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let idx = dir.path().join("idx");
+    let out = run(&[
+        "simulate",
+        "--vacancies",
+        "3000",
+        "--seekers",
+        "300",
+        "--top",
+        "10",
+        "--congestion",
+        "--json",
+        "--index",
+        idx.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "seekers",
+        "placed",
+        "openings",
+        "filled",
+        "by_group",
+        "by_industry",
+        "flows",
+        "graduate_cross_region",
+        "published",
+        "difference_pp",
+        "congestion",
+        "blocking_pairs",
+        "elapsed_s",
+    ] {
+        assert!(r.get(key).is_some(), "report lacks {key}");
+    }
+    let placed = r["placed"].as_u64().unwrap();
+    let flows: u64 = r["flows"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(flows, placed, "flows sum to placed");
+    assert_eq!(r["blocking_pairs"], 0);
+    assert_eq!(r["congestion"]["aware_blocking_pairs"], 0);
+    assert!(r["graduate_cross_region"].get("sc_to_cq").is_some());
+}
+
+#[test]
+fn explain_agrees_with_match_explain() {
+    let (_, data, idx) = market();
+    let seekers = data.join("seekers.jsonl");
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--top",
+        "3",
+        "--explain",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).lines().next().unwrap()).unwrap();
+    let m = &line["matches"][0];
+    let vacancy = m["vacancy"].as_str().unwrap();
+    let out = run(&[
+        "explain",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        seekers.to_str().unwrap(),
+        "--seeker",
+        "s0",
+        "--vacancy",
+        vacancy,
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let e: serde_json::Value = serde_json::from_str(&text(&out.stdout)).unwrap();
+    assert_eq!(e, m["explain"]);
+    assert_eq!(e["score"], m["score"]);
+}
+
+#[test]
+fn inline_seeker_and_classify() {
+    let (_, _, idx) = market();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--skills",
+        "焊接,电焊",
+        "--region",
+        "九龙坡",
+        "--commute-km",
+        "20",
+        "--move-to",
+        "51",
+        "--top",
+        "3",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(line["seeker"], "cli");
+
+    let mut child = Command::new(bin())
+        .arg("classify")
+        .arg("--top")
+        .arg("2")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("焊工\n\nJava开发工程师\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["codes"][0]["code"], "6-18-02-04");
+}
+
+#[test]
+fn profiles_and_a_coder_kept_with_the_index() {
+    let out = run(&["profiles", "--codes", "6-18-02-04,4-03-02-01"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["name"], "焊工");
+    assert_eq!(lines[0]["skills"][0], "焊接", "the skill the name names leads");
+    let out = run(&["profiles"]);
+    let shown = text(&out.stdout).lines().count();
+    assert!(shown >= 8, "a list across the major groups: {shown}");
+    assert_user_error(&run(&["profiles", "--codes", "9-99"]), "--codes");
+
+    // `index --coded-titles`: the coder learns them and keeps them.
+    let (_, data, _) = market();
+    let dir = tempfile::tempdir().unwrap();
+    let coded = dir.path().join("ours.csv");
+    std::fs::write(&coded, "title,code\n跑腿小哥,4-10-08-01\n").unwrap();
+    let vacancies = data.join("vacancies.jsonl");
+    let index_with = |idx: &Path, titles: &Path| {
+        run(&[
+            "index",
+            "--input",
+            vacancies.to_str().unwrap(),
+            "--index",
+            idx.to_str().unwrap(),
+            "--coded-titles",
+            titles.to_str().unwrap(),
+        ])
+    };
+    let idx = dir.path().join("idx");
+    let out = index_with(&idx, &coded);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(idx.join("coded_titles.jsonl").exists());
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "title,code\n跑腿小哥,not-a-code\n").unwrap();
+    assert_user_error(&index_with(&dir.path().join("idx2"), &bad), "bad.csv");
+}
+
+#[test]
+fn bad_input_is_one_clear_sentence_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"id\":\"v1\",\"title\":\"焊工\",\"skills\":[],\"region\":\"500107\"}\n{\"id\":\"v2\",\"title\":\"焊工\",\"skills\":[],\"region\":\"999999\"}\n",
+    )
+    .unwrap();
+    let idx = dir.path().join("idx");
+    let out = run(&[
+        "index",
+        "--input",
+        bad.to_str().unwrap(),
+        "--index",
+        idx.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "line 2: region: unknown region code `999999`");
+    assert!(text(&out.stderr).contains("bad.jsonl"));
+
+    let out = run(&[
+        "index",
+        "--input",
+        bad.to_str().unwrap(),
+        "--index",
+        idx.to_str().unwrap(),
+        "--skip-bad",
+    ]);
+    assert!(out.status.success());
+    assert!(text(&out.stdout).contains("rejected 1"), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("line 2"));
+
+    let broken = dir.path().join("broken.jsonl");
+    std::fs::write(
+        &broken,
+        "{\"id\":\"s1\",\"skills\":[],\"region\":\"500107\"}\n{\"id\":\"s2\",\n",
+    )
+    .unwrap();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        broken.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "line 2");
+
+    let out = run(&[
+        "match",
+        "--index",
+        dir.path().join("nowhere").to_str().unwrap(),
+        "--seekers",
+        broken.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "no jobmatch index");
+
+    let config = dir.path().join("ranking.json");
+    std::fs::write(&config, "{\"weights\":{\"skils\":0.5}}").unwrap();
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--seekers",
+        broken.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_user_error(&out, "unknown field `skils`");
+
+    let out = run(&[
+        "match",
+        "--index",
+        idx.to_str().unwrap(),
+        "--skills",
+        "焊接",
+        "--region",
+        "123456",
+    ]);
+    assert_user_error(&out, "unknown region code `123456`");
+
+    // An index held by another writer.
+    let holder = jobmatch::index::VacancyIndex::open(&idx).unwrap();
+    holder.delete("v1").unwrap();
+    let out = run(&[
+        "update",
+        "--index",
+        idx.to_str().unwrap(),
+        "--input",
+        bad.to_str().unwrap(),
+        "--skip-bad",
+    ]);
+    assert_user_error(&out, "locked by another writer");
+    drop(holder);
+
+    let out = Command::new(bin())
+        .args(["match", "--top", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn every_subcommand_shows_an_example_in_its_help() {
+    for cmd in [
+        "generate",
+        "index",
+        "match",
+        "explain",
+        "update",
+        "delete",
+        "expire",
+        "stats",
+        "classify",
+        "demo",
+        "bench",
+        "assign",
+        "simulate",
+        "seekers-index",
+        "candidates",
+        "alerts",
+    ] {
+        let out = Command::new(bin()).args([cmd, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{cmd}");
+        assert!(
+            text(&out.stdout).contains("Example"),
+            "{cmd} --help has no example"
+        );
+    }
+}
