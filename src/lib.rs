@@ -109,3 +109,7 @@ struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../docs/library.md")]
 struct LibraryGuideDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/ingest.md")]
+struct IngestGuideDoctests;

@@ -19,6 +19,7 @@ mod load;
 mod metrics;
 mod routes;
 mod state;
+mod writes;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -17,12 +17,15 @@ use axum::{Json, Router};
 use jobmatch::guidance::{GuidanceConfig, Guide};
 use jobmatch::io::JsonLines;
 use jobmatch::region::{Level, gazetteer};
-use jobmatch::{Date, Seeker, Vacancy};
+use jobmatch::{Seeker, Vacancy};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::metrics::{Gauges, dir_bytes};
 use crate::state::{ApiError, AppState};
+use crate::writes::{
+    commit, delete_seeker, delete_vacancy, expire, upsert_raw_vacancies, upsert_seekers, upsert_vacancies,
+};
 
 /// Largest request body accepted by default (a batch of vacancies or
 /// seekers), MB.
@@ -237,6 +240,16 @@ pub fn endpoints() -> Vec<Endpoint> {
             Some((LINES, "vacancies, one per line")),
             JSON,
             post(upsert_vacancies),
+        ),
+        e(
+            Method::POST,
+            "/vacancies/raw",
+            Write,
+            "Upserts raw postings (free-text salary, place, education, skills in the description: as `jobmatch ingest` reads them), all ingested first, all or none; the reply says how many fields were read, defaulted and refused.",
+            vec![],
+            Some((LINES, "raw postings, one per line")),
+            JSON,
+            post(upsert_raw_vacancies),
         ),
         e(
             Method::GET,
@@ -533,7 +546,7 @@ async fn not_found() -> ApiError {
 }
 
 /// Runs index work on the blocking pool.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(f)
@@ -587,12 +600,12 @@ fn parse_one<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError>
 }
 
 /// Parses a JSON Lines body (or one object), the error naming the line.
-fn parse_lines<T: jobmatch::io::Record>(body: &[u8]) -> Result<Vec<T>, ApiError> {
+pub(crate) fn parse_lines<T: jobmatch::io::Record>(body: &[u8]) -> Result<Vec<T>, ApiError> {
     Ok(JsonLines::<_, T>::new(body).collect::<jobmatch::Result<Vec<_>>>()?)
 }
 
 /// A query parameter parsed, the error naming it.
-fn param<T: std::str::FromStr>(
+pub(crate) fn param<T: std::str::FromStr>(
     q: &HashMap<String, String>,
     name: &str,
     what: &str,
@@ -820,41 +833,6 @@ async fn guidance(
     .map(Json)
 }
 
-/// Validates every record before anything is written: the error names the
-/// record by `kind` and id.
-fn validate_all<T>(
-    records: &[T],
-    kind: &str,
-    id: impl Fn(&T) -> &str,
-    check: impl Fn(&T) -> jobmatch::Result<()>,
-) -> Result<(), ApiError> {
-    for r in records {
-        check(r).map_err(|e| {
-            let mut err = ApiError::from(e);
-            err.body[kind] = json!(id(r));
-            err
-        })?;
-    }
-    Ok(())
-}
-
-/// `POST /vacancies`: vacancies (JSON Lines, or one JSON object) upserted;
-/// visible after `POST /commit`. All or none: a bad line is an error
-/// naming it and nothing is written.
-async fn upsert_vacancies(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    blocking(move || {
-        let vacancies: Vec<Vacancy> = parse_lines(&body)?;
-        validate_all(&vacancies, "vacancy", |v| &v.id, Vacancy::validate)?;
-        app.write(|| {
-            for v in &vacancies {
-                app.index.upsert(v)?;
-            }
-            Ok(Json(json!({ "upserted": vacancies.len() })))
-        })
-    })
-    .await
-}
-
 /// `GET /vacancies/{id}`.
 async fn vacancy(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let s = app.served()?;
@@ -866,24 +844,6 @@ async fn vacancy(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Re
         )),
     })
     .await
-}
-
-/// `DELETE /vacancies/{id}`.
-async fn delete_vacancy(
-    State(app): State<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    blocking(move || app.write(|| Ok(Json(json!({ "deleted": app.index.delete(&id)? }))))).await
-}
-
-/// `POST /vacancies/expire?before=YYYY-MM-DD`.
-async fn expire(
-    State(app): State<Arc<AppState>>,
-    Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, ApiError> {
-    let day: Date = param(&q, "before", "a date YYYY-MM-DD")?
-        .ok_or_else(|| ApiError::bad_field("give the day: ?before=YYYY-MM-DD", "before"))?;
-    blocking(move || app.write(|| Ok(Json(json!({ "expired": app.index.expire(day)? }))))).await
 }
 
 /// `GET /vacancies/{id}/candidates?top=N`.
@@ -945,23 +905,6 @@ async fn alerts(
     Ok(([("content-type", LINES)], out).into_response())
 }
 
-/// `POST /seekers`: saved seekers upserted, all or none.
-async fn upsert_seekers(State(app): State<Arc<AppState>>, body: Bytes) -> Result<Json<Value>, ApiError> {
-    app.seeker_index()?;
-    blocking(move || {
-        let seekers: Vec<Seeker> = parse_lines(&body)?;
-        validate_all(&seekers, "seeker", |s| &s.id, Seeker::validate)?;
-        let index = app.seeker_index()?;
-        app.write(|| {
-            for s in &seekers {
-                index.upsert(s)?;
-            }
-            Ok(Json(json!({ "upserted": seekers.len() })))
-        })
-    })
-    .await
-}
-
 /// `GET /seekers/{id}`.
 async fn seeker(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     app.seeker_index()?;
@@ -973,28 +916,6 @@ async fn seeker(State(app): State<Arc<AppState>>, Path(id): Path<String>) -> Res
             StatusCode::NOT_FOUND,
             &format!("no saved seeker `{id}`"),
         )),
-    })
-    .await
-}
-
-/// `DELETE /seekers/{id}`.
-async fn delete_seeker(
-    State(app): State<Arc<AppState>>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
-    app.seeker_index()?;
-    blocking(move || {
-        let index = app.seeker_index()?;
-        app.write(|| Ok(Json(json!({ "deleted": index.delete(&id)? }))))
-    })
-    .await
-}
-
-/// `POST /commit`: makes the writes so far visible to every later request.
-async fn commit(State(app): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
-    blocking(move || {
-        let (vacancies, seekers) = app.commit()?;
-        Ok(Json(json!({ "vacancies": vacancies, "seekers": seekers })))
     })
     .await
 }

@@ -182,7 +182,7 @@ pub struct LoadOptions<'a> {
 /// The skill → occupation model of a market loaded in parts (the shards
 /// of a [`crate::shard::ShardSet`]), learned from every part's counts: each
 /// part's load adds what it counted and waits; once whoever splits the
-/// market has said how many parts there are ([`MarketModel::close`]) and
+/// market has said how many parts there are (`MarketModel::close`) and
 /// all have added theirs, the model is learned once and every part infers
 /// the vacancies it held back with it. Counting is the loads' own work,
 /// done once per vacancy.

@@ -370,21 +370,12 @@ pub fn ingest_vacancy(raw: &RawVacancy, line: u64) -> Result<Ingested<Vacancy>> 
     let id = record_id(&mut r, raw.id.as_ref(), line);
     let title = text_field(&mut r, "title", raw.title.as_ref(), MAX_TEXT_BYTES)
         .ok_or_else(|| Error::invalid(format!("record `{id}`: title"), "no title: a posting needs one"))?;
-    let place = match raw.location.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => {
-            return Err(Error::invalid(
-                format!("record `{id}`: location"),
-                "no place: a posting needs one",
-            ));
-        }
-        Some(text) => match parse_place(text) {
-            Ok(p) => {
-                r.push("location", Outcome::Parsed, &p.how, text);
-                p.value
-            }
-            Err(e) => return Err(Error::invalid(format!("record `{id}`: location"), reason(&e))),
-        },
-    };
+    let place = required_place(
+        &mut r,
+        raw.location.as_deref(),
+        &id,
+        "no place: a posting needs one",
+    )?;
     let mut v = Vacancy::new(id, title, place.region)?;
     v.coordinates = place.coordinates;
     v.employer = text_field(&mut r, "employer", raw.employer.as_ref(), MAX_TEXT_BYTES);
@@ -458,21 +449,12 @@ pub fn ingest_vacancy(raw: &RawVacancy, line: u64) -> Result<Ingested<Vacancy>> 
 pub fn ingest_seeker(raw: &RawSeeker, line: u64) -> Result<Ingested<Seeker>> {
     let mut r = Readings::default();
     let id = record_id(&mut r, raw.id.as_ref(), line);
-    let place = match raw.location.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        None => {
-            return Err(Error::invalid(
-                format!("record `{id}`: location"),
-                "no home: a seeker needs one",
-            ));
-        }
-        Some(text) => match parse_place(text) {
-            Ok(p) => {
-                r.push("location", Outcome::Parsed, &p.how, text);
-                p.value
-            }
-            Err(e) => return Err(Error::invalid(format!("record `{id}`: location"), reason(&e))),
-        },
-    };
+    let place = required_place(
+        &mut r,
+        raw.location.as_deref(),
+        &id,
+        "no home: a seeker needs one",
+    )?;
     let (mut extracted, mut passed) = (Vec::new(), Vec::new());
     let mut skills = match raw.skills.as_deref() {
         Some(s) => typed_skills(s, &mut extracted, &mut passed),
@@ -533,6 +515,22 @@ fn strip_label(t: &str) -> &str {
             t.get(i..).unwrap_or(t)
         }
         _ => t,
+    }
+}
+
+/// The place a record cannot do without, read and recorded; the error names
+/// the record.
+fn required_place(r: &mut Readings, text: Option<&str>, id: &str, missing: &str) -> Result<Place> {
+    let field = || format!("record `{id}`: location");
+    let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) else {
+        return Err(Error::invalid(field(), missing));
+    };
+    match parse_place(text) {
+        Ok(p) => {
+            r.push("location", Outcome::Parsed, &p.how, text);
+            Ok(p.value)
+        }
+        Err(e) => Err(Error::invalid(field(), reason(&e))),
     }
 }
 

@@ -215,19 +215,22 @@ pub fn parse_place(text: &str) -> Result<Read<Place>> {
                 .find(|r| r.level == Level::Province && r.code.get() == 500_000)
                 .map(|r| r.code)
         });
-    // A zone first: its name is longer and more precise than the city's.
-    if let Some(z) = hits.iter().find_map(|h| match h {
-        Hit::Zone(z) => Some(*z),
-        Hit::Unit(_) => None,
-    }) {
+    let in_zone = |z: &Zone| {
         let how = format!("development zone → {} ({})", g.get(z.region).name, z.basis);
-        return Ok(Read::new(
+        Ok(Read::new(
             Place {
                 region: z.region,
                 coordinates,
             },
             how,
-        ));
+        ))
+    };
+    // A zone first: its name is longer and more precise than the city's.
+    if let Some(z) = hits.iter().find_map(|h| match h {
+        Hit::Zone(z) => Some(*z),
+        Hit::Unit(_) => None,
+    }) {
+        return in_zone(z);
     }
     // A zone named without its city (`成都市高新区`), when the city is named.
     if let Some(p) = prefecture {
@@ -240,14 +243,7 @@ pub fn parse_place(text: &str) -> Result<Read<Place>> {
                 n.strip_prefix(city.as_str())
                     .is_some_and(|short| short.chars().count() >= 3 && folded.contains(short))
             }) {
-                let how = format!("development zone → {} ({})", g.get(z.region).name, z.basis);
-                return Ok(Read::new(
-                    Place {
-                        region: z.region,
-                        coordinates,
-                    },
-                    how,
-                ));
+                return in_zone(z);
             }
         }
     }

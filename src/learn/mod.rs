@@ -18,17 +18,16 @@
 //! simulator's own [`crate::assign::FitConfig`].
 //!
 //! ```no_run
-//! # fn main() -> jobmatch::Result<()> {
-//! use jobmatch::learn::{FitOptions, OutcomeLog, fit_weights};
-//! # let matcher: jobmatch::matcher::Matcher = unimplemented!();
-//! # let seekers: Vec<jobmatch::Seeker> = Vec::new();
-//! let log = OutcomeLog::read(std::io::BufReader::new(std::fs::File::open("log.jsonl")?))?;
-//! let fit = fit_weights(&matcher, &seekers, &log, &FitOptions::default())?;
-//! println!("nDCG@10 {:.3} → {:.3}", fit.before.ndcg, fit.after.ndcg);
-//! let config = jobmatch::learn::with_weights(matcher.config(), &fit);
-//! # let _ = config;
-//! # Ok(())
-//! # }
+//! use jobmatch::learn::{FitOptions, OutcomeLog, fit_weights, with_weights};
+//! use jobmatch::matcher::Matcher;
+//! use jobmatch::rank::RankingConfig;
+//!
+//! fn refit(matcher: &Matcher, seekers: &[jobmatch::Seeker]) -> Result<RankingConfig, Box<dyn std::error::Error>> {
+//!     let log = OutcomeLog::read(std::io::BufReader::new(std::fs::File::open("log.jsonl")?))?;
+//!     let fit = fit_weights(matcher, seekers, &log, &FitOptions::default())?;
+//!     println!("held-out nDCG@10 {:.3} → {:.3}", fit.before.ndcg, fit.after.ndcg);
+//!     Ok(with_weights(matcher.config(), &fit))
+//! }
 //! ```
 
 use std::collections::HashMap;

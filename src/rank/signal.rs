@@ -235,7 +235,7 @@ impl Signals<f64> {
 /// The share of the skills signal that soft skills (transversal ones) can
 /// give at most: they say little about fit, and a vacancy matched on them
 /// alone never outranks one matched on any skill of the seeker's trade
-/// (see [`skills`]).
+/// (see [`Signal::Skills`]).
 pub const TRANSVERSAL_SHARE: f64 = 0.05;
 
 /// The least evidence of fit a skill carries, however common.

@@ -89,7 +89,7 @@ fn a_shard_set_ranks_like_the_single_index_from_a_file_or_stdin() {
 /// `cargo build --release --example jobmatch && JOBMATCH_SPARK_SEEKERS=100000 cargo test --release --test integration pyspark -- --ignored --nocapture`
 /// (seekers default to 2,000).
 #[test]
-#[ignore = "needs Java and PySpark: see the doc comment"]
+#[ignore = "needs Java and PySpark: .ci/run installs them and runs it"]
 fn pyspark_ranks_seekers_byte_identical_to_one_process() {
     let seekers: u64 = std::env::var("JOBMATCH_SPARK_SEEKERS")
         .ok()

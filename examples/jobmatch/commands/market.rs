@@ -68,44 +68,59 @@ pub fn generate(config: MarketConfig, out: &Path, raw: bool, json: bool, quiet: 
 /// Writes a generated market as raw postings and registrations
 /// (`postings.jsonl`, `registrations.jsonl`); returns the two files' paths.
 pub fn write_raw_market(config: &MarketConfig, out: &Path, quiet: bool) -> Result<(PathBuf, PathBuf)> {
-    std::fs::create_dir_all(out).map_err(|e| Error::Io {
-        path: Some(out.to_owned()),
-        source: e,
-    })?;
-    let market = Market::new(config.clone());
-    let vpath = out.join("postings.jsonl");
-    let bar = ui::progress(config.vacancies, "postings", quiet, false);
-    market
-        .write_raw_vacancies(ui::create(&vpath)?, |n| bar.set_position(n))
-        .map_err(|e| e.with_path(&vpath))?;
-    bar.finish_and_clear();
-    let spath = out.join("registrations.jsonl");
-    let bar = ui::progress(config.seekers, "registrations", quiet, false);
-    market
-        .write_raw_seekers(ui::create(&spath)?, |n| bar.set_position(n))
-        .map_err(|e| e.with_path(&spath))?;
-    bar.finish_and_clear();
-    Ok((vpath, spath))
+    write_pair(
+        config,
+        out,
+        quiet,
+        ["postings", "registrations"],
+        |m, part, file, progress| match part {
+            0 => m.write_raw_vacancies(file, progress),
+            _ => m.write_raw_seekers(file, progress),
+        },
+    )
 }
 
 /// Writes a generated market; returns the two files' paths.
 pub fn write_market(config: &MarketConfig, out: &Path, quiet: bool) -> Result<(PathBuf, PathBuf)> {
+    write_pair(
+        config,
+        out,
+        quiet,
+        ["vacancies", "seekers"],
+        |m, part, file, progress| match part {
+            0 => m.write_vacancies(file, progress),
+            _ => m.write_seekers(file, progress),
+        },
+    )
+}
+
+/// Writes a market's vacancies (part 0) and seekers (part 1) to
+/// `out/{name}.jsonl` with a progress bar each; the two paths.
+fn write_pair(
+    config: &MarketConfig,
+    out: &Path,
+    quiet: bool,
+    names: [&str; 2],
+    write: impl Fn(&Market, usize, std::io::BufWriter<std::fs::File>, &dyn Fn(u64)) -> Result<u64>,
+) -> Result<(PathBuf, PathBuf)> {
     std::fs::create_dir_all(out).map_err(|e| Error::Io {
         path: Some(out.to_owned()),
         source: e,
     })?;
     let market = Market::new(config.clone());
-    let vpath = out.join("vacancies.jsonl");
-    let bar = ui::progress(config.vacancies, "vacancies", quiet, false);
-    market
-        .write_vacancies(ui::create(&vpath)?, |n| bar.set_position(n))
-        .map_err(|e| e.with_path(&vpath))?;
-    bar.finish_and_clear();
-    let spath = out.join("seekers.jsonl");
-    let bar = ui::progress(config.seekers, "seekers", quiet, false);
-    market
-        .write_seekers(ui::create(&spath)?, |n| bar.set_position(n))
-        .map_err(|e| e.with_path(&spath))?;
-    bar.finish_and_clear();
-    Ok((vpath, spath))
+    let mut paths = Vec::with_capacity(2);
+    for (part, (name, count)) in names
+        .into_iter()
+        .zip([config.vacancies, config.seekers])
+        .enumerate()
+    {
+        let path = out.join(format!("{name}.jsonl"));
+        let bar = ui::progress(count, name, quiet, false);
+        write(&market, part, ui::create(&path)?, &|n| bar.set_position(n)).map_err(|e| e.with_path(&path))?;
+        bar.finish_and_clear();
+        paths.push(path);
+    }
+    let seekers = paths.pop().unwrap_or_default();
+    let vacancies = paths.pop().unwrap_or_default();
+    Ok((vacancies, seekers))
 }

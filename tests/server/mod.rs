@@ -7,6 +7,8 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+mod raw;
+
 use jobmatch::index::{LoadOptions, VacancyIndex};
 use jobmatch::market::{Market, MarketConfig};
 use jobmatch::matcher::Matcher;
