@@ -103,6 +103,9 @@ enum Command {
         /// Share of vacancies that re-post an earlier one under another id (near-duplicates, to measure `index --merge-duplicates`).
         #[arg(long, default_value_t = 0.0)]
         duplicates: f64,
+        /// Seekers' willingness to move, Sichuan and Chongqing, relative to the published flows (default: the fitted one, jobmatch::market::FITTED_MOBILITY_SCALE; `1,1` for the unfitted generator).
+        #[arg(long, value_delimiter = ',', value_name = "SC,CQ", num_args = 1..=2)]
+        mobility_scale: Option<Vec<f64>>,
         /// Write the same market as a job board writes it: free-text postings.jsonl and registrations.jsonl (salaries, places, education in words, skills in the description's prose) for `ingest` or `index --raw`.
         #[arg(long)]
         raw: bool,
@@ -285,6 +288,7 @@ fn main() -> ExitCode {
             seed,
             out,
             duplicates,
+            mobility_scale,
             raw,
             json,
         } => commands::generate(
@@ -293,6 +297,11 @@ fn main() -> ExitCode {
                 seekers,
                 seed,
                 duplicate_share: duplicates,
+                mobility_scale: match mobility_scale.as_deref() {
+                    Some([sc, cq]) => [*sc, *cq],
+                    Some([both]) => [*both, *both],
+                    _ => jobmatch::market::FITTED_MOBILITY_SCALE,
+                },
                 ..Default::default()
             },
             &out,

@@ -50,7 +50,7 @@ pub struct SimulateArgs {
     /// Fit the seekers' willingness to move (per province) on --seed so that the placed graduates' cross-region rates match the published 3.12% / 8.06%, check the fit on --seed + 1, and report that run.
     #[arg(long)]
     pub calibrate: bool,
-    /// Willingness to move, Sichuan and Chongqing, relative to the published flows (e.g. the output of --calibrate).
+    /// Willingness to move, Sichuan and Chongqing, relative to the published flows (default: the fitted one, jobmatch::market::FITTED_MOBILITY_SCALE, e.g. from --calibrate; `1,1` for the unfitted generator).
     #[arg(long, value_delimiter = ',', value_name = "SC,CQ")]
     pub mobility_scale: Option<Vec<f64>>,
     /// Also run a fair in which each seeker is shown the top --shown vacancies and applies in its own order (--seekers-weights), and write its outcome log (JSON Lines `{"seeker", "vacancy", "outcome"}`), the input of `fit-weights`.
