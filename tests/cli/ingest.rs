@@ -50,6 +50,30 @@ fn raw_postings_are_ingested_reported_and_indexed() {
     );
     assert_eq!(refused[1]["id"], "far");
     assert!(report["fields"]["salary"]["parsed"].as_u64().unwrap() > 2500);
+    // How each field was read travels with the record, unless asked not to.
+    let first: serde_json::Value = serde_json::from_str(written.lines().next().unwrap()).unwrap();
+    assert!(first["ingest"]["readings"].is_array(), "{first}");
+    let out = run(&[
+        "ingest",
+        "--no-provenance",
+        "--input",
+        &d("postings.jsonl"),
+        "--output",
+        &d("bare.jsonl"),
+        "--report",
+        &d("bare-report.json"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let bare = std::fs::read_to_string(d("bare.jsonl")).unwrap();
+    let first_bare: serde_json::Value = serde_json::from_str(bare.lines().next().unwrap()).unwrap();
+    assert!(first_bare.get("ingest").is_none(), "{first_bare}");
+    assert_eq!(first_bare["id"], first["id"]);
+    assert!(
+        bare.len() * 2 < written.len(),
+        "{} vs {}",
+        bare.len(),
+        written.len()
+    );
 
     // The clean file indexes like any other; index --raw takes the raw one.
     let out = run(&[

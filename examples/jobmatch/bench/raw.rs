@@ -77,7 +77,7 @@ pub(super) fn ensure_raw_market_index(
     let (postings, _) = commands::write_raw_market(&config, &data, quiet)?;
     let clean = data.join("vacancies.jsonl");
     let start = Instant::now();
-    let report = commands::ingest_file::<RawVacancy>(&postings, None, None, &clean, quiet)?;
+    let report = commands::ingest_file::<RawVacancy>(&postings, None, None, &clean, true, quiet)?;
     let ingest_s = start.elapsed().as_secs_f64();
     let clean_index = index.with_extension("clean-index");
     let _ = std::fs::remove_dir_all(&clean_index);
