@@ -229,3 +229,65 @@ fn congestion_aware_lists_under_a_mock_fairs_cut_offs_place_as_the_full_lists_do
     }
     assert_eq!(b.blocking_pairs(usize::MAX), 0);
 }
+
+/// One market indexed in one, two and three segments gives the same
+/// preference lists, fits and assignment, bit for bit: skill terms are
+/// numbered by name, so no sum depends on how the index happens to be cut.
+/// (Occupation inference is off here: a vacancy written one at a time
+/// into a smaller market is inferred with that market's model, which does
+/// depend on the order of writes.)
+#[test]
+fn the_same_market_in_other_segments_assigns_identically() {
+    type Run = (Vec<(String, Vec<String>)>, Vec<Option<String>>, Vec<(u64, u64)>);
+    let market = jobmatch::market::Market::new(jobmatch::market::MarketConfig {
+        vacancies: 3_000,
+        seekers: 400,
+        seed: 77,
+        ..Default::default()
+    });
+    let runs: Vec<Run> = [1u64, 2, 3]
+        .into_iter()
+        .map(|segments| {
+            let index = VacancyIndex::create_in_ram()
+                .unwrap()
+                .with_threads(1)
+                .with_occupation_inference(None);
+            let per = 3_000u64.div_ceil(segments);
+            for i in 0..3_000 {
+                index.upsert(&market.vacancy(i)).unwrap();
+                if (i + 1) % per == 0 {
+                    index.commit().unwrap();
+                }
+            }
+            index.commit().unwrap();
+            let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+            let seekers: Vec<Seeker> = (0..400).map(|j| market.seeker(j)).collect();
+            let prefs = Preferences::rank(&m, &seekers, 10, &FitConfig::default()).unwrap();
+            let lists = prefs
+                .lists()
+                .map(|(s, l)| (s.to_owned(), l.into_iter().map(str::to_owned).collect()))
+                .collect();
+            let a = prefs.assign(&Policy::default()).unwrap();
+            let placed = a.placements.iter().map(|p| p.vacancy.clone()).collect();
+            let bits = a
+                .placements
+                .iter()
+                .map(|p| (p.fit.map_or(0, f64::to_bits), p.score.map_or(0, f64::to_bits)))
+                .collect();
+            (lists, placed, bits)
+        })
+        .collect();
+    for (i, r) in runs.iter().enumerate().skip(1) {
+        let differ = |f: &dyn Fn(&Run, &Run) -> usize| f(r, &runs[0]);
+        let lists = differ(&|a, b| a.0.iter().zip(&b.0).filter(|(x, y)| x != y).count());
+        let placed = differ(&|a, b| a.1.iter().zip(&b.1).filter(|(x, y)| x != y).count());
+        let fits = differ(&|a, b| a.2.iter().zip(&b.2).filter(|(x, y)| x.0 != y.0).count());
+        let scores = differ(&|a, b| a.2.iter().zip(&b.2).filter(|(x, y)| x.1 != y.1).count());
+        assert_eq!(
+            (lists, placed, fits, scores),
+            (0, 0, 0, 0),
+            "{} segments: lists, placements, fits and scores that differ from one segment",
+            i + 1
+        );
+    }
+}

@@ -91,13 +91,54 @@ impl DocTerms {
             offsets.push(off);
             ids.push(by_doc);
         }
-        Ok(DocTerms {
+        let mut terms = DocTerms {
             offsets,
             ids,
             names,
             by_name,
             df,
-        })
+        };
+        terms.number_by_name();
+        Ok(terms)
+    }
+
+    /// Renumbers the terms in the order of their names, so that the
+    /// numbering, and every sum over a doc's terms in id order, is the same
+    /// however the market is cut into segments or shards (numbered by first
+    /// appearance, a fit's floating-point sum changed in its last bits
+    /// between segmentations).
+    fn number_by_name(&mut self) {
+        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
+        order.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
+        let mut new_id = vec![0u32; order.len()];
+        for (new, old) in order.iter().enumerate() {
+            if let Some(slot) = new_id.get_mut(*old as usize) {
+                *slot = new as u32;
+            }
+        }
+        self.names = order.iter().map(|o| self.name(*o).to_owned()).collect();
+        self.df = order
+            .iter()
+            .map(|o| self.df.get(*o as usize).copied().unwrap_or(0))
+            .collect();
+        self.by_name = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        for (ids, off) in self.ids.iter_mut().zip(&self.offsets) {
+            for id in ids.iter_mut() {
+                *id = new_id.get(*id as usize).copied().unwrap_or(*id);
+            }
+            for w in off.windows(2) {
+                if let [a, b] = *w
+                    && let Some(doc) = ids.get_mut(a as usize..b as usize)
+                {
+                    doc.sort_unstable();
+                }
+            }
+        }
     }
 
     /// The term ids of a doc (sorted).
