@@ -58,9 +58,28 @@ impl DocTerms {
     /// [`Error::Io`] or [`Error::Index`] on a read failure.
     pub fn of(snapshot: &Snapshot, field: Field) -> Result<DocTerms> {
         let readers = snapshot.segment_readers();
-        let mut names: Vec<String> = Vec::new();
-        let mut by_name: HashMap<String, u32> = HashMap::new();
-        let mut df: Vec<u64> = Vec::new();
+        // Terms are numbered in the order of their names (the union of the
+        // segments' dictionaries, sorted), so that the numbering, and every
+        // sum over a doc's terms in id order, is the same however the market
+        // is cut into segments or shards: numbered by first appearance, a
+        // job fair's fits changed in their last bits between segmentations.
+        let mut all: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for seg in readers {
+            let inv = seg.inverted_index(field)?;
+            let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
+            while stream.advance() {
+                if !all.contains(String::from_utf8_lossy(stream.key()).as_ref()) {
+                    all.insert(String::from_utf8_lossy(stream.key()).into_owned());
+                }
+            }
+        }
+        let names: Vec<String> = all.into_iter().collect();
+        let by_name: HashMap<String, u32> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), i as u32))
+            .collect();
+        let mut df: Vec<u64> = vec![0; names.len()];
         let mut offsets = Vec::with_capacity(readers.len());
         let mut ids = Vec::with_capacity(readers.len());
         for (seg, cols) in readers.iter().zip(snapshot.segments()) {
@@ -68,13 +87,9 @@ impl DocTerms {
             let mut pairs: Vec<(u32, u32)> = Vec::new();
             let mut stream = inv.terms().stream().map_err(Error::io_unnamed)?;
             while stream.advance() {
-                let name = String::from_utf8_lossy(stream.key()).into_owned();
-                let next = names.len() as u32;
-                let id = *by_name.entry(name.clone()).or_insert_with(|| {
-                    names.push(name);
-                    df.push(0);
-                    next
-                });
+                let Some(&id) = by_name.get(String::from_utf8_lossy(stream.key()).as_ref()) else {
+                    continue;
+                };
                 if let Some(d) = df.get_mut(id as usize) {
                     *d += u64::from(stream.value().doc_freq);
                 }
@@ -91,54 +106,13 @@ impl DocTerms {
             offsets.push(off);
             ids.push(by_doc);
         }
-        let mut terms = DocTerms {
+        Ok(DocTerms {
             offsets,
             ids,
             names,
             by_name,
             df,
-        };
-        terms.number_by_name();
-        Ok(terms)
-    }
-
-    /// Renumbers the terms in the order of their names, so that the
-    /// numbering, and every sum over a doc's terms in id order, is the same
-    /// however the market is cut into segments or shards (numbered by first
-    /// appearance, a fit's floating-point sum changed in its last bits
-    /// between segmentations).
-    fn number_by_name(&mut self) {
-        let mut order: Vec<u32> = (0..self.names.len() as u32).collect();
-        order.sort_by(|a, b| self.name(*a).cmp(self.name(*b)));
-        let mut new_id = vec![0u32; order.len()];
-        for (new, old) in order.iter().enumerate() {
-            if let Some(slot) = new_id.get_mut(*old as usize) {
-                *slot = new as u32;
-            }
-        }
-        self.names = order.iter().map(|o| self.name(*o).to_owned()).collect();
-        self.df = order
-            .iter()
-            .map(|o| self.df.get(*o as usize).copied().unwrap_or(0))
-            .collect();
-        self.by_name = self
-            .names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i as u32))
-            .collect();
-        for (ids, off) in self.ids.iter_mut().zip(&self.offsets) {
-            for id in ids.iter_mut() {
-                *id = new_id.get(*id as usize).copied().unwrap_or(*id);
-            }
-            for w in off.windows(2) {
-                if let [a, b] = *w
-                    && let Some(doc) = ids.get_mut(a as usize..b as usize)
-                {
-                    doc.sort_unstable();
-                }
-            }
-        }
+        })
     }
 
     /// The term ids of a doc (sorted).
