@@ -392,21 +392,69 @@ impl Preferences {
     /// A seeker the matcher refuses (named), an invalid fit config, an
     /// index read failure.
     pub fn rank(matcher: &Matcher, seekers: &[Seeker], k: usize, fit: &FitConfig) -> Result<Preferences> {
+        Preferences::rank_in_chunks(matcher, seekers, k, fit, seekers.len(), |_| {})
+    }
+
+    /// As [`Preferences::rank`], `chunk` seekers at a time, calling
+    /// `progress` with the number ranked so far after each chunk (for a
+    /// progress bar); the vacancies' skills are read once for all chunks.
+    ///
+    /// # Errors
+    /// As [`Preferences::rank`].
+    pub fn rank_in_chunks(
+        matcher: &Matcher,
+        seekers: &[Seeker],
+        k: usize,
+        fit: &FitConfig,
+        chunk: usize,
+        mut progress: impl FnMut(usize),
+    ) -> Result<Preferences> {
         fit.validate()?;
+        let skills = VacancySkills::of(matcher.snapshot())?;
+        let mut parts = Vec::new();
+        let mut done = 0;
+        for part in seekers.chunks(chunk.max(1)) {
+            parts.push(Preferences::rank_with(matcher, part, k, fit, &skills)?);
+            done += part.len();
+            progress(done);
+        }
+        Ok(match parts.len() {
+            1 => parts.pop().unwrap_or_else(Preferences::empty),
+            _ => Preferences::concat(parts),
+        })
+    }
+
+    /// No lists.
+    fn empty() -> Preferences {
+        Preferences {
+            lists: Vec::new(),
+            vacancy_ids: Vec::new(),
+            openings: Vec::new(),
+            docs: Vec::new(),
+        }
+    }
+
+    /// One chunk's lists, with the vacancies' skills already read.
+    fn rank_with(
+        matcher: &Matcher,
+        seekers: &[Seeker],
+        k: usize,
+        fit: &FitConfig,
+        skills: &VacancySkills,
+    ) -> Result<Preferences> {
         let snapshot = matcher.snapshot();
-        let skills = VacancySkills::of(snapshot)?;
         // Lists and fits in parallel; vacancies numbered afterwards, in
         // seeker order, so the numbering is deterministic.
         let ranked: Vec<Result<Ranked>> = seekers
             .par_iter()
             .map(|s| {
                 let entries = matcher.ranked_docs(s, k)?;
-                let a = Applicant::new(s, &skills, snapshot);
+                let a = Applicant::new(s, skills, snapshot);
                 Ok(entries
                     .into_iter()
                     .filter_map(|(seg, doc, score)| {
                         let cols = snapshot.segments().get(seg as usize)?;
-                        let (f, _) = fit::fit(fit, &skills, cols, seg, doc, &a);
+                        let (f, _) = fit::fit(fit, skills, cols, seg, doc, &a);
                         Some((seg, doc, score, f))
                     })
                     .collect())
@@ -450,12 +498,7 @@ impl Preferences {
     /// One set of lists from several ranked in parts (e.g. chunks of
     /// seekers, for progress), in the order given.
     pub fn concat(parts: Vec<Preferences>) -> Preferences {
-        let mut out = Preferences {
-            lists: Vec::new(),
-            vacancy_ids: Vec::new(),
-            openings: Vec::new(),
-            docs: Vec::new(),
-        };
+        let mut out = Preferences::empty();
         let mut index: HashMap<String, u32> = HashMap::new();
         for p in parts {
             let remap: Vec<u32> = p

@@ -85,13 +85,11 @@ pub(super) fn rank_lists(
         eprintln!("ranking the top {k} of {} seekers…", seekers.len());
     }
     let bar = ui::progress(seekers.len() as u64, "seekers ranked", quiet, false);
-    let mut parts = Vec::new();
-    for chunk in seekers.chunks(20_000) {
-        parts.push(Preferences::rank(matcher, chunk, k, &FitConfig::default())?);
-        bar.inc(chunk.len() as u64);
-    }
+    let prefs = Preferences::rank_in_chunks(matcher, seekers, k, &FitConfig::default(), 20_000, |n| {
+        bar.set_position(n as u64)
+    })?;
     bar.finish_and_clear();
-    Ok(Preferences::concat(parts))
+    Ok(prefs)
 }
 
 pub(super) fn load_policy(path: &Path) -> Result<Policy> {
