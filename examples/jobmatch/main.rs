@@ -277,8 +277,43 @@ enum Command {
     Bench(bench::BenchArgs),
 }
 
+/// A reader that closes the pipe early (`jobmatch match … | head`) ends
+/// the output quietly, as `cat` does, instead of a panic about printing.
+fn end_quietly_on_closed_pipe() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.starts_with("failed printing to std") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        previous(info);
+    }));
+}
+
+/// Whether an error is the reader closing the output pipe early: the end
+/// of the output, not a failure.
+fn closed_pipe(e: &jobmatch::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cause {
+        if err
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        cause = err.source();
+    }
+    false
+}
+
 fn main() -> ExitCode {
     jobmatch::error::quiet_caught_panics();
+    end_quietly_on_closed_pipe();
     let cli = Cli::parse();
     let quiet = cli.quiet;
     let result = match cli.command {
@@ -377,6 +412,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(if e.is_user_error() { 2 } else { 1 })

@@ -507,3 +507,33 @@ fn every_subcommand_shows_an_example_in_its_help() {
         );
     }
 }
+
+/// A reader that closes the pipe early (`jobmatch match … | head`) ends
+/// the output: exit 0 and no panic message.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::Read;
+    let (_, data, idx) = market();
+    let seekers = data.join("seekers.jsonl");
+    // 40 seekers × 100 matches as JSON Lines: far more than a pipe holds.
+    let mut child = Command::new(bin())
+        .args([
+            "match",
+            "--index",
+            idx.to_str().unwrap(),
+            "--seekers",
+            seekers.to_str().unwrap(),
+            "--top",
+            "100",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}: {}", out.status, text(&out.stderr));
+    assert!(!text(&out.stderr).contains("panicked"), "{}", text(&out.stderr));
+}
