@@ -86,6 +86,20 @@ pub fn create(path: &Path) -> Result<BufWriter<File>> {
         })
 }
 
+/// Writes a value to a file as pretty-printed JSON with a final newline
+/// (reports, configs); the error names the file.
+pub fn write_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
+    let mut json = serde_json::to_vec_pretty(value).map_err(|e| Error::Io {
+        path: Some(path.to_owned()),
+        source: e.into(),
+    })?;
+    json.push(b'\n');
+    std::fs::write(path, json).map_err(|e| Error::Io {
+        path: Some(path.to_owned()),
+        source: e,
+    })
+}
+
 /// Prints rows as an aligned table; widths count CJK characters as two
 /// columns. Columns whose header starts with '>' are right-aligned.
 pub fn table(headers: &[&str], rows: &[Vec<String>]) {

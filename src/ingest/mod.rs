@@ -726,23 +726,9 @@ impl Columns {
     /// [`Error::Invalid`] (field `--columns`) for an item without `=` or an
     /// unknown raw field.
     pub fn parse(spec: &str) -> Result<Columns> {
-        const FIELDS: [&str; 15] = [
-            "id",
-            "title",
-            "employer",
-            "salary",
-            "location",
-            "education",
-            "experience",
-            "headcount",
-            "description",
-            "posted",
-            "expires",
-            "industry",
-            "skills",
-            "desired",
-            "about",
-        ];
+        let defaults = Columns::defaults();
+        let mut fields: Vec<&str> = defaults.0.iter().map(|(f, _)| f.as_str()).collect();
+        fields.dedup();
         let mut out = Vec::new();
         for item in spec.split(',').map(str::trim).filter(|i| !i.is_empty()) {
             let Some((field, header)) = item.split_once('=') else {
@@ -752,15 +738,15 @@ impl Columns {
                 ));
             };
             let field = field.trim();
-            if !FIELDS.contains(&field) {
+            if !fields.contains(&field) {
                 return Err(Error::invalid(
                     "--columns",
-                    format!("unknown field `{field}` (one of {})", FIELDS.join(", ")),
+                    format!("unknown field `{field}` (one of {})", fields.join(", ")),
                 ));
             }
             out.push((field.to_owned(), header.trim().to_owned()));
         }
-        out.extend(Columns::defaults().0);
+        out.extend(defaults.0);
         Ok(Columns(out))
     }
 

@@ -409,9 +409,12 @@ fn count_pairs<'a>(lists: impl Iterator<Item = &'a List>, max_per_seeker: usize)
     lists.map(|l| pairs_of(l, max_per_seeker).count()).sum()
 }
 
+/// Two of a list's vacancies, better first: positions and grades.
+type GradedPair = ((usize, u8), (usize, u8));
+
 /// The ordered pairs (better, worse) of one list's vacancies, as positions
 /// with their grades, at most `max`.
-fn pairs_of(l: &List, max: usize) -> impl Iterator<Item = ((usize, u8), (usize, u8))> + '_ {
+fn pairs_of(l: &List, max: usize) -> impl Iterator<Item = GradedPair> + '_ {
     let graded = || l.grades.iter().copied().enumerate();
     graded()
         .flat_map(move |a| graded().map(move |b| (a, b)))
@@ -433,18 +436,26 @@ fn descend(lists: &[&List], start: &Array1<f64>, o: &FitOptions) -> Array1<f64> 
     let prior = start * SCALE;
     let mut w = prior.clone();
     let mut best = (ndcg(lists, start.view()).ndcg, start.clone());
-    let features: Vec<Array2<f64>> = lists.iter().map(|l| matrix(l)).collect();
+    // What does not change between steps, per list: its signals, its ideal
+    // DCG and its pairs of different outcomes.
+    let prepared: Vec<(Array2<f64>, f64, Vec<GradedPair>)> = lists
+        .iter()
+        .map(|l| {
+            (
+                matrix(l),
+                ideal_dcg(&l.grades),
+                pairs_of(l, o.max_pairs_per_seeker).collect(),
+            )
+        })
+        .filter(|(_, ideal, _)| *ideal > 0.0)
+        .collect();
     let pairs: f64 = count_pairs(lists.iter().copied(), o.max_pairs_per_seeker).max(1) as f64;
     for step in 1..=o.iterations {
         let mut grad = Array1::<f64>::zeros(NUM_SIGNALS);
-        for (l, x) in lists.iter().zip(&features) {
+        for (x, ideal, list_pairs) in &prepared {
             let scores = x.dot(&w);
             let rank = ranks(&scores);
-            let ideal = ideal_dcg(&l.grades);
-            if ideal <= 0.0 {
-                continue;
-            }
-            for ((i, gi), (j, gj)) in pairs_of(l, o.max_pairs_per_seeker) {
+            for &((i, gi), (j, gj)) in list_pairs {
                 let (Some(ri), Some(rj), Some(si), Some(sj)) =
                     (rank.get(i), rank.get(j), scores.get(i), scores.get(j))
                 else {
@@ -454,7 +465,8 @@ fn descend(lists: &[&List], start: &Array1<f64>, o: &FitOptions) -> Array1<f64> 
                     .abs()
                     / ideal;
                 let slope = -1.0 / (1.0 + (si - sj).exp());
-                grad.scaled_add(slope * delta, &(&x.row(i) - &x.row(j)));
+                grad.scaled_add(slope * delta, &x.row(i));
+                grad.scaled_add(-slope * delta, &x.row(j));
             }
         }
         grad /= pairs;

@@ -166,14 +166,7 @@ pub fn assign(args: AssignArgs, quiet: bool) -> Result<()> {
         assign_peak_rss_bytes,
     };
     if let Some(path) = &args.report {
-        let json = serde_json::to_vec_pretty(&report).map_err(|e| Error::Io {
-            path: Some(path.clone()),
-            source: e.into(),
-        })?;
-        std::fs::write(path, json).map_err(|e| Error::Io {
-            path: Some(path.clone()),
-            source: e,
-        })?;
+        ui::write_json(path, &report)?;
     }
     if !quiet {
         eprintln!(

@@ -99,15 +99,7 @@ pub fn ingest(args: IngestArgs, quiet: bool) -> Result<()> {
     } else {
         ingest_file::<RawVacancy>(input, format, columns, output, provenance, quiet)?
     };
-    let mut out = ui::create(&args.report)?;
-    serde_json::to_writer_pretty(&mut out, &report)
-        .map_err(std::io::Error::from)
-        .and_then(|()| out.write_all(b"\n"))
-        .and_then(|()| out.flush())
-        .map_err(|e| Error::Io {
-            path: Some(args.report.clone()),
-            source: e,
-        })?;
+    ui::write_json(&args.report, &report)?;
     let seconds = started.elapsed().as_secs_f64();
     if args.json || !ui::stdout_is_terminal() {
         return ui::print_json(&serde_json::json!({

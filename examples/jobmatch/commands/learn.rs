@@ -53,16 +53,7 @@ pub fn fit_weights_cmd(args: FitWeightsArgs) -> Result<()> {
     };
     let fit = fit_weights(&matcher, &seekers, &log, &options)?;
     if let Some(path) = &args.output {
-        let config = with_weights(matcher.config(), &fit);
-        let mut out = ui::create(path)?;
-        serde_json::to_writer_pretty(&mut out, &config)
-            .map_err(std::io::Error::from)
-            .and_then(|()| out.write_all(b"\n"))
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::Io {
-                path: Some(path.clone()),
-                source: e,
-            })?;
+        ui::write_json(path, &with_weights(matcher.config(), &fit))?;
     }
     let report = Report {
         fit: &fit,
