@@ -1,6 +1,10 @@
 //! The write endpoints: upserts (clean records or raw postings), deletes,
 //! expiry and commits. Every write is validated in full before anything
-//! is written (all or none) and becomes visible at the next commit.
+//! is written and becomes visible at the next commit, all or none: a
+//! write that fails midway (a full disk, an indexing thread that died)
+//! leaves none of its records pending, and the writes acknowledged before
+//! it stay pending ([`jobmatch::index::VacancyIndex::upsert_all`]); a
+//! failed commit keeps them all for the next one.
 
 use std::sync::Arc;
 
@@ -44,9 +48,7 @@ pub(crate) async fn upsert_vacancies(
         let vacancies: Vec<Vacancy> = parse_lines(&body)?;
         validate_all(&vacancies, "vacancy", |v| &v.id, Vacancy::validate)?;
         app.write(|| {
-            for v in &vacancies {
-                app.index.upsert(v)?;
-            }
+            app.index.upsert_all(&vacancies)?;
             Ok(Json(json!({ "upserted": vacancies.len() })))
         })
     })
@@ -81,9 +83,7 @@ pub(crate) async fn upsert_raw_vacancies(
         }
         report.finish();
         app.write(|| {
-            for v in &vacancies {
-                app.index.upsert(v)?;
-            }
+            app.index.upsert_all(&vacancies)?;
             Ok(Json(
                 json!({ "upserted": vacancies.len(), "fields": report.fields }),
             ))
@@ -121,9 +121,7 @@ pub(crate) async fn upsert_seekers(
         validate_all(&seekers, "seeker", |s| &s.id, Seeker::validate)?;
         let index = app.seeker_index()?;
         app.write(|| {
-            for s in &seekers {
-                index.upsert(s)?;
-            }
+            index.upsert_all(&seekers)?;
             Ok(Json(json!({ "upserted": seekers.len() })))
         })
     })

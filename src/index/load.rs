@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::dedup::Duplicates;
 use super::inferred::{OccupationModel, Tally};
 use super::{VacancyIndex, validate};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::Vacancy;
 
 impl VacancyIndex {
@@ -41,100 +41,106 @@ impl VacancyIndex {
         let mut held: Vec<Option<(Vacancy, Vec<String>, bool)>> = Vec::new();
         let mut held_at: HashMap<String, usize> = HashMap::new();
         let mut guard = self.writer()?;
-        let writer = guard
-            .as_mut()
-            .ok_or_else(|| Error::index("index writer unavailable"))?;
-        for record in records {
-            summary.read += 1;
-            // Records built in code, not parsed, are checked here as upsert
-            // checks them.
-            let v = match record.and_then(|v| validate(&v).map(|()| v)) {
-                Ok(v) => v,
-                Err(e) => {
-                    if options.on_error == OnError::Stop {
-                        writer.rollback()?;
-                        return Err(e);
+        // Everything the load tells the writer, then the aliases of merged
+        // duplicates; on any failure the writer is restored to the writes
+        // before the load (none of the load is left pending).
+        let sent = (|| -> Result<Vec<(String, String)>> {
+            let writer = guard.writer()?;
+            for record in records {
+                summary.read += 1;
+                // Records built in code, not parsed, are checked here as upsert
+                // checks them.
+                let v = match record.and_then(|v| validate(&v).map(|()| v)) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        if options.on_error == OnError::Stop {
+                            return Err(e);
+                        }
+                        summary.rejected += 1;
+                        if summary.errors.len() < options.max_errors_kept {
+                            summary.errors.push(e.to_string());
+                        }
+                        continue;
                     }
-                    summary.rejected += 1;
-                    if summary.errors.len() < options.max_errors_kept {
-                        summary.errors.push(e.to_string());
-                    }
+                };
+                if let Some(kept) = duplicates.as_mut().and_then(|d| d.earlier(&v)) {
+                    summary.merged += 1;
+                    aliases.push((v.id, kept));
                     continue;
                 }
-            };
-            if let Some(kept) = duplicates.as_mut().and_then(|d| d.earlier(&v)) {
-                summary.merged += 1;
-                aliases.push((v.id, kept));
-                continue;
-            }
-            // A later record of an id held back supersedes it.
-            if !held_at.is_empty()
-                && let Some(i) = held_at.remove(&v.id)
-                && let Some(slot) = held.get_mut(i)
-            {
-                *slot = None;
-            }
-            // In a fresh index an id needs deleting only when this load has
-            // seen it before; that saves a delete per document.
-            let replaces = !fresh || !seen.insert(v.id.clone());
-            summary.replaced += u64::from(fresh && replaces);
-            let skills = self.reference.skills().canonical_distinct(&v.skills);
-            let occupation = self.occupation_of(&v, &skills, None);
-            if let Some(t) = tally.as_mut() {
-                t.add_vacancy(occupation.map(|(c, _)| c), &skills);
-            }
-            if occupation.is_none() && inferring {
-                // Inferred from the market once the whole load is counted.
-                held_at.insert(v.id.clone(), held.len());
-                held.push(Some((v, skills, replaces)));
-                continue;
-            }
-            if replaces {
-                writer.delete_term(self.id_term(&v.id));
-            }
-            writer.add_document(self.fields.document(&v, occupation, &skills))?;
-            summary.indexed += 1;
-            if let Some(p) = progress.as_mut()
-                && last_report.elapsed() >= Duration::from_millis(100)
-            {
-                p(&summary);
-                last_report = Instant::now();
-            }
-        }
-        // The model: this load's (and the index's before it), or, when this
-        // load is one part of a market, every part's together.
-        let counted = match tally {
-            Some(mut tally) => {
-                if !fresh {
-                    tally.add(Tally::of_snapshot(&self.snapshot()?)?);
+                // A later record of an id held back supersedes it.
+                if !held_at.is_empty()
+                    && let Some(i) = held_at.remove(&v.id)
+                    && let Some(slot) = held.get_mut(i)
+                {
+                    *slot = None;
                 }
-                Some(match &options.market_model {
-                    Some(market) => market.add(tally),
-                    None => {
-                        let size = tally.vacancies();
-                        (Arc::new(tally.model()), size)
-                    }
-                })
-            }
-            None => None,
-        };
-        if let Some((model, size)) = counted {
-            for (v, skills, replaces) in held.into_iter().flatten() {
-                let occupation = self.occupation_of(&v, &skills, Some(&model));
-                summary.inferred += u64::from(occupation.is_some());
+                // In a fresh index an id needs deleting only when this load has
+                // seen it before; that saves a delete per document.
+                let replaces = !fresh || !seen.insert(v.id.clone());
+                summary.replaced += u64::from(fresh && replaces);
+                let skills = self.reference.skills().canonical_distinct(&v.skills);
+                let occupation = self.occupation_of(&v, &skills, None);
+                if let Some(t) = tally.as_mut() {
+                    t.add_vacancy(occupation.map(|(c, _)| c), &skills);
+                }
+                if occupation.is_none() && inferring {
+                    // Inferred from the market once the whole load is counted.
+                    held_at.insert(v.id.clone(), held.len());
+                    held.push(Some((v, skills, replaces)));
+                    continue;
+                }
                 if replaces {
                     writer.delete_term(self.id_term(&v.id));
                 }
                 writer.add_document(self.fields.document(&v, occupation, &skills))?;
                 summary.indexed += 1;
+                if let Some(p) = progress.as_mut()
+                    && last_report.elapsed() >= Duration::from_millis(100)
+                {
+                    p(&summary);
+                    last_report = Instant::now();
+                }
             }
-            self.keep_write_model(model, size);
-        }
+            // The model: this load's (and the index's before it), or, when this
+            // load is one part of a market, every part's together.
+            let counted = match tally {
+                Some(mut tally) => {
+                    if !fresh {
+                        tally.add(Tally::of_snapshot(&self.snapshot()?)?);
+                    }
+                    Some(match &options.market_model {
+                        Some(market) => market.add(tally),
+                        None => {
+                            let size = tally.vacancies();
+                            (Arc::new(tally.model()), size)
+                        }
+                    })
+                }
+                None => None,
+            };
+            if let Some((model, size)) = counted {
+                for (v, skills, replaces) in held.into_iter().flatten() {
+                    let occupation = self.occupation_of(&v, &skills, Some(&model));
+                    summary.inferred += u64::from(occupation.is_some());
+                    if replaces {
+                        writer.delete_term(self.id_term(&v.id));
+                    }
+                    writer.add_document(self.fields.document(&v, occupation, &skills))?;
+                    summary.indexed += 1;
+                }
+                self.keep_write_model(model, size);
+            }
+            Ok(std::mem::take(&mut aliases))
+        })();
         // Aliases first: a crash between the two leaves aliases of jobs not
         // yet committed (found as missing), never committed jobs whose
         // merged ids are lost.
-        self.add_aliases(aliases)?;
-        writer.commit()?;
+        if let Err(e) = sent.and_then(|aliases| self.add_aliases(aliases)) {
+            let _ = guard.restore();
+            return Err(e);
+        }
+        guard.commit()?;
         drop(guard);
         self.reader.reload()?;
         if let Some(p) = progress.as_mut() {

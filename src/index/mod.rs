@@ -42,7 +42,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::index::SegmentId;
 use tantivy::query::RangeQuery;
-use tantivy::{Index, IndexReader, IndexSettings, IndexSortByField, IndexWriter, Order, ReloadPolicy, Term};
+use tantivy::{Index, IndexReader, IndexSettings, IndexSortByField, Order, ReloadPolicy, Term};
 
 use crate::error::{Error, Result, guarded};
 use crate::model::{Date, Vacancy};
@@ -454,12 +454,8 @@ impl VacancyIndex {
         self.path.as_deref()
     }
 
-    fn writer(&self) -> Result<std::sync::MutexGuard<'_, Option<IndexWriter>>> {
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, writer::Slot>> {
         self.writer.guard(&self.index, self.threads, self.heap())
-    }
-
-    fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
-        self.writer.with(&self.index, self.threads, self.heap(), f)
     }
 
     /// The writer's heap: at least 16 MB a thread.
@@ -471,8 +467,9 @@ impl VacancyIndex {
 
     /// Gives the writer `bytes` of heap instead of the default 768 MB (at
     /// least 16 MB a thread): indexes loaded side by side (shards) share
-    /// the budget.
-    pub(crate) fn with_writer_heap(mut self, bytes: usize) -> Self {
+    /// the budget, and a service short of memory writes segments sooner.
+    /// Set before the first write.
+    pub fn with_writer_heap(mut self, bytes: usize) -> Self {
         self.heap = Some(bytes);
         self
     }
@@ -577,19 +574,33 @@ impl VacancyIndex {
     /// [`Error::Invalid`] for an invalid vacancy, [`Error::IndexLocked`] when
     /// another writer holds the index.
     pub fn upsert(&self, v: &Vacancy) -> Result<()> {
-        validate(v)?;
-        let model = if v.occupation.is_none() {
-            self.write_model()?
-        } else {
-            None
-        };
-        let doc = self.document(v, model.as_deref());
-        let term = self.id_term(&v.id);
-        self.with_writer(|w| {
-            w.delete_term(term);
-            w.add_document(doc)?;
-            Ok(())
-        })
+        self.upsert_all(std::slice::from_ref(v))
+    }
+
+    /// Adds vacancies, each replacing any with the same id, all or none:
+    /// every vacancy is checked first (the error names the first invalid
+    /// one), and when writing fails midway (an indexing thread that died,
+    /// a full disk) none of them is left pending, while every write that
+    /// succeeded before stays pending for the next commit (see
+    /// [`VacancyIndex::commit`]).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] for an invalid vacancy, [`Error::IndexLocked`] when
+    /// another writer holds the index, [`Error::Index`] when tantivy fails.
+    pub fn upsert_all(&self, vacancies: &[Vacancy]) -> Result<()> {
+        vacancies.iter().try_for_each(validate)?;
+        let mut ops = Vec::with_capacity(2 * vacancies.len());
+        // One model for the whole write: it is learned at most once.
+        let mut model = None;
+        for v in vacancies {
+            if v.occupation.is_none() && model.is_none() {
+                model = Some(self.write_model()?);
+            }
+            let doc = self.document(v, model.as_ref().and_then(|m| m.as_deref()));
+            ops.push(writer::Op::Delete(self.id_term(&v.id)));
+            ops.push(writer::Op::Add(doc));
+        }
+        self.writer()?.apply(ops)
     }
 
     /// Deletes the vacancy with this id; returns whether the committed state
@@ -606,10 +617,7 @@ impl VacancyIndex {
         };
         let term = self.id_term(id);
         let existed = self.reader.searcher().doc_freq(&term)? > 0;
-        self.with_writer(|w| {
-            w.delete_term(term);
-            Ok(())
-        })?;
+        self.writer()?.apply(vec![writer::Op::Delete(term)])?;
         Ok(existed)
     }
 
@@ -629,22 +637,19 @@ impl VacancyIndex {
             )
         };
         let expired = self.reader.searcher().search(&query(), &Count)? as u64;
-        self.with_writer(|w| {
-            w.delete_query(Box::new(query()))?;
-            Ok(())
-        })?;
+        self.writer()?
+            .apply(vec![writer::Op::DeleteQuery(Box::new(query()))])?;
         Ok(expired)
     }
 
     /// Makes every change so far visible, atomically, to new snapshots.
+    /// When it fails, the previous commit stays the visible one and every
+    /// write since it stays pending, whole, for the next commit.
     ///
     /// # Errors
     /// [`Error::Index`] when tantivy fails to commit (e.g. disk full).
     pub fn commit(&self) -> Result<()> {
-        self.with_writer(|w| {
-            w.commit()?;
-            Ok(())
-        })?;
+        self.writer()?.commit()?;
         self.reader.reload()?;
         Ok(())
     }
@@ -654,10 +659,7 @@ impl VacancyIndex {
     /// # Errors
     /// [`Error::Index`] when tantivy fails to roll back.
     pub fn rollback(&self) -> Result<()> {
-        self.with_writer(|w| {
-            w.rollback()?;
-            Ok(())
-        })
+        self.writer()?.rollback()
     }
 
     /// Releases the writer lock (and waits for background merges), so that
@@ -678,10 +680,7 @@ impl VacancyIndex {
     pub(crate) fn merge_segments(&self) -> Result<()> {
         let ids = self.index.searchable_segment_ids()?;
         if ids.len() > 1 {
-            self.with_writer(|w| {
-                w.merge(&ids).wait()?;
-                Ok(())
-            })?;
+            self.writer()?.writer()?.merge(&ids).wait()?;
             self.reader.reload()?;
         }
         Ok(())

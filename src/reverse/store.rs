@@ -8,10 +8,10 @@
 
 use std::path::{Path, PathBuf};
 use tantivy::schema::{Field, STORED, STRING, Schema, Value};
-use tantivy::{DocSet, Index, IndexReader, IndexWriter, ReloadPolicy, TERMINATED, TantivyDocument, Term};
+use tantivy::{DocSet, Index, IndexReader, ReloadPolicy, TERMINATED, TantivyDocument, Term};
 
 use crate::error::{Error, Result};
-use crate::index::writer::LazyWriter;
+use crate::index::writer::{LazyWriter, Op, Slot};
 use crate::model::Seeker;
 
 /// Writer heap: seekers are small.
@@ -134,9 +134,8 @@ impl SeekerIndex {
         })
     }
 
-    fn with_writer<T>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<T>) -> Result<T> {
-        self.writer
-            .with(&self.index, WRITER_THREADS, WRITER_HEAP_BYTES, f)
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, Slot>> {
+        self.writer.guard(&self.index, WRITER_THREADS, WRITER_HEAP_BYTES)
     }
 
     /// Saves a seeker, replacing any with the same id (visible after
@@ -146,17 +145,30 @@ impl SeekerIndex {
     /// [`Error::Invalid`] naming the seeker when it is invalid;
     /// [`Error::IndexLocked`] when another writer holds the index.
     pub fn upsert(&self, seeker: &Seeker) -> Result<()> {
-        seeker.validate().map_err(|e| e.naming("seeker", &seeker.id))?;
-        let json = serde_json::to_string(seeker).map_err(|e| Error::index(e.to_string()))?;
-        let mut doc = TantivyDocument::default();
-        doc.add_text(self.id, &seeker.id);
-        doc.add_text(self.record, &json);
-        let term = Term::from_field_text(self.id, &seeker.id);
-        self.with_writer(|w| {
-            w.delete_term(term);
-            w.add_document(doc)?;
-            Ok(())
-        })
+        self.upsert_all(std::slice::from_ref(seeker))
+    }
+
+    /// Saves seekers, each replacing any with the same id, all or none:
+    /// every seeker is checked first, and a failure midway leaves none of
+    /// them pending and every earlier write still pending (as
+    /// [`crate::index::VacancyIndex::upsert_all`]).
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] naming the first invalid seeker;
+    /// [`Error::IndexLocked`] when another writer holds the index;
+    /// [`Error::Index`] when tantivy fails.
+    pub fn upsert_all(&self, seekers: &[Seeker]) -> Result<()> {
+        let mut ops = Vec::with_capacity(2 * seekers.len());
+        for seeker in seekers {
+            seeker.validate().map_err(|e| e.naming("seeker", &seeker.id))?;
+            let json = serde_json::to_string(seeker).map_err(|e| Error::index(e.to_string()))?;
+            let mut doc = TantivyDocument::default();
+            doc.add_text(self.id, &seeker.id);
+            doc.add_text(self.record, &json);
+            ops.push(Op::Delete(Term::from_field_text(self.id, &seeker.id)));
+            ops.push(Op::Add(doc));
+        }
+        self.writer()?.apply(ops)
     }
 
     /// Deletes the seeker with this id; returns whether the committed state
@@ -167,22 +179,17 @@ impl SeekerIndex {
     pub fn delete(&self, id: &str) -> Result<bool> {
         let term = Term::from_field_text(self.id, id);
         let existed = self.reader.searcher().doc_freq(&term)? > 0;
-        self.with_writer(|w| {
-            w.delete_term(term);
-            Ok(())
-        })?;
+        self.writer()?.apply(vec![Op::Delete(term)])?;
         Ok(existed)
     }
 
-    /// Makes every change so far visible.
+    /// Makes every change so far visible; when it fails, every write since
+    /// the last commit stays pending for the next.
     ///
     /// # Errors
     /// [`Error::Index`] when tantivy fails to commit (e.g. disk full).
     pub fn commit(&self) -> Result<()> {
-        self.with_writer(|w| {
-            w.commit()?;
-            Ok(())
-        })?;
+        self.writer()?.commit()?;
         self.reader.reload()?;
         Ok(())
     }
