@@ -49,7 +49,6 @@ impl Summary {
     const EDUCATION: (u32, u32) = (49, 4);
     const EXPERIENCE: (u32, u32) = (53, 4);
     const INDUSTRY: (u32, u32) = (57, 5);
-    const SKILLS: (u32, u32) = (62, 2);
     /// Industry code for "none given".
     const INDUSTRY_NONE: u8 = 30;
     /// Industry code for a value out of range: bounded as a preferred one.
@@ -63,7 +62,6 @@ impl Summary {
         education: u8,
         experience: u8,
         industry: u8,
-        skill_count: u8,
     ) -> Summary {
         let group = (occupation / 100).min(Self::max(Self::OCCUPATION));
         let pay = match pay {
@@ -88,8 +86,7 @@ impl Summary {
                 | put(Self::POSTED, posted)
                 | put(Self::EDUCATION, requirement(education))
                 | put(Self::EXPERIENCE, requirement(experience))
-                | put(Self::INDUSTRY, u32::from(industry))
-                | put(Self::SKILLS, u32::from(skill_count).min(Self::max(Self::SKILLS))),
+                | put(Self::INDUSTRY, u32::from(industry)),
         )
     }
 
@@ -140,13 +137,6 @@ impl Summary {
     #[inline]
     pub fn experience_at_most(self) -> u8 {
         self.get(Self::EXPERIENCE) as u8
-    }
-
-    /// The vacancy's number of skills, or fewer (at most 3): the share of
-    /// them a seeker covers is at most what they hold over this.
-    #[inline]
-    pub fn skills_at_least(self) -> u8 {
-        self.get(Self::SKILLS) as u8
     }
 
     /// The industry index, [`NONE_U8`] when none is given, `None` when it
@@ -359,7 +349,6 @@ impl SegmentColumns {
                     education[d],
                     experience[d],
                     industry[d],
-                    skill_count[d],
                 )
             })
             .collect();

@@ -134,7 +134,14 @@ impl TermBound {
     /// Bound of the whole terms' part (the vacancy's skills unknown).
     #[inline]
     pub fn total(&self, q: &Query) -> f64 {
-        self.occupation + self.other(q, 0)
+        self.total_at(q, 0)
+    }
+
+    /// Bound of the whole terms' part for a vacancy asking for `skills`
+    /// skills (or more; 0 when unknown).
+    #[inline]
+    pub fn total_at(&self, q: &Query, skills: u8) -> f64 {
+        self.occupation + self.other(q, skills)
     }
 }
 
@@ -353,7 +360,7 @@ mod tests {
             };
             let mut s = Signals::default();
             values.signals(&q, &mut s);
-            let summary = Summary::new(values.occupation, pay, posted, education, experience, industry, 0);
+            let summary = Summary::new(values.occupation, pay, posted, education, experience, industry);
             let bound = summary_bound(&q, summary);
             prop_assert!(
                 bound + 1e-12 >= column_part(&q, &s),

@@ -19,6 +19,8 @@
 //!   sum with the range's bound below θ is *non-essential*: a vacancy
 //!   holding only those cannot enter, so only the essential terms' postings
 //!   are walked, and the others are probed for the candidates found;
+//! - a doc met on the essential lists is bounded by its terms with its
+//!   number of skills (the skills signal's coverage);
 //! - candidates are gathered 64 at a time, then bounded by their 8-byte
 //!   summaries (read in a loop of their own, so the cache misses overlap),
 //!   then by their exact columns, then by their exact terms; the distance
@@ -531,6 +533,8 @@ struct Candidate {
     /// Bound of what its terms can add (of which the non-occupation part
     /// counts once the columns are read: the occupation is then exact).
     terms: TermBound,
+    /// Its number of skills.
+    skills: u8,
     /// Essential terms held.
     mask: u128,
     /// Bound of location and mobility in its block.
@@ -566,6 +570,7 @@ impl SegmentSearch<'_> {
         let mut batch = [Candidate {
             doc: 0,
             terms: TermBound::NONE,
+            skills: 0,
             mask: 0,
             place: 0.0,
         }; BATCH];
@@ -616,7 +621,12 @@ impl SegmentSearch<'_> {
                         c.postings.advance();
                     }
                 }
-                let terms = held.total(q);
+                // The vacancy's number of skills (one byte, read in doc
+                // order) bounds the share of them the seeker can cover: a
+                // vacancy matched on one skill of the five it asks for
+                // cannot score as one asking for that skill alone.
+                let skills = cols.skill_count[doc as usize];
+                let terms = held.total_at(q, skills);
                 if terms + rest + EPS < theta {
                     continue;
                 }
@@ -625,6 +635,7 @@ impl SegmentSearch<'_> {
                     batch[n] = Candidate {
                         doc,
                         terms: held,
+                        skills,
                         mask,
                         place,
                     };
@@ -640,7 +651,7 @@ impl SegmentSearch<'_> {
             for i in 0..n {
                 let c = batch[i];
                 let sm = summaries[i];
-                if c.terms.other(q, sm.skills_at_least()) + summary_bound(q, sm) + c.place + EPS >= theta {
+                if c.terms.other(q, c.skills) + summary_bound(q, sm) + c.place + EPS >= theta {
                     batch[kept] = c;
                     kept += 1;
                 }
