@@ -39,6 +39,7 @@ use crate::rank::score::{admit, score, signals};
 use crate::rank::search::{self, Allowance, SearchStats};
 use crate::rank::signal::{Freshness, Signal, Signals};
 use crate::rank::topk::{Entry, TopK};
+use crate::rank::trades;
 use crate::region::RegionPrefix;
 pub use crate::retrieve::Exclusion;
 use result::round6;
@@ -261,7 +262,8 @@ impl Matcher {
                 max_scored: self.config.max_scored,
             }
         };
-        let (q, entries) = self.top_in_reach(seeker, k, exhaustive, stats, &allow)?;
+        let (q, entries) =
+            self.top_in_reach(seeker, k, exhaustive, stats, &allow, self.config.share_by_trade)?;
         let mut matches: Vec<Match> = entries.iter().map(|e| self.to_match(&q, e, None)).collect();
         if self.config.broaden && matches.len() < k {
             for (commute_km, extra, how) in widenings(seeker) {
@@ -304,12 +306,14 @@ impl Matcher {
             false,
             &mut SearchStats::default(),
             &Allowance::default(),
+            false,
         )?;
         Ok(entries.into_iter().map(|e| (e.segment, e.doc, e.score)).collect())
     }
 
     /// The checks at the door, then the top `k` in the seeker's own reach
-    /// (no widening), with the query they were ranked by.
+    /// (no widening), with the query they were ranked by; with `by_trade`,
+    /// places shared among the seeker's trades ([`trades`]).
     fn top_in_reach(
         &self,
         seeker: &Seeker,
@@ -317,13 +321,29 @@ impl Matcher {
         exhaustive: bool,
         stats: &mut SearchStats,
         allow: &Allowance,
+        by_trade: bool,
     ) -> Result<(Query, Vec<Entry>)> {
         self.check_k(k)?;
         validate(seeker)?;
         let q = self.query(seeker, seeker.commute_km, &[])?;
+        let trades = if by_trade {
+            trades::of(&q.occupations)
+        } else {
+            Vec::new()
+        };
         // k = 0: nothing to rank, once the seeker is known to be valid.
         let entries = if k == 0 {
             Vec::new()
+        } else if trades.len() >= 2 {
+            let pool = k.saturating_mul(trades::POOL).min(RankingConfig::MAX_K_LIMIT);
+            let pool = self.run(&q, pool, exhaustive, stats, allow)?;
+            let segments = self.snapshot.segments();
+            trades::share(pool, k, &trades, |e| {
+                segments
+                    .get(e.segment as usize)
+                    .and_then(|c| c.occupation.get(e.doc as usize))
+                    .map_or(0, |&o| trades::group(o))
+            })
         } else {
             self.run(&q, k, exhaustive, stats, allow)?
         };

@@ -128,6 +128,14 @@ pub struct RankingConfig {
     pub require_salary: bool,
     /// At most this many results per employer (default: no limit).
     pub max_per_employer: Option<usize>,
+    /// A seeker whose occupations (given, coded from titles or inferred
+    /// from skills) fall in two or more trades (CSCO minor groups) sees
+    /// each: of the top k, each trade is sure of `k / (trades + 1)` places,
+    /// filled by its best vacancies among the exact top 10·k, the rest by
+    /// score, shown in score order (default true). Both ranking paths pick
+    /// the same way, so they agree; job-fair preference lists are never
+    /// reshaped.
+    pub share_by_trade: bool,
     /// When fewer than k vacancies are in reach, widen the commute radius ×2,
     /// then to the seeker's whole province, and mark those results
     /// (default false).
@@ -168,6 +176,7 @@ impl Default for RankingConfig {
             infer_min_confidence: 0.3,
             require_salary: false,
             max_per_employer: None,
+            share_by_trade: true,
             broaden: false,
             max_k: 1_000,
             max_skills_per_seeker: 64,

@@ -12,7 +12,9 @@
 //!   score is computed, and the bounds the search prunes with;
 //! - `search`: the pruned top-k search and the exhaustive scan, both over
 //!   the same scoring function;
-//! - `topk`: total order by score, then vacancy id.
+//! - `topk`: total order by score, then vacancy id;
+//! - `trades`: a seeker with several trades sees each (places reserved
+//!   in the top k, filled from the exact top 10·k).
 //!
 //! The score of a vacancy is `Σ wᵢ·sᵢ / Σ wᵢ` over the signals `sᵢ`:
 //! skills (the vacancy's skills the seeker holds, each once: their evidence
@@ -36,6 +38,7 @@ pub(crate) mod score;
 pub(crate) mod search;
 pub mod signal;
 pub(crate) mod topk;
+pub(crate) mod trades;
 
 pub use config::{MobilityPrior, RankingConfig, Weights};
 pub use search::SearchStats;
