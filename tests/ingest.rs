@@ -236,6 +236,44 @@ fn every_posting_of_the_corpus_is_ingested_or_refused_with_its_reason() {
     }
 }
 
+/// A remote job says so in its place, title or description, as job boards
+/// write it; a job whose work is remote control or monitoring is not one.
+#[test]
+fn remote_jobs_are_read_from_the_place_the_title_or_the_description() {
+    let posting = |title: &str, location: &str, description: &str| -> Vacancy {
+        let raw: RawVacancy = serde_json::from_value(serde_json::json!({
+            "id": "r", "title": title, "location": location, "description": description
+        }))
+        .unwrap();
+        ingest_vacancy(&raw, 1).unwrap().record
+    };
+    for (title, location, description) in [
+        ("在线客服", "成都市高新区（可远程办公）", ""),
+        ("在线客服", "成都市武侯区，支持远程", ""),
+        ("客服专员（居家办公）", "重庆市渝北区", ""),
+        (
+            "文案编辑",
+            "绵阳市涪城区",
+            "岗位职责：撰写文案。工作地点：远程工作，不限城市",
+        ),
+        ("数据标注员", "南充市顺庆区", "在家办公，按件计酬"),
+    ] {
+        assert!(
+            posting(title, location, description).remote,
+            "{title} / {location} / {description}"
+        );
+    }
+    for (title, location, description) in [
+        ("远程控制系统工程师", "成都市双流区", "负责远程监控系统调试"),
+        ("焊工", "重庆市九龙坡区", "远程协助同事处理设备故障"),
+    ] {
+        assert!(
+            !posting(title, location, description).remote,
+            "{title} / {description}"
+        );
+    }
+}
+
 #[test]
 fn ingested_postings_rank_for_a_seeker_who_types_like_a_person() {
     let rows = corpus();

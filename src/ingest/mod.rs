@@ -43,7 +43,7 @@ use crate::model::{Industry, MAX_DESCRIPTION_BYTES, MAX_LIST_LEN, MAX_TEXT_BYTES
 use crate::taxonomy::skills as vocabulary;
 pub use batch::{Item, Raw, ingest_all, json_lines};
 pub use levels::{parse_date, parse_education, parse_experience, parse_headcount};
-pub use place::{Place, parse_place};
+pub use place::{Place, parse_place, remote_cue};
 pub use salary::{HOURS_PER_DAY, Period, Salary, WEEKS_PER_MONTH, WORKING_DAYS_PER_MONTH, parse_salary};
 pub use skills::{Extraction, Field, Found, Passed, extract_skills, job_of_title};
 
@@ -378,6 +378,23 @@ pub fn ingest_vacancy(raw: &RawVacancy, line: u64) -> Result<Ingested<Vacancy>> 
     )?;
     let mut v = Vacancy::new(id, title, place.region)?;
     v.coordinates = place.coordinates;
+    // Remote: a cue in the place, the title or the description.
+    let remote = [
+        ("location", raw.location.as_deref()),
+        ("title", raw.title.as_deref()),
+        ("description", raw.description.as_deref()),
+    ]
+    .into_iter()
+    .find_map(|(field, text)| Some((field, remote_cue(text?)?)));
+    if let Some((field, cue)) = remote {
+        v.remote = true;
+        r.push(
+            "remote",
+            Outcome::Parsed,
+            &format!("remote: `{cue}` in the {field}"),
+            cue,
+        );
+    }
     v.employer = text_field(&mut r, "employer", raw.employer.as_ref(), MAX_TEXT_BYTES);
     if let Some(s) = r.read("salary", raw.salary.as_ref(), parse_salary) {
         (v.salary_min, v.salary_max) = (s.min, s.max);

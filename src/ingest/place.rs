@@ -403,6 +403,40 @@ fn split_coordinates(text: &str) -> (&str, Option<Coordinates>) {
     }
 }
 
+/// Words that say a job is done away from the workplace: a remote
+/// vacancy scores as near for every seeker. Matched on folded text
+/// (full width and case folded, spaces out).
+const REMOTE_CUES: [&str; 9] = [
+    "远程办公",
+    "远程工作",
+    "远程岗位",
+    "可远程",
+    "支持远程",
+    "全远程",
+    "居家办公",
+    "在家办公",
+    "线上办公",
+];
+
+/// The remote-work cue a text holds, if any (`马尔康市（可远程办公）`,
+/// `工作地点：居家办公`).
+///
+/// ```
+/// use jobmatch::ingest::remote_cue;
+/// assert_eq!(remote_cue("成都市武侯区（可远程办公）"), Some("远程办公"));
+/// assert_eq!(remote_cue("成都市武侯区，可远程"), Some("可远程"));
+/// assert_eq!(remote_cue("工作地点：居家办公，不限城市"), Some("居家办公"));
+/// assert_eq!(remote_cue("远程控制系统调试"), None);
+/// ```
+pub fn remote_cue(text: &str) -> Option<&'static str> {
+    let folded: String = fold(text)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    REMOTE_CUES.iter().copied().find(|c| folded.contains(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,8 @@
 //! whole word), and for driving-licence classes written around 驾照 /
 //! 驾驶证 (`C1以上驾照`, `驾照C1`). A description is read by sections: a
 //! skill under 福利待遇 or 公司介绍 is not a requirement, nor one in a
-//! clause that says it is not needed (`无需`, `不要求`, `不限`).
+//! clause that says it is not needed (`无需`, `不要求`, `不限`), nor a rule
+//! the job keeps (`遵守安全生产规定`, `按照公司规章制度`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -112,6 +113,14 @@ const NEGATIONS: [&str; 8] = [
     "不必",
     "可培养",
 ];
+
+/// Verbs of compliance: what follows them closely is a rule the job
+/// keeps (`遵守安全生产规定`, `按照公司规章制度`), not a skill it asks for.
+const COMPLIANCE: [&str; 6] = ["遵守", "遵循", "遵照", "按照", "依照", "执行"];
+
+/// How many characters may stand between a verb of compliance and the
+/// rule it governs (`遵守公司各项规章制度`).
+const COMPLIANCE_GAP: usize = 4;
 
 /// Ends of clauses.
 fn is_clause_end(c: char) -> bool {
@@ -263,6 +272,8 @@ fn extract(text: &str, field: Field, bounded: bool) -> Extraction {
     let mut requirement = true;
     let mut clause_start = 0;
     let mut negated = None::<&str>;
+    // The last verb of compliance in the clause, and where it ends.
+    let mut complies = None::<(&str, usize)>;
     let mut i = 0;
     while i < folded.len() {
         // A section header switches what the text under it states.
@@ -275,11 +286,15 @@ fn extract(text: &str, field: Field, bounded: bool) -> Extraction {
         if is_clause_end(c) {
             clause_start = i + 1;
             negated = None;
+            complies = None;
             i += 1;
             continue;
         }
         if negated.is_none() {
             negated = NEGATIONS.iter().copied().find(|n| starts_with(&folded, i, n));
+        }
+        if let Some(verb) = COMPLIANCE.iter().copied().find(|v| starts_with(&folded, i, v)) {
+            complies = Some((verb, i + verb.chars().count()));
         }
         let hit = licence_class(&folded, i).or_else(|| {
             longest(dict, &folded, i).filter(|(len, _)| {
@@ -295,10 +310,16 @@ fn extract(text: &str, field: Field, bounded: bool) -> Extraction {
             i += len;
             continue;
         };
+        // A verb of compliance governs the first name after it only.
+        let governed = complies
+            .take()
+            .filter(|(_, end)| i >= *end && i - end <= COMPLIANCE_GAP);
         let reason = if !requirement {
             Some("in a section that does not state requirements (福利待遇, 公司介绍 …)".to_owned())
+        } else if let Some(n) = negated {
+            Some(format!("negated: {n}"))
         } else {
-            negated.map(|n| format!("negated: {n}"))
+            governed.map(|(v, _)| format!("a rule to follow: {v}"))
         };
         match reason {
             Some(reason) => out.passed.push(Passed {
@@ -432,6 +453,37 @@ mod tests {
         let e = extract_skills("无需驾照，会焊接", Field::Description);
         assert!(!e.found.iter().any(|f| f.skill == "C1驾照"), "{e:?}");
         assert!(e.found.iter().any(|f| f.skill == "焊接"));
+    }
+
+    #[test]
+    fn rules_the_job_keeps_are_not_skills_it_asks_for() {
+        for text in [
+            "岗位职责：严格遵守公司各项规章制度",
+            "岗位职责：遵守安全生产规定，做好交接",
+            "岗位职责：按照公司规章制度和操作规程完成任务",
+            "岗位职责：执行安全操作规程",
+        ] {
+            let e = extract_skills(text, Field::Description);
+            assert!(
+                !e.found
+                    .iter()
+                    .any(|f| f.skill == "规章制度" || f.skill == "安全生产"),
+                "{text}: {e:?}"
+            );
+            assert!(
+                e.passed.iter().any(|p| p.reason.starts_with("a rule to follow")),
+                "{text}: {e:?}"
+            );
+        }
+        // What a job asks for stays, with or without such a verb nearby.
+        for (text, want) in [
+            ("任职要求：熟悉安全生产法规", "安全生产"),
+            ("岗位职责：按照图纸进行焊接", "焊接"),
+            ("岗位职责：遵守纪律，会电焊", "焊接"),
+        ] {
+            let e = extract_skills(text, Field::Description);
+            assert!(e.found.iter().any(|f| f.skill == want), "{text}: {e:?}");
+        }
     }
 
     #[test]

@@ -84,7 +84,9 @@ fn salary_text(rng: &mut ChaCha8Rng, lo: Option<Cny>, hi: Option<Cny>) -> String
 }
 
 /// A place in one of the written forms, with coordinates when given.
-fn place_text(rng: &mut ChaCha8Rng, region: RegionCode, lat_lon: Option<(f64, f64)>) -> String {
+/// A place as written, with a note after it (before any coordinates,
+/// which end the text).
+fn place_text(rng: &mut ChaCha8Rng, region: RegionCode, lat_lon: Option<(f64, f64)>, note: &str) -> String {
     let r = region.region();
     let prefecture = r.prefecture.region();
     let province = r.province.region();
@@ -112,6 +114,7 @@ fn place_text(rng: &mut ChaCha8Rng, region: RegionCode, lat_lon: Option<(f64, f6
             s = format!("{}{s}", prefecture.name);
         }
     }
+    s.push_str(note);
     if let Some((lat, lon)) = lat_lon {
         s.push_str(&format!("（{lat:.6},{lon:.6}）"));
     }
@@ -294,12 +297,21 @@ fn raw_posting(rng: &mut ChaCha8Rng, v: &Vacancy) -> RawVacancy {
         rng.random_range(2..50) * 10
     );
     let lat_lon = v.coordinates.map(|c| (c.lat(), c.lon()));
+    // A remote job says so, in the place or at the description's end.
+    let (note, remote) = match (v.remote, rng.random_range(0..4)) {
+        (false, _) => ("", ""),
+        (true, 0) => ("（可远程办公）", ""),
+        (true, 1) => ("，支持远程", ""),
+        (true, 2) => ("", "工作地点：居家办公，不限城市。"),
+        (true, _) => ("", "本岗位为远程工作，线上沟通。"),
+    };
+    let location = place_text(rng, v.region, lat_lon, note);
     RawVacancy {
         id: Some(v.id.clone()),
         title: Some(v.title.clone()),
         employer: v.employer.clone(),
         salary: Some(salary_text(rng, v.salary_min, v.salary_max)),
-        location: Some(place_text(rng, v.region, lat_lon)),
+        location: Some(location),
         education: Some(edu),
         experience: Some(exp),
         headcount: Some(match v.headcount.get() {
@@ -307,7 +319,7 @@ fn raw_posting(rng: &mut ChaCha8Rng, v: &Vacancy) -> RawVacancy {
             n if rng.random_bool(0.5) => format!("招{n}人"),
             n => format!("{n}名"),
         }),
-        description: Some(format!("{duties}。{req}。{perk}。{hours}。{intro}。")),
+        description: Some(format!("{duties}。{req}。{perk}。{hours}。{intro}。{remote}")),
         posted: Some(date_text(rng, v.posted)),
         expires: Some(date_text(rng, v.expires)),
         industry: v.industry.map(|i| {
@@ -347,7 +359,7 @@ fn raw_registration(rng: &mut ChaCha8Rng, s: &Seeker) -> RawSeeker {
         id: Some(s.id.clone()),
         desired: Some(s.titles.join(pick(rng, &["/", "、"]))),
         skills: Some(joined),
-        location: Some(place_text(rng, s.region, lat_lon)),
+        location: Some(place_text(rng, s.region, lat_lon, "")),
         salary: s.salary_min.map(|m| match rng.random_range(0..3) {
             0 => format!("期望薪资 {}k", thousands(u32::from(m))),
             1 => format!("{}元以上", u32::from(m)),
@@ -401,6 +413,7 @@ mod tests {
                 salary_close += usize::from((a - b).abs() / a < 0.02);
             }
             assert_eq!(got.posted, clean.posted, "{raw:?}");
+            assert_eq!(got.remote, clean.remote, "{raw:?}");
             assert_eq!(
                 got.education.filter(|e| *e != Education::None),
                 clean.education.filter(|e| *e != Education::None),
