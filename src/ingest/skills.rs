@@ -122,6 +122,36 @@ const COMPLIANCE: [&str; 6] = ["遵守", "遵循", "遵照", "按照", "依照",
 /// rule it governs (`遵守公司各项规章制度`).
 const COMPLIANCE_GAP: usize = 4;
 
+/// Whether a section header, a negation or a verb of compliance may start
+/// with `c`: the scan compares the lists only where one may (a test keeps
+/// this in step with them).
+#[inline]
+fn may_start_cue(c: char) -> bool {
+    matches!(
+        c,
+        '岗' | '工'
+            | '职'
+            | '任'
+            | '招'
+            | '技'
+            | '福'
+            | '薪'
+            | '员'
+            | '待'
+            | '公'
+            | '企'
+            | '关'
+            | '联'
+            | '无'
+            | '不'
+            | '可'
+            | '遵'
+            | '按'
+            | '依'
+            | '执'
+    )
+}
+
 /// Ends of clauses.
 fn is_clause_end(c: char) -> bool {
     matches!(
@@ -276,13 +306,18 @@ fn extract(text: &str, field: Field, bounded: bool) -> Extraction {
     let mut complies = None::<(&str, usize)>;
     let mut i = 0;
     while i < folded.len() {
+        let c = folded.get(i).copied().unwrap_or(' ');
+        let cue = may_start_cue(c);
         // A section header switches what the text under it states.
-        if let Some((header, states)) = SECTIONS.iter().find(|(h, _)| starts_with(&folded, i, h)) {
+        if let Some((header, states)) = SECTIONS
+            .iter()
+            .filter(|_| cue)
+            .find(|(h, _)| starts_with(&folded, i, h))
+        {
             requirement = *states;
             i += header.chars().count();
             continue;
         }
-        let c = folded.get(i).copied().unwrap_or(' ');
         if is_clause_end(c) {
             clause_start = i + 1;
             negated = None;
@@ -290,10 +325,10 @@ fn extract(text: &str, field: Field, bounded: bool) -> Extraction {
             i += 1;
             continue;
         }
-        if negated.is_none() {
+        if cue && negated.is_none() {
             negated = NEGATIONS.iter().copied().find(|n| starts_with(&folded, i, n));
         }
-        if let Some(verb) = COMPLIANCE.iter().copied().find(|v| starts_with(&folded, i, v)) {
+        if cue && let Some(verb) = COMPLIANCE.iter().copied().find(|v| starts_with(&folded, i, v)) {
             complies = Some((verb, i + verb.chars().count()));
         }
         let hit = licence_class(&folded, i).or_else(|| {
@@ -453,6 +488,19 @@ mod tests {
         let e = extract_skills("无需驾照，会焊接", Field::Description);
         assert!(!e.found.iter().any(|f| f.skill == "C1驾照"), "{e:?}");
         assert!(e.found.iter().any(|f| f.skill == "焊接"));
+    }
+
+    #[test]
+    fn every_cue_starts_where_the_scan_looks_for_one() {
+        let words = SECTIONS
+            .iter()
+            .map(|(h, _)| *h)
+            .chain(NEGATIONS)
+            .chain(COMPLIANCE);
+        for w in words {
+            let first = w.chars().next().map(fold_match);
+            assert!(first.is_some_and(may_start_cue), "{w}");
+        }
     }
 
     #[test]
