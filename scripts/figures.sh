@@ -40,7 +40,7 @@ scripts/figures.sh INDEX_DIR {sys.argv[3]}
 | indexed search against the exhaustive scan, p50 | ×{d['speedup_vs_scan']:.0f} (scan p50 {d['scan_p50_ms']:.1f} ms) |
 | throughput, 1 thread / {d['threads']} threads | {d['throughput_1t']:,.0f} / {d['throughput_all']:,.0f} seekers/s |
 | index size on disk | {d['index_bytes'] / 1e6:,.0f} MB |
-| building the index (bulk load, when the run built it) | {d['build_s']:.0f} s |
+| building the index (bulk load, when the run built it) | {f"{d['build_s']:.0f} s" if d.get('build_s') is not None else "— (the index was reused: delete INDEX_DIR to measure it)"} |
 | peak memory of the run | {d['peak_rss_bytes'] / 1e9:.2f} GB |
 | reopen the index and serve the first query | {d['open_first_query_ms']:,.0f} ms |
 | upsert 10,000 vacancies into the full index, with commit | {d['upsert_10k_s']:.2f} s |
