@@ -105,6 +105,7 @@ pub fn vacancy() -> impl Strategy<Value = Vacancy> {
                     remote,
                     posted: window.map(|w| w.0),
                     expires: window.map(|(d, len)| d.plus_days(len).unwrap()),
+                    skill_evidence: Vec::new(),
                 }
             },
         )

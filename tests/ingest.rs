@@ -300,6 +300,63 @@ fn ingested_postings_rank_for_a_seeker_who_types_like_a_person() {
         "{:?}",
         ex.skills
     );
+    // The explanation says where the posting asks for it, as written.
+    let asked: Vec<&str> = ex.skills.iter().filter_map(|c| c.asked_in.as_deref()).collect();
+    assert!(
+        asked
+            .iter()
+            .any(|a| a.starts_with("asked for in the ") && a.contains('焊')),
+        "{:?}",
+        ex.skills
+    );
+}
+
+/// Where a posting asks for each skill survives the clean file and the
+/// index: ingested, written as JSON Lines, read back and indexed, `explain`
+/// quotes the clause.
+#[test]
+fn skill_evidence_survives_the_clean_file_and_the_index() {
+    let raw: RawVacancy = serde_json::from_value(serde_json::json!({
+        "id": "p1", "title": "焊工", "location": "重庆市九龙坡区",
+        "description": "岗位职责：车间焊接作业。任职要求：熟练使用氩弧焊，持焊工证。福利待遇：免费叉车培训"
+    }))
+    .unwrap();
+    let v = ingest_vacancy(&raw, 1).unwrap().record;
+    let welding = v
+        .skill_evidence
+        .iter()
+        .find(|e| e.skill == "焊接")
+        .unwrap_or_else(|| panic!("{:?}", v.skill_evidence));
+    assert!(welding.clause.contains("焊接作业"), "{welding:?}");
+    assert_eq!(welding.field, "description");
+    assert!(
+        !v.skill_evidence.iter().any(|e| e.skill == "叉车"),
+        "{:?}",
+        v.skill_evidence
+    );
+    let line = serde_json::to_string(&v).unwrap();
+    let back: Vacancy = serde_json::from_str(&line).unwrap();
+    assert_eq!(back.skill_evidence, v.skill_evidence);
+    let index = VacancyIndex::create_in_ram().unwrap();
+    index.upsert(&back).unwrap();
+    index.commit().unwrap();
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let seeker: jobmatch::Seeker = serde_json::from_value(serde_json::json!({
+        "id": "s", "skills": ["氩弧焊"], "region": "500107"
+    }))
+    .unwrap();
+    let ex = m.explain(&seeker, "p1").unwrap();
+    let credit = ex
+        .skills
+        .iter()
+        .find(|c| c.credit > 0.0)
+        .unwrap_or_else(|| panic!("{:?}", ex.skills));
+    assert_eq!(
+        credit.asked_in.as_deref(),
+        Some(format!("asked for in the description: {}", welding.clause).as_str()),
+        "{:?}",
+        ex.skills
+    );
 }
 
 fn any_text() -> impl Strategy<Value = String> {

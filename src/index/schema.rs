@@ -7,7 +7,8 @@
 //! - `region`: one term per prefix (`51`, `5101`, `510104`), so any prefix
 //!   is one term lookup;
 //! - fast fields: everything the ranker reads per candidate;
-//! - stored: only id, title, employer and region, what a result shows.
+//! - stored: only id, title, employer and region, what a result shows,
+//!   and where a posting read from text asks for each skill.
 //!
 //! Every segment is sorted by [`SORT_KEY`]: remote vacancies first, then by
 //! region code, so that each region is one contiguous range of doc ids.
@@ -22,7 +23,7 @@ use crate::model::Vacancy;
 use crate::taxonomy::{OccupationCode, path_terms};
 
 /// Version of the on-disk layout; bump on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Fast field that records where a vacancy's occupation came from (named
 /// for what it first held, a confidence, so that earlier indexes still open).
@@ -131,6 +132,9 @@ pub struct Fields {
     pub employer_key: Field,
     /// Number of distinct canonical skills.
     pub skill_count: Field,
+    /// Where the posting asks for each skill read from its text (JSON of
+    /// [`crate::model::SkillEvidence`]s), stored when there are any.
+    pub skill_evidence: Field,
     /// The occupation's place in the hierarchy, as raw terms
     /// ([`crate::taxonomy::path_terms`]): the postings the ranker bounds
     /// the occupation signal with.
@@ -174,6 +178,7 @@ impl Fields {
             employer_key: b.add_u64_field("employer_key", FAST),
             skill_count: b.add_u64_field("skill_count", FAST),
             occupation_path: b.add_text_field("occupation_path", STRING),
+            skill_evidence: b.add_text_field("skill_evidence", STORED),
         };
         (b.build(), fields)
     }
@@ -201,6 +206,11 @@ impl Fields {
             d.add_text(self.skills, term);
         }
         d.add_u64(self.skill_count, skills.len() as u64);
+        if !v.skill_evidence.is_empty()
+            && let Ok(json) = serde_json::to_string(&v.skill_evidence)
+        {
+            d.add_text(self.skill_evidence, json);
+        }
         let code = v.region.to_string();
         for len in [2, 4, 6] {
             d.add_text(self.region, &code[..len]);

@@ -357,11 +357,20 @@ impl Snapshot {
                 .unwrap_or_default()
                 .to_owned()
         };
+        let evidence = text(self.fields.skill_evidence);
+        let skill_evidence = if evidence.is_empty() {
+            Vec::new()
+        } else {
+            serde_json::from_str(&evidence).map_err(|e| Error::Corrupt {
+                reason: format!("document {doc} of segment {segment}: skill evidence: {e}"),
+            })?
+        };
         Ok(StoredVacancy {
             id: text(self.fields.id),
             title: text(self.fields.title),
             employer: text(self.fields.employer),
             region,
+            skill_evidence,
         })
     }
 }
@@ -388,4 +397,6 @@ pub struct StoredVacancy {
     pub employer: String,
     /// Where the vacancy is.
     pub region: crate::region::RegionCode,
+    /// Where the posting asks for each skill read from its text.
+    pub skill_evidence: Vec<crate::model::SkillEvidence>,
 }

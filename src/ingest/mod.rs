@@ -449,6 +449,16 @@ pub fn ingest_vacancy(raw: &RawVacancy, line: u64) -> Result<Ingested<Vacancy>> 
         "",
     );
     v.skills = skills;
+    v.skill_evidence = extracted
+        .iter()
+        .filter(|f| f.field != Field::Skills)
+        .map(|f| crate::model::SkillEvidence {
+            skill: f.skill.clone(),
+            field: f.field.name().to_owned(),
+            clause: clip(&f.clause, crate::model::MAX_TEXT_BYTES).0,
+        })
+        .take(crate::model::MAX_LIST_LEN)
+        .collect();
     v.validate()?;
     Ok(Ingested {
         record: v,

@@ -306,6 +306,7 @@ impl Market {
             remote,
             posted,
             expires,
+            skill_evidence: Vec::new(),
         }
     }
 

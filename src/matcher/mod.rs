@@ -474,10 +474,26 @@ impl Matcher {
                         kind: c.kind,
                         credit: best.map_or(0.0, |b| b.1),
                         matched: best.and_then(|b| q.terms.get(b.0)).map(|t| t.text.clone()),
+                        asked_in: None,
                     }
                 })
-                .collect()
+                .collect::<Vec<_>>()
         };
+        // Where a posting read from text asks for each skill matched.
+        let mut skills = credits(Signal::Skills);
+        let evidence = self.snapshot.stored(si, doc)?.skill_evidence;
+        if !evidence.is_empty() {
+            let vocab = self.snapshot.reference().skills();
+            for c in &mut skills {
+                let Some(term) = c.matched.as_deref() else {
+                    continue;
+                };
+                c.asked_in = evidence
+                    .iter()
+                    .find(|e| vocab.canonical(&e.skill) == term)
+                    .map(|e| format!("asked for in the {}: {}", e.field, e.clause));
+            }
+        }
         Ok(Explanation {
             seeker: seeker.id.clone(),
             vacancy: vacancy.to_owned(),
@@ -494,7 +510,7 @@ impl Matcher {
                     contribution: round6(s[sig] * q.weights[sig]),
                 })
                 .collect(),
-            skills: credits(Signal::Skills),
+            skills,
             title_terms: credits(Signal::Title),
             inferred_occupation: q.inferred.first().cloned(),
             other_inferred_occupations: q.inferred.iter().skip(1).cloned().collect(),

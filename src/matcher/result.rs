@@ -164,4 +164,8 @@ pub struct TermCredit {
     /// The vacancy's term that earned the credit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<String>,
+    /// Where the posting asks for it, when the skill was read from its
+    /// text (`asked for in the description: 熟练使用氩弧焊`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub asked_in: Option<String>,
 }

@@ -19,8 +19,8 @@ use crate::error::{Error, Result};
 pub use industry::Industry;
 pub(crate) use seeker::SeekerRecord;
 pub use seeker::{DEFAULT_COMMUTE_KM, Mobility, Seeker};
-pub use vacancy::Vacancy;
 pub(crate) use vacancy::VacancyRecord;
+pub use vacancy::{SkillEvidence, Vacancy};
 
 /// Largest number of skills, titles or other list entries one record may
 /// carry: a guard against hostile input, far above any real record.

@@ -5,8 +5,8 @@ use std::num::NonZeroU32;
 use serde::{Deserialize, Serialize, Serializer};
 
 use super::{
-    Cny, Date, Education, Industry, MAX_DESCRIPTION_BYTES, MAX_TEXT_BYTES, check_len, check_list, check_text,
-    check_years, coordinates,
+    Cny, Date, Education, Industry, MAX_DESCRIPTION_BYTES, MAX_TEXT_BYTES, check_count, check_len,
+    check_list, check_text, check_years, coordinates,
 };
 use crate::error::{Error, Result};
 use crate::region::{Coordinates, RegionCode};
@@ -53,6 +53,22 @@ pub struct Vacancy {
     pub posted: Option<Date>,
     /// Last day of validity (≥ `posted`).
     pub expires: Option<Date>,
+    /// Where the posting asks for each skill read from its text
+    /// ([`crate::ingest`]): empty for skills given as a list.
+    pub skill_evidence: Vec<SkillEvidence>,
+}
+
+/// Where a posting asks for a skill: the skill, the field and the clause
+/// it was read from (`explain` says "asked for in the description:
+/// 熟练使用氩弧焊").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkillEvidence {
+    /// The skill, as the vocabulary names it.
+    pub skill: String,
+    /// `title` or `description`.
+    pub field: String,
+    /// The clause, as written.
+    pub clause: String,
 }
 
 impl Vacancy {
@@ -79,6 +95,7 @@ impl Vacancy {
             remote: false,
             posted: None,
             expires: None,
+            skill_evidence: Vec::new(),
         };
         v.validate()?;
         Ok(v)
@@ -108,6 +125,12 @@ impl Vacancy {
             check_len("employer", e, MAX_TEXT_BYTES)?;
         }
         check_list("skills", &self.skills)?;
+        check_count("skill_evidence", &self.skill_evidence)?;
+        for (i, e) in self.skill_evidence.iter().enumerate() {
+            check_text(&format!("skill_evidence[{i}].skill"), &e.skill, MAX_TEXT_BYTES)?;
+            check_text(&format!("skill_evidence[{i}].field"), &e.field, MAX_TEXT_BYTES)?;
+            check_text(&format!("skill_evidence[{i}].clause"), &e.clause, MAX_TEXT_BYTES)?;
+        }
         if let (Some(lo), Some(hi)) = (self.salary_min, self.salary_max)
             && lo > hi
         {
@@ -147,6 +170,8 @@ pub(crate) struct VacancyRecord {
     remote: Option<bool>,
     posted: Option<Date>,
     expires: Option<Date>,
+    #[serde(default)]
+    skill_evidence: Vec<SkillEvidence>,
 }
 
 impl TryFrom<VacancyRecord> for Vacancy {
@@ -174,6 +199,7 @@ impl TryFrom<VacancyRecord> for Vacancy {
             remote: r.remote.unwrap_or(false),
             posted: r.posted,
             expires: r.expires,
+            skill_evidence: r.skill_evidence,
         };
         v.validate()?;
         Ok(v)
@@ -214,6 +240,8 @@ struct VacancyWire<'a> {
     posted: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires: Option<Date>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    skill_evidence: &'a [SkillEvidence],
 }
 
 impl Serialize for Vacancy {
@@ -237,6 +265,7 @@ impl Serialize for Vacancy {
             remote: self.remote,
             posted: self.posted,
             expires: self.expires,
+            skill_evidence: &self.skill_evidence,
         }
         .serialize(s)
     }

@@ -459,6 +459,9 @@ pub fn print_explanation(e: &jobmatch::matcher::Explanation) {
                 Some(_) => println!("  {what} {} ({weight}): matched", c.term),
                 None => println!("  {what} {} ({weight}): not in the vacancy", c.term),
             }
+            if let Some(at) = &c.asked_in {
+                println!("    {at}");
+            }
         }
     }
 }
