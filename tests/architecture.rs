@@ -52,7 +52,9 @@ const INNER: &[(&str, &[&str])] = &[
     ),
     (
         "rank",
-        &["signal", "config", "related", "query", "score", "topk", "search"],
+        &[
+            "signal", "config", "related", "query", "score", "topk", "search", "trades",
+        ],
     ),
     ("matcher", &["result", "theta"]),
     ("reverse", &["store", "prepared", "candidates", "alerts"]),
