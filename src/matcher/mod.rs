@@ -326,7 +326,8 @@ impl Matcher {
         self.check_k(k)?;
         validate(seeker)?;
         let q = self.query(seeker, seeker.commute_km, &[])?;
-        let trades = if by_trade {
+        // One occupation is one trade: nothing to share, nothing allocated.
+        let trades = if by_trade && q.occupations.len() >= 2 {
             trades::of(&q.occupations)
         } else {
             Vec::new()
