@@ -861,6 +861,19 @@ impl Browser {
         }
     }
 
+    /// The text of `css`, waiting up to 30 s for it to hold `needle`.
+    fn wait_text(&self, css: &str, needle: &str) -> String {
+        let t = std::time::Instant::now();
+        loop {
+            let text = self.text(css);
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(t.elapsed().as_secs() < 30, "no `{needle}` in `{css}`: {text}");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     fn type_into(&self, css: &str, text: &str) {
         let e = &self.wait_for(css)[0];
         self.cmd("POST", &format!("/element/{e}/clear"), serde_json::json!({}));
@@ -952,15 +965,7 @@ fn the_page_ranks_a_seeker_typed_into_its_form_in_headless_chromium() {
         browser.text("#guidance")
     );
     browser.click("tr.match");
-    let t = std::time::Instant::now();
-    while !browser.text("#explain").contains("skills") {
-        assert!(
-            t.elapsed().as_secs() < 30,
-            "no explanation: {}",
-            browser.text("#explain")
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    browser.wait_text("#explain", "skills");
     // A district the gazetteer does not hold is named in the status line.
     browser.type_into("#home", "不存在区");
     browser.click("#go");
@@ -968,25 +973,10 @@ fn the_page_ranks_a_seeker_typed_into_its_form_in_headless_chromium() {
     browser.type_into("#home", "渝北区");
     browser.click("#go");
     // The status line changes in the same task that starts the guidance.
-    let t = std::time::Instant::now();
-    while !browser.text("#status").contains("vacancies in") {
-        assert!(
-            t.elapsed().as_secs() < 30,
-            "no results: {}",
-            browser.text("#status")
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    browser.wait_text("#status", "vacancies in");
     browser.wait_for("#guidance li");
     browser.click("tr.match");
-    while !browser.text("#explain").contains("skills") {
-        assert!(
-            t.elapsed().as_secs() < 30,
-            "no explanation: {}",
-            browser.text("#explain")
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    browser.wait_text("#explain", "skills");
     if let Ok(path) = std::env::var("JOBMATCH_SCREENSHOT") {
         let shot = browser.cmd("GET", "/screenshot", serde_json::json!({}));
         let png = base64_decode(shot.as_str().unwrap());
