@@ -109,6 +109,14 @@ impl Point {
         2.0 * EARTH_RADIUS_KM * a.sqrt().min(1.0).asin()
     }
 
+    /// A lower bound of [`Point::distance_to`] from latitudes alone (no
+    /// trigonometry): the haversine is at least the radius times the
+    /// difference in latitude, less a rounding margin.
+    #[inline]
+    pub fn distance_at_least(&self, lat: f64) -> f64 {
+        (EARTH_RADIUS_KM * (lat.to_radians() - self.lat).abs() - 1e-6).max(0.0)
+    }
+
     /// Haversine distance in km to a position stored as `f32` degrees (the
     /// index's columns).
     #[inline]
@@ -594,6 +602,26 @@ mod tests {
 
     fn code(s: &str) -> RegionCode {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn the_latitude_bound_never_exceeds_the_distance() {
+        let g = gazetteer();
+        for a in g.all() {
+            let p = Point::new(a.centroid.lat(), a.centroid.lon());
+            for b in g.all() {
+                let (lat, lon) = (b.centroid.lat(), b.centroid.lon());
+                assert!(
+                    p.distance_at_least(lat) <= p.distance_to(lat, lon),
+                    "{} to {}",
+                    a.code,
+                    b.code
+                );
+            }
+            // Due north and south, the bound is the distance (within the margin).
+            let north = a.centroid.lat() + 1.5;
+            assert!((p.distance_to(north, a.centroid.lon()) - p.distance_at_least(north)).abs() < 1e-3);
+        }
     }
 
     #[test]

@@ -57,7 +57,10 @@ const INNER: &[(&str, &[&str])] = &[
         ],
     ),
     ("matcher", &["result", "theta"]),
-    ("reverse", &["store", "prepared", "candidates", "alerts"]),
+    (
+        "reverse",
+        &["store", "prepared", "candidates", "floors", "alerts"],
+    ),
     ("guidance", &["gaps", "training"]),
 ];
 

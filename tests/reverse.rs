@@ -140,6 +140,43 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Alerts found from each new vacancy's side (over the prepared
+    /// seekers, against each seeker's own floor) are the alerts of
+    /// scanning the feed for every saved seeker: the same list, in order,
+    /// whatever the weights, k, the feed (vacancies in the market, drafts
+    /// beyond it, an id given twice) and which seekers are saved.
+    #[test]
+    fn alerts_from_the_vacancies_side_equal_the_scan_of_every_seeker(
+        seed in any::<u64>(),
+        n_vacancies in 20u64..200,
+        segments in 1u64..4,
+        config in config_strategy(),
+        k in prop_oneof![Just(1usize), Just(3), Just(10), Just(60)],
+        feed_from in 0u64..40,
+        feed_len in 1u64..25,
+        saved_every in 1usize..4,
+    ) {
+        let (index, market) = market_index(n_vacancies, seed, segments);
+        let seekers = seekers_of(&market, 120);
+        let mut config = config;
+        config.max_per_employer = None;
+        let m = Matcher::new(index.snapshot().unwrap(), config, today()).unwrap();
+        let saved: Vec<Seeker> = seekers.iter().step_by(saved_every).cloned().collect();
+        let thresholds = Thresholds::compute(&m, &saved, k).unwrap();
+        // Vacancies of the market and drafts past its end (ids the index
+        // does not hold), the first of them twice.
+        let mut feed: Vec<Vacancy> = (feed_from..feed_from + feed_len).map(|i| market.vacancy(i)).collect();
+        feed.push(market.vacancy(feed_from));
+        let sm = SeekerMatcher::new(m, &seekers).unwrap();
+        let fast = sm.alerts(&thresholds, &feed).unwrap();
+        let slow = alerts_exhaustive(sm.matcher(), &seekers, &thresholds, &feed).unwrap();
+        prop_assert_eq!(fast, slow);
+    }
+}
+
 fn welding_vacancy() -> Vacancy {
     let mut v = Vacancy::new("jlp", "电焊工", "500107".parse().unwrap()).unwrap();
     v.skills = vec!["焊接".into(), "氩弧焊".into()];
@@ -241,6 +278,81 @@ fn seeker_upserts_and_deletes_take_effect_on_commit_and_deleted_seekers_get_no_a
         SeekerIndex::open(dir.path()),
         Err(jobmatch::Error::IndexMissing { .. })
     ));
+}
+
+/// A service commits again and again on the same indexes: each commit's
+/// saved seekers and vacancy terms are read back for the segments the
+/// commit wrote only, the rest kept from before; what is served must be
+/// the new state all the same.
+#[test]
+fn each_commit_serves_its_own_seekers_and_vacancy_terms() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SeekerIndex::create(dir.path().join("seekers")).unwrap();
+    let home: jobmatch::RegionCode = "500107".parse().unwrap();
+    let seeker = |id: &str, skills: &[&str]| {
+        Seeker::new(id, skills.iter().map(|s| s.to_string()).collect(), home).unwrap()
+    };
+    let (a, b) = (seeker("a", &["焊接"]), seeker("b", &["焊接", "氩弧焊"]));
+    // `d` keeps the first segment alive (a segment whose docs are all
+    // deleted is dropped at the commit).
+    let d = seeker("d", &["会计"]);
+    for s in [&a, &b, &d] {
+        store.upsert(s).unwrap();
+    }
+    store.commit().unwrap();
+    assert_eq!(store.seekers().unwrap(), [a.clone(), b.clone(), d.clone()]);
+    // A new seeker, a changed one, a deleted one: a second segment, and
+    // deletes in the first.
+    let c = seeker("c", &["烹饪", "面点"]);
+    let mut b2 = b.clone();
+    b2.skills.push("叉车".into());
+    store.upsert(&c).unwrap();
+    store.upsert(&b2).unwrap();
+    assert!(store.delete("a").unwrap());
+    store.commit().unwrap();
+    assert_eq!(store.seekers().unwrap(), [b2.clone(), c.clone(), d.clone()]);
+    store.commit().unwrap();
+    assert_eq!(
+        store.seekers().unwrap(),
+        [b2.clone(), c.clone(), d.clone()],
+        "a commit of nothing"
+    );
+
+    let index = VacancyIndex::create_in_ram().unwrap();
+    index.upsert(&welding_vacancy()).unwrap();
+    let mut books = Vacancy::new("books", "会计", home).unwrap();
+    books.skills = vec!["会计".into()];
+    index.upsert(&books).unwrap();
+    index.commit().unwrap();
+    let serve = || {
+        let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+        SeekerMatcher::new(m, &store.seekers().unwrap()).unwrap()
+    };
+    let best = |sm: &SeekerMatcher, v: &str| {
+        let found = sm.candidates(v, 5).unwrap();
+        assert_eq!(
+            ranked(&found),
+            ranked(&sm.candidates_exhaustive(v, 5).unwrap()),
+            "{v}"
+        );
+        found.candidates[0].seeker.clone()
+    };
+    let sm = serve();
+    assert_eq!(best(&sm, "jlp"), "b");
+    assert_eq!(best(&sm, "books"), "d");
+    // The vacancy rewritten for a cook, and a second one: the next state
+    // reads the terms of the segment they went into.
+    let mut cook = Vacancy::new("jlp", "中餐厨师", home).unwrap();
+    cook.skills = vec!["烹饪".into(), "面点".into()];
+    index.upsert(&cook).unwrap();
+    let mut welder = welding_vacancy();
+    welder.id = "jlp2".into();
+    index.upsert(&welder).unwrap();
+    index.commit().unwrap();
+    let sm = serve();
+    assert_eq!(best(&sm, "jlp"), "c");
+    assert_eq!(best(&sm, "jlp2"), "b");
+    assert_eq!(best(&sm, "books"), "d");
 }
 
 #[test]

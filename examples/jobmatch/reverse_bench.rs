@@ -44,8 +44,23 @@ pub struct ReverseReport {
     pub thresholds_s: Option<f64>,
     pub new_vacancies: u64,
     pub alerts: usize,
+    /// Alerts from the vacancies' side ([`SeekerMatcher::alerts`]), median
+    /// of the rounds.
     pub alerts_s: f64,
+    /// The same feed from the seekers' side (`reverse::alerts`: each saved
+    /// seeker prepared and searched over the feed), median, alternating.
+    pub alerts_by_seeker_s: f64,
+    pub alerts_rounds: usize,
+    /// Whether the two sides gave different alert lists (they must not).
+    pub alerts_sides_differ: bool,
+    /// Per new vacancy, from the vacancies' side.
+    pub alerts_mean_postings: f64,
+    pub alerts_mean_scored: f64,
     pub alerts_threads: usize,
+    /// Saved seekers of the measured service commit.
+    pub commit_seekers: u64,
+    /// A service's commit with them (median of the rounds), s.
+    pub commit_s: f64,
     pub alerts_checked_vacancies: usize,
     pub alerts_mismatches: u64,
     pub command: String,
@@ -90,6 +105,9 @@ fn ranked(r: &CandidateResult) -> Vec<(String, u64)> {
         .map(|c| (c.seeker.clone(), c.score.to_bits()))
         .collect()
 }
+
+/// Rounds of alerts, each side once a round.
+const ALERT_ROUNDS: usize = 3;
 
 /// Seekers ranked again to check that saved tops are this build's.
 const SPOT_CHECKED: usize = 64;
@@ -249,47 +267,72 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
     fast_ms.sort_by(f64::total_cmp);
     slow_ms.sort_by(f64::total_cmp);
 
-    // Alerts: the feed goes into a copy of the index (the original stays
-    // the market it names); every saved seeker is searched over it.
-    let feed_dir = sibling("feed");
-    if feed_dir.exists() {
-        std::fs::remove_dir_all(&feed_dir).map_err(|e| io_error(&feed_dir, e))?;
-    }
-    copy_dir(&args.index, &feed_dir)?;
-    drop(sm);
-    let feed_index = VacancyIndex::open(&feed_dir)?;
+    // Alerts, as the service raises them: the feed scored against the
+    // market as it stands. From the vacancies' side (the seekers stay
+    // prepared), then from the seekers' side (each prepared again and
+    // searched over the feed), the same feed, alternately, on every core;
+    // both lists must be equal; then a sample of the feed against scanning
+    // it for every seeker.
     let feed: Vec<jobmatch::Vacancy> = (args.vacancies..args.vacancies + new)
         .map(|i| market.vacancy(i))
         .collect();
-    for v in &feed {
-        feed_index.upsert(v)?;
-    }
-    feed_index.commit()?;
-    let matcher = Matcher::new(feed_index.snapshot()?, RankingConfig::default(), today)?;
     if !quiet {
         eprintln!(
-            "alerts: {} new vacancies against {} saved seekers…",
+            "alerts: {} new vacancies against {} saved seekers, from both sides…",
             feed.len(),
             seekers.len()
         );
     }
-    let t = Instant::now();
-    let alerts = pool(threads)?.install(|| jobmatch::reverse::alerts(&matcher, &seekers, &tops, &feed))?;
-    let alerts_s = t.elapsed().as_secs_f64();
+    let all = pool(threads)?;
+    let (mut by_vacancy_s, mut by_seeker_s) = (Vec::new(), Vec::new());
+    let (mut alerts, mut by_seeker, mut alert_stats) = (Vec::new(), Vec::new(), ReverseStats::default());
+    for _ in 0..ALERT_ROUNDS {
+        let t = Instant::now();
+        (alerts, alert_stats) = all.install(|| sm.alerts_with_stats(&tops, &feed))?;
+        by_vacancy_s.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        by_seeker = all.install(|| jobmatch::reverse::alerts(sm.matcher(), &seekers, &tops, &feed))?;
+        by_seeker_s.push(t.elapsed().as_secs_f64());
+    }
+    let alerts_sides_differ = alerts != by_seeker;
     let check: Vec<jobmatch::Vacancy> = feed
         .iter()
         .step_by((feed.len() / 200).max(1))
         .take(200)
         .cloned()
         .collect();
-    let fast = pool(threads)?.install(|| jobmatch::reverse::alerts(&matcher, &seekers, &tops, &check))?;
-    let slow =
-        pool(threads)?.install(|| jobmatch::reverse::alerts_exhaustive(&matcher, &seekers, &tops, &check))?;
+    let fast = all.install(|| sm.alerts(&tops, &check))?;
+    let slow = all.install(|| jobmatch::reverse::alerts_exhaustive(sm.matcher(), &seekers, &tops, &check))?;
     // Alerts one way and not the other (or with another score).
     let key = |a: &jobmatch::reverse::Alert| (a.seeker.clone(), a.vacancy.clone(), a.score.to_bits());
     let (fast, slow): (std::collections::HashSet<_>, std::collections::HashSet<_>) =
         (fast.iter().map(key).collect(), slow.iter().map(key).collect());
     let alerts_mismatches = fast.symmetric_difference(&slow).count() as u64;
+    by_vacancy_s.sort_by(f64::total_cmp);
+    by_seeker_s.sort_by(f64::total_cmp);
+    let (alerts_s, alerts_by_seeker_s) = (percentile(&by_vacancy_s, 0.5), percentile(&by_seeker_s, 0.5));
+
+    // A service's commit with saved seekers: the state it serves rebuilt
+    // (as the server's commit does) for the first `commit_seekers`, over
+    // the market's index as it stands, alternately with nothing else.
+    let commit_seekers = args.commit_seekers.min(n_seekers);
+    let commit_dir = sibling(&format!("seekers-{commit_seekers}"));
+    build_seeker_index(&commit_dir, &market, commit_seekers, quiet)?;
+    let commit_store = SeekerIndex::open(&commit_dir)?;
+    let mut commit_s = Vec::new();
+    for _ in 0..ALERT_ROUNDS {
+        let t = Instant::now();
+        let state = all.install(|| -> Result<SeekerMatcher> {
+            let saved = commit_store.seekers()?;
+            let matcher = Matcher::new(index.snapshot()?, RankingConfig::default(), today)?;
+            matcher.occupation_model()?;
+            SeekerMatcher::new(matcher, &saved)
+        })?;
+        commit_s.push(t.elapsed().as_secs_f64());
+        drop(state);
+    }
+    commit_s.sort_by(f64::total_cmp);
+    std::fs::remove_dir_all(&commit_dir).map_err(|e| io_error(&commit_dir, e))?;
 
     let p50 = percentile(&fast_ms, 0.5);
     let scan_p50 = percentile(&slow_ms, 0.5);
@@ -317,32 +360,27 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
         new_vacancies: new,
         alerts: alerts.len(),
         alerts_s,
+        alerts_by_seeker_s,
+        alerts_rounds: ALERT_ROUNDS,
+        alerts_sides_differ,
+        alerts_mean_postings: alert_stats.postings as f64 / feed.len().max(1) as f64,
+        alerts_mean_scored: alert_stats.scored as f64 / feed.len().max(1) as f64,
         alerts_threads: threads,
+        commit_seekers,
+        commit_s: percentile(&commit_s, 0.5),
         alerts_checked_vacancies: check.len(),
         alerts_mismatches,
         command: format!(
-            "cargo run --release --example jobmatch -- bench --reverse --index {} --vacancies {} --reverse-seekers {} --new-vacancies {} --top {} --seed {}",
+            "cargo run --release --example jobmatch -- bench --reverse --index {} --vacancies {} --reverse-seekers {} --new-vacancies {} --commit-seekers {} --top {} --seed {}",
             args.index.display(),
             args.vacancies,
             n_seekers,
             new,
+            args.commit_seekers,
             args.top,
             args.seed
         ),
     })
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).map_err(|e| io_error(to, e))?;
-    let entries = std::fs::read_dir(from).map_err(|e| io_error(from, e))?;
-    for e in entries {
-        let e = e.map_err(|e| io_error(from, e))?;
-        let path = e.path();
-        if path.is_file() {
-            std::fs::copy(&path, to.join(e.file_name())).map_err(|err| io_error(&path, err))?;
-        }
-    }
-    Ok(())
 }
 
 /// Prints the report for people.
@@ -398,7 +436,28 @@ pub fn print(r: &ReverseReport) {
                 "alerts for {} new vacancies ({} threads)",
                 r.new_vacancies, r.alerts_threads
             ),
-            format!("{} alerts in {:.2} s", r.alerts, r.alerts_s),
+            format!(
+                "{} alerts in {:.2} s from the vacancies' side, {:.2} s from the seekers' side{}",
+                r.alerts,
+                r.alerts_s,
+                r.alerts_by_seeker_s,
+                if r.alerts_sides_differ {
+                    " (THEY DIFFER)"
+                } else {
+                    ""
+                }
+            ),
+        ],
+        vec![
+            "alerts: work per new vacancy".into(),
+            format!(
+                "{:.0} postings, {:.0} scored",
+                r.alerts_mean_postings, r.alerts_mean_scored
+            ),
+        ],
+        vec![
+            format!("a service's commit with {} saved seekers", r.commit_seekers),
+            format!("{:.2} s", r.commit_s),
         ],
         vec![
             "alerts vs exhaustive".into(),

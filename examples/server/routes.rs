@@ -893,7 +893,8 @@ async fn alerts(
     let out = bounded(&app, move || {
         let feed: Vec<Vacancy> = parse_lines(&body)?;
         let thresholds = s.thresholds(k)?;
-        let found = jobmatch::reverse::alerts(s.matcher(), s.seekers(), &thresholds, &feed)?;
+        // From the new vacancies' side, over the seekers kept prepared.
+        let found = s.reverse()?.alerts(&thresholds, &feed)?;
         let mut out = Vec::new();
         for a in &found {
             serde_json::to_writer(&mut out, a).map_err(|e| ApiError::internal(&e.to_string()))?;

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, TERMINATED};
 
+use super::columns::by_doc;
 use super::snapshot::Snapshot;
 use crate::error::{Error, Result};
 
@@ -21,34 +22,6 @@ pub(crate) struct DocTerms {
     names: Vec<String>,
     by_name: HashMap<String, u32>,
     df: Vec<u64>,
-}
-
-/// `(doc, term)` pairs, docs below `max_doc`, grouped by doc (a counting
-/// sort: linear in the pairs, where sorting them all was most of the time
-/// at 1.88M vacancies), each doc's terms sorted: the offsets (one per doc,
-/// and the end) and the terms.
-// Docs come from the segment's postings, all below `max_doc`, the length
-// of `counts` less one; cursors stay below their doc's end offset.
-#[allow(clippy::indexing_slicing)]
-fn by_doc(pairs: &[(u32, u32)], max_doc: u32) -> (Vec<u32>, Vec<u32>) {
-    let mut off = vec![0u32; max_doc as usize + 1];
-    for &(doc, _) in pairs {
-        off[doc as usize + 1] += 1;
-    }
-    for d in 1..off.len() {
-        off[d] += off[d - 1];
-    }
-    let mut cursor: Vec<u32> = off[..max_doc as usize].to_vec();
-    let mut ids = vec![0u32; pairs.len()];
-    for &(doc, id) in pairs {
-        let c = &mut cursor[doc as usize];
-        ids[*c as usize] = id;
-        *c += 1;
-    }
-    for d in 0..max_doc as usize {
-        ids[off[d] as usize..off[d + 1] as usize].sort_unstable();
-    }
-    (off, ids)
 }
 
 impl DocTerms {
@@ -138,11 +111,6 @@ impl DocTerms {
         self.by_name.get(name).copied()
     }
 
-    /// Distinct terms.
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
     /// Docs holding each term, by id.
     pub fn doc_freqs(&self) -> &[u64] {
         &self.df
@@ -151,7 +119,7 @@ impl DocTerms {
 
 #[cfg(test)]
 mod tests {
-    use super::by_doc;
+    use crate::index::columns::by_doc;
 
     /// The counting sort gives what sorting every pair gives.
     #[test]

@@ -62,6 +62,7 @@ impl VacancyIndex {
             reference: self.reference.clone(),
             aliases: self.aliases(),
             vacancy_inference: self.infer_min_confidence,
+            doc_freqs: Arc::default(),
         })
     }
 }
@@ -87,7 +88,15 @@ pub struct Snapshot {
     aliases: Arc<HashMap<String, String>>,
     /// The coverage the index infers vacancies' occupations at, if it does.
     vacancy_inference: Option<f64>,
+    /// Document frequencies looked up so far: seekers share most of their
+    /// terms, and a lookup reads every segment's term dictionary.
+    doc_freqs: Arc<std::sync::RwLock<HashMap<Term, u64>>>,
 }
+
+/// Terms whose document frequency one snapshot remembers (beyond it, a
+/// lookup reads the dictionaries each time: unknown words typed by many
+/// seekers cannot grow the memo without end).
+const DOC_FREQ_MEMO: usize = 1 << 20;
 
 impl Snapshot {
     /// The reference data the index was built with: what a matcher of this
@@ -118,6 +127,7 @@ impl Snapshot {
             reference: first.reference.clone(),
             aliases: Arc::default(),
             vacancy_inference: first.vacancy_inference,
+            doc_freqs: Arc::default(),
         };
         let mut aliases = HashMap::new();
         for part in parts {
@@ -180,6 +190,40 @@ impl Snapshot {
         &self.segments
     }
 
+    /// The terms of `field` of every doc of one segment, read on first use
+    /// and kept with the segment's columns (shared by every later snapshot
+    /// that holds the segment).
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] when the snapshot has no such segment; a read
+    /// failure.
+    pub(crate) fn segment_terms(
+        &self,
+        segment: usize,
+        field: tantivy::schema::Field,
+    ) -> Result<Arc<super::columns::SegmentTerms>> {
+        let (Some(cols), Some(reader)) = (self.segments.get(segment), self.readers.get(segment)) else {
+            return Err(Error::Corrupt {
+                reason: format!("segment {segment} is not in this snapshot"),
+            });
+        };
+        let known = |cache: &Vec<(tantivy::schema::Field, Arc<super::columns::SegmentTerms>)>| {
+            cache.iter().find(|(f, _)| *f == field).map(|(_, t)| t.clone())
+        };
+        if let Some(t) = cols.terms.lock().ok().and_then(|c| known(&c)) {
+            return Ok(t);
+        }
+        // Read outside the lock: two first readers may both read; one is kept.
+        let read = Arc::new(super::columns::SegmentTerms::read(reader, field, cols.max_doc)?);
+        if let Ok(mut cache) = cols.terms.lock() {
+            if let Some(t) = known(&cache) {
+                return Ok(t);
+            }
+            cache.push((field, read.clone()));
+        }
+        Ok(read)
+    }
+
     /// The newest `posted` date of any vacancy: the data's own "today",
     /// a sensible default for ranking a platform's snapshot.
     pub fn latest_posted(&self) -> Option<Date> {
@@ -213,9 +257,20 @@ impl Snapshot {
     /// # Errors
     /// [`Error::Index`] on a read failure.
     pub(crate) fn doc_freq(&self, term: &Term) -> Result<u64> {
+        if let Ok(memo) = self.doc_freqs.read()
+            && let Some(&n) = memo.get(term)
+        {
+            return Ok(n);
+        }
         let mut n = 0;
         for s in &self.searchers {
             n += s.doc_freq(term)?;
+        }
+        // A poisoned lock only loses the memo, never the count.
+        if let Ok(mut memo) = self.doc_freqs.write()
+            && memo.len() < DOC_FREQ_MEMO
+        {
+            memo.insert(term.clone(), n);
         }
         Ok(n)
     }

@@ -33,7 +33,7 @@ use crate::index::Snapshot;
 use crate::index::inferred::OccupationModel;
 use crate::model::{Date, Seeker};
 use crate::rank::RankingConfig;
-use crate::rank::query::{Context, Query};
+use crate::rank::query::{Context, Query, QueryTables};
 use crate::rank::related::SkillRelations;
 use crate::rank::score::{admit, score, signals};
 use crate::rank::search::{self, Allowance, SearchStats};
@@ -65,6 +65,8 @@ pub struct Matcher {
     freshness: Arc<Freshness>,
     /// What k-th scores recent seekers got, for the search's first floor.
     theta: ThetaEstimate,
+    /// Tables the queries share (priors, requirement tables).
+    tables: QueryTables,
 }
 
 impl Matcher {
@@ -97,6 +99,7 @@ impl Matcher {
             learning: std::sync::Mutex::new(()),
             freshness,
             theta: ThetaEstimate::default(),
+            tables: QueryTables::default(),
         })
     }
 
@@ -171,6 +174,7 @@ impl Matcher {
             occupations: &learn,
             freshness: &self.freshness,
             today: self.today.days_since_epoch(),
+            tables: &self.tables,
         };
         Query::new(&cx, seeker, commute_km, extra)
     }

@@ -1,5 +1,6 @@
 //! A seeker prepared for ranking against one snapshot.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tantivy::Term;
@@ -142,6 +143,49 @@ pub(crate) struct Context<'a> {
     pub freshness: &'a Arc<Freshness>,
     /// Days since epoch.
     pub today: i32,
+    /// Tables shared by the matcher's queries.
+    pub tables: &'a QueryTables,
+}
+
+/// Seeker-independent tables a matcher's queries share, made on first use:
+/// the mobility prior from each home province, and the weighted education,
+/// experience and priority table of each (education, experience, groups).
+/// Seekers share a handful of each, and each costs a few hundred signal
+/// evaluations to make.
+#[derive(Default)]
+pub(crate) struct QueryTables {
+    priors: std::sync::RwLock<HashMap<u32, Arc<[f64]>>>,
+    requirements: std::sync::RwLock<HashMap<RequirementKey, Arc<[f64]>>>,
+}
+
+/// What a requirement table depends on, besides the matcher's config.
+type RequirementKey = (Option<u8>, Option<u8>, Vec<PriorityGroup>);
+
+/// Tables one matcher remembers of each kind (beyond, they are made per
+/// query: odd inputs cannot grow the memo without end).
+const TABLES_KEPT: usize = 1 << 16;
+
+impl QueryTables {
+    /// The table under `key`, made by `make` when not yet kept.
+    fn get_or<K: std::hash::Hash + Eq>(
+        kept: &std::sync::RwLock<HashMap<K, Arc<[f64]>>>,
+        key: K,
+        make: impl FnOnce() -> Arc<[f64]>,
+    ) -> Arc<[f64]> {
+        if let Ok(k) = kept.read()
+            && let Some(t) = k.get(&key)
+        {
+            return t.clone();
+        }
+        let t = make();
+        // A poisoned lock only loses the memo.
+        if let Ok(mut k) = kept.write()
+            && k.len() < TABLES_KEPT
+        {
+            k.entry(key).or_insert_with(|| t.clone());
+        }
+        t
+    }
 }
 
 impl Query {
@@ -372,18 +416,24 @@ impl Query {
             .unwrap_or_else(|| reference.mobility_prior());
         let reach = Reach::new(seeker, commute_km, extra_moves, reference.gazetteer());
         let home = reach.home_province();
-        let prior = reference
-            .gazetteer()
-            .all()
-            .iter()
-            .map(|r| mobility.between(home, r.code.get() / 10_000))
-            .collect();
+        let prior = QueryTables::get_or(&cx.tables.priors, home, || {
+            reference
+                .gazetteer()
+                .all()
+                .iter()
+                .map(|r| mobility.between(home, r.code.get() / 10_000))
+                .collect()
+        });
         let salary_min = seeker.salary_min.map(|c| c.yuan());
         let constraints = Constraints::new(reach, today, salary_min.filter(|_| config.require_salary));
         let education = seeker.education.map(Education::rank);
         let experience = seeker.experience_years;
         let groups = seeker.groups.clone();
-        let requirements = requirement_table(&weights, education, experience, &groups, config.education_step);
+        let requirements = QueryTables::get_or(
+            &cx.tables.requirements,
+            (education, experience, groups.clone()),
+            || requirement_table(&weights, education, experience, &groups, config.education_step),
+        );
         Ok(Query {
             terms,
             clauses,

@@ -181,6 +181,17 @@ impl Thresholds {
         Some(if top.len() >= self.k { top.last() } else { None })
     }
 
+    /// The least score that may enter a seeker's top k: the k-th's
+    /// (ties at it are broken by vacancy id), `−∞` while fewer than k are
+    /// held; `None` for a seeker not saved (or k = 0), who is never alerted.
+    pub(crate) fn floor(&self, seeker: &str) -> Option<f64> {
+        if self.k == 0 {
+            return None;
+        }
+        self.bar(seeker)
+            .map(|kth| kth.map_or(f64::NEG_INFINITY, |e| e.score))
+    }
+
     /// Whether a vacancy scoring `score` would enter the seeker's top k
     /// (false for a seeker not saved, or a vacancy already held).
     pub fn would_enter(&self, seeker: &str, vacancy: &str, score: f64) -> bool {
@@ -220,7 +231,7 @@ impl Thresholds {
     }
 
     /// The entry a vacancy entering now would push out.
-    fn replaced(&self, seeker: &str) -> Option<String> {
+    pub(crate) fn replaced(&self, seeker: &str) -> Option<String> {
         self.bar(seeker).flatten().map(|e| e.vacancy.clone())
     }
 }

@@ -26,10 +26,10 @@ use crate::rank::signal::{Signals, Source};
 use super::prepared::{ALL_TERMS, ANYWHERE, Postings, Prepared};
 
 /// Slack for the sums of rounded-up bounds.
-const EPS: f64 = 1e-9;
+pub(super) const EPS: f64 = 1e-9;
 /// Slack for bounds summed in `f32` (at most a few dozen terms, each at
 /// most 1: the rounding is below 1e-5).
-const SLACK: f64 = 1e-5;
+pub(super) const SLACK: f64 = 1e-5;
 /// Seekers scored first, best sum first, for a first n-th score (at least
 /// `2n`).
 const SEEDS: usize = 64;
@@ -120,16 +120,14 @@ pub(crate) fn places_of(county: u32, remote: bool) -> Option<[u32; 4]> {
     (!remote).then_some([county, county / 100, county / 10_000, ANYWHERE])
 }
 
-/// The lists to read for a vacancy: per term (the vacancy's, then
+/// The lists to read for a vacancy: per term (e.g. the vacancy's, then
 /// [`ALL_TERMS`]), its lists in the vacancy's places.
-pub(crate) fn lists_of<'p>(
+pub(crate) fn lists_of<'p, 't>(
     p: &'p Prepared,
-    terms: &[u32],
+    terms: impl Iterator<Item = &'t u32>,
     places: Option<[u32; 4]>,
 ) -> Vec<Vec<&'p Postings>> {
     terms
-        .iter()
-        .chain(std::iter::once(&ALL_TERMS))
         .filter_map(|t| p.lists.get(t))
         .map(|by_place| match places {
             // Lists are sorted by place: find the vacancy's few.
@@ -180,7 +178,7 @@ pub(crate) fn score_pair(p: &Prepared, seeker: u32, at: &Vacancy<'_>, terms: &Te
 /// terms the vacancy holds, capped per signal, plus `rest`) is below
 /// `floor`: the exact signals are then never computed.
 #[inline]
-fn score_above(
+pub(super) fn score_above(
     p: &Prepared,
     seeker: u32,
     at: &Vacancy<'_>,
@@ -239,7 +237,7 @@ fn score_above(
 
 /// The most the signals that do not come from terms can add for a vacancy
 /// (freshness at the vacancy's, the others at 1).
-fn rest_bound(p: &Prepared, cols: &SegmentColumns, doc: u32) -> f64 {
+pub(super) fn rest_bound(p: &Prepared, cols: &SegmentColumns, doc: u32) -> f64 {
     let fresh = p.seekers.first().map_or(1.0, |s| {
         f64::from(
             s.q.freshness
@@ -257,7 +255,7 @@ fn rest_bound(p: &Prepared, cols: &SegmentColumns, doc: u32) -> f64 {
 /// array is small and stays in cache), and reading the sums back none. A
 /// seeker scored holds −∞, which no sum lifts.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     /// Per seeker: where its sum is in `sums`, if it is there.
     slots: Vec<u32>,
     /// The seekers summed by the current search, with their sums.
@@ -270,7 +268,7 @@ thread_local! {
 
 impl Scratch {
     /// This thread's scratch, sized for `seekers`, empty.
-    fn take(seekers: usize) -> Box<Scratch> {
+    pub(super) fn take(seekers: usize) -> Box<Scratch> {
         let mut s = SCRATCH.take().unwrap_or_default();
         if s.slots.len() < seekers {
             s.slots.resize(seekers, u32::MAX);
@@ -280,7 +278,7 @@ impl Scratch {
     }
 
     /// Gives it back for the thread's next search.
-    fn give_back(self: Box<Scratch>) {
+    pub(super) fn give_back(self: Box<Scratch>) {
         SCRATCH.set(Some(self));
     }
 
@@ -307,10 +305,15 @@ impl Scratch {
 
     /// Adds to a seeker's sum (nothing to a seeker scored).
     #[inline]
-    fn add(&mut self, seeker: u32, bound: f32) {
+    pub(super) fn add(&mut self, seeker: u32, bound: f32) {
         if let Some(sum) = self.entry(seeker, bound) {
             *sum += bound;
         }
+    }
+
+    /// Every seeker summed by this search, with its sum.
+    pub(super) fn sums(&self) -> &[(u32, f32)] {
+        &self.sums
     }
 
     /// The `m` best sums (not scored), best first: one pass that keeps a
@@ -432,7 +435,11 @@ pub(crate) fn search<'a>(p: &'a Prepared, at: &Vacancy<'_>, n: usize, stats: &mu
         return top;
     }
     let remote = doc < cols.remote_end;
-    let groups = lists_of(p, terms, places_of(county, remote));
+    let groups = lists_of(
+        p,
+        terms.iter().chain(std::iter::once(&ALL_TERMS)),
+        places_of(county, remote),
+    );
     let held = TermSet::new(terms, p.dictionary_len());
     // Each group's signal (the pseudo-term of all seekers, last, bounds the
     // occupation of seekers whose occupation is not in their terms).

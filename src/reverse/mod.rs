@@ -9,7 +9,10 @@
 //!   vacancy must be in the seeker's reach. A pair's score is the number
 //!   `match` gives it, and [`SeekerMatcher::explain`] is `explain`'s.
 //! - [`Thresholds`] and [`alerts`]: the saved seekers whose top k a new
-//!   vacancy would enter (percolation), exactly.
+//!   vacancy would enter (percolation), exactly: from the seekers' side
+//!   (each searched over the feed), or, with the seekers kept prepared,
+//!   from the vacancies' side ([`SeekerMatcher::alerts`]: each new vacancy
+//!   searched against every seeker's own floor), the same alerts.
 //!
 //! ```
 //! use jobmatch::index::VacancyIndex;
@@ -34,6 +37,7 @@
 
 mod alerts;
 mod candidates;
+mod floors;
 mod prepared;
 mod store;
 
@@ -153,7 +157,7 @@ impl SeekerMatcher {
     /// A vacancy of the snapshot as the search reads it.
     fn locate(&self, vacancy: &str) -> Result<candidates::Vacancy<'_>> {
         vacancy_in(self.matcher.snapshot(), vacancy, |segment, doc| {
-            Ok(self.prepared.vacancy_terms(segment, doc))
+            self.prepared.vacancy_terms(self.matcher.snapshot(), segment, doc)
         })
     }
 
@@ -232,8 +236,9 @@ impl SeekerMatcher {
     pub fn candidates_for(&self, vacancy: &Vacancy, n: usize) -> Result<CandidateResult> {
         self.check_n(n)?;
         let feed = Feed::new(&self.matcher, std::slice::from_ref(vacancy))?;
+        let terms = self.prepared.terms_in(feed.snapshot())?;
         let at = vacancy_in(feed.snapshot(), &vacancy.id, |segment, doc| {
-            self.prepared.vacancy_terms_in(feed.snapshot(), segment, doc)
+            Ok(terms.of(segment, doc))
         })?;
         // A draft farther from its region's centre than any vacancy the
         // seekers were listed by: every seeker is scored.
@@ -243,6 +248,98 @@ impl SeekerMatcher {
             candidates::exhaustive(&self.prepared, &at, n)
         };
         Ok(self.result(&vacancy.id, top))
+    }
+
+    /// The alerts of a feed against the seekers this matcher was prepared
+    /// with (those `thresholds` were computed for): the same alerts, in
+    /// the same order, as [`alerts`] over [`SeekerMatcher::matcher`] and
+    /// those seekers, found from each new vacancy's side. Each vacancy is
+    /// searched over the prepared seekers' lists against every seeker's own
+    /// floor (the k-th score of their saved top), the feed in parallel on
+    /// the current rayon pool; nothing is prepared again, so a service
+    /// that keeps its saved seekers prepared pays only the search. The
+    /// feed is scored against the market as it stands, as
+    /// [`SeekerMatcher::candidates_for`] scores a draft.
+    ///
+    /// # Errors
+    /// As [`alerts`].
+    pub fn alerts(&self, thresholds: &Thresholds, feed: &[Vacancy]) -> Result<Vec<Alert>> {
+        self.alerts_with_stats(thresholds, feed).map(|(a, _)| a)
+    }
+
+    /// As [`SeekerMatcher::alerts`], with the work done (summed over the
+    /// feed).
+    ///
+    /// # Errors
+    /// As [`alerts`].
+    pub fn alerts_with_stats(
+        &self,
+        thresholds: &Thresholds,
+        feed: &[Vacancy],
+    ) -> Result<(Vec<Alert>, ReverseStats)> {
+        alerts_allowed(&self.matcher)?;
+        if feed.is_empty() || thresholds.k() == 0 {
+            return Ok((Vec::new(), ReverseStats::default()));
+        }
+        let p = &self.prepared;
+        let indexed = Feed::new(&self.matcher, feed)?;
+        let terms = p.terms_in(indexed.snapshot())?;
+        let floors = floors::Floors::new(p, |i| p.ids.get(i).and_then(|id| thresholds.floor(id)));
+        // Each id once (a later line of the same id replaced the earlier in
+        // the feed's index).
+        let mut seen = std::collections::HashSet::with_capacity(feed.len());
+        let ids: Vec<&str> = feed
+            .iter()
+            .map(|v| v.id.as_str())
+            .filter(|id| seen.insert(*id))
+            .collect();
+        // Per new vacancy: (seeker number, alert), and the work done.
+        type Found = (Vec<(u32, Alert)>, ReverseStats);
+        let per: Vec<Result<Found>> = ids
+            .par_iter()
+            .map(|&id| {
+                let at = vacancy_in(indexed.snapshot(), id, |segment, doc| Ok(terms.of(segment, doc)))?;
+                let mut stats = ReverseStats::default();
+                // Farther from its region's centre than any vacancy the
+                // seekers were listed by: every seeker is scored.
+                let exhaustive = !p.covers(at.cols, at.doc);
+                let found = floors::search(p, &at, &floors, exhaustive, &mut stats);
+                let alerts = found
+                    .into_iter()
+                    .filter_map(|s| {
+                        let seeker = p.ids.get(s.seeker as usize)?;
+                        thresholds.would_enter(seeker, id, s.score).then(|| {
+                            (
+                                s.seeker,
+                                Alert {
+                                    seeker: seeker.clone(),
+                                    vacancy: id.to_owned(),
+                                    score: s.score,
+                                    replaces: thresholds.replaced(seeker),
+                                },
+                            )
+                        })
+                    })
+                    .collect();
+                Ok((alerts, stats))
+            })
+            .collect();
+        let (mut all, mut stats) = (Vec::new(), ReverseStats::default());
+        for r in per {
+            let (alerts, st) = r?;
+            stats.postings += st.postings;
+            stats.checked += st.checked;
+            stats.scored += st.scored;
+            all.extend(alerts);
+        }
+        // As `alerts` gives them: by seeker, each seeker's best first
+        // (the forward order: score, then vacancy id).
+        all.sort_unstable_by(|(a, x), (b, y)| {
+            a.cmp(b)
+                .then(y.score.total_cmp(&x.score))
+                .then_with(|| x.vacancy.cmp(&y.vacancy))
+        });
+        Ok((all.into_iter().map(|(_, a)| a).collect(), stats))
     }
 
     /// The same by scoring every seeker: the reference the search must
@@ -309,6 +406,16 @@ pub fn alerts_exhaustive(
     alerts_by(matcher, seekers, thresholds, feed, true)
 }
 
+/// Alerts need every vacancy's score alone to decide whether it enters.
+fn alerts_allowed(matcher: &Matcher) -> Result<()> {
+    if matcher.config().max_per_employer.is_some() {
+        return Err(Error::Config {
+            reason: "alerts need max_per_employer unset: with a cap per employer, whether a vacancy enters a top k depends on the employers of the others".into(),
+        });
+    }
+    Ok(())
+}
+
 fn alerts_by(
     matcher: &Matcher,
     seekers: &[Seeker],
@@ -316,11 +423,7 @@ fn alerts_by(
     feed: &[Vacancy],
     exhaustive: bool,
 ) -> Result<Vec<Alert>> {
-    if matcher.config().max_per_employer.is_some() {
-        return Err(Error::Config {
-            reason: "alerts need max_per_employer unset: with a cap per employer, whether a vacancy enters a top k depends on the employers of the others".into(),
-        });
-    }
+    alerts_allowed(matcher)?;
     if feed.is_empty() || thresholds.k() == 0 {
         return Ok(Vec::new());
     }

@@ -20,12 +20,13 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::error::Result;
+use crate::index::columns::SegmentTerms;
 use crate::index::columns::{NONE_U8, NONE_U32};
-use crate::index::doc_terms::DocTerms;
 use crate::matcher::Matcher;
 use crate::model::Seeker;
 use crate::rank::query::{Query, TermRole};
@@ -101,10 +102,11 @@ pub(crate) struct Prepared {
     pub today: i32,
     /// Per term id: its lists by place (sorted by place).
     pub lists: HashMap<u32, Vec<(u32, Postings)>>,
-    /// Each vacancy's skills, title words and occupation path, by field,
-    /// with each field's term ids mapped into the dictionary (`u32::MAX`
-    /// when no seeker holds the term).
-    vacancy_terms: [(DocTerms, Vec<u32>); 3],
+    /// Each vacancy of the market: its skills, title words and occupation
+    /// path mapped into the dictionary, read on the first search that asks
+    /// (alerts never do: a feed's terms are read from the feed), not when
+    /// the seekers are prepared.
+    vacancy_terms: std::sync::OnceLock<ForeignTerms>,
     /// The weight of the signals that come neither from terms nor from the
     /// vacancy alone: location, mobility, salary, education, experience,
     /// industry, priority (each at most 1); freshness is added per vacancy.
@@ -120,7 +122,7 @@ pub(crate) struct Prepared {
     /// commute of a seeker not listed there).
     radius: Vec<f64>,
     /// Term ids by field tag and text: for vacancies of other snapshots.
-    dict: HashMap<(u8, String), u32>,
+    dict: Dictionary,
     /// The most each term signal can add (its weight): skills, title,
     /// occupation.
     pub caps: [f64; 3],
@@ -177,28 +179,51 @@ impl Prepared {
             .map(|r| (r.centroid.lat() as f32, r.centroid.lon() as f32))
             .collect();
 
-        let mut dict: HashMap<(u8, String), u32> = HashMap::new();
+        let mut dict = Dictionary::default();
         let mut prepared = Vec::with_capacity(seekers.len());
         let mut rows: Vec<Row> = Vec::with_capacity(seekers.len() + 1);
         let mut flat: Vec<(u32, f32)> = Vec::new();
         let mut all_places: Vec<Box<[u32]>> = Vec::with_capacity(seekers.len());
         let mut ids = Vec::with_capacity(seekers.len());
-        let mut by_id = std::collections::HashSet::with_capacity(seekers.len());
-        let (mut priors, mut tables, mut moves) = (Interner::new(), Interner::new(), Interner::new());
+        let mut by_id: std::collections::HashSet<&str> =
+            std::collections::HashSet::with_capacity(seekers.len());
+        // Priors and requirement tables come shared from the matcher; the
+        // tables of where a seeker would move are shared here, by wish.
+        let mut moves = Interner::new();
         let mut done = 0u64;
         // In chunks, so that the shared tables are shared before the next
         // chunk is prepared (a million unshared tables would not fit).
         for chunk in seekers.chunks(8192) {
+            // Everything but the dictionary in parallel: the query made
+            // compact (its terms' texts taken out, labels dropped) and the
+            // places the seeker is listed in.
             let queries = chunk
                 .par_iter()
-                .map(|s| {
-                    let q = matcher.prepare(s)?;
-                    let places = places(s, &q, &centroids, &radius, gazetteer);
-                    Ok((q, places))
+                .map_init(HashMap::new, |near, s| {
+                    let mut q = matcher.prepare(s)?;
+                    let places: Box<[u32]> = places(s, &q, &centroids, &radius, gazetteer, near).into();
+                    let terms: Vec<(u8, String, f32)> = std::mem::take(&mut q.terms)
+                        .into_iter()
+                        .map(|t| {
+                            let tag = if t.role == TermRole::Occupation {
+                                OCCUPATION
+                            } else if t.term.field() == fields.skills {
+                                SKILLS
+                            } else {
+                                TITLE
+                            };
+                            (tag, t.text, round_up(t.ub))
+                        })
+                        .collect();
+                    for c in &mut q.clauses {
+                        c.label = String::new();
+                    }
+                    q.clauses.shrink_to_fit();
+                    Ok((q, places, terms))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            for (s, (mut q, places)) in chunk.iter().zip(queries) {
-                if !by_id.insert(s.id.clone()) {
+            for (s, (mut q, places, terms)) in chunk.iter().zip(queries) {
+                if !by_id.insert(s.id.as_str()) {
                     return Err(crate::error::Error::invalid(
                         format!("seeker `{}`", s.id),
                         "two seekers have this id",
@@ -216,83 +241,27 @@ impl Prepared {
                     // weight, not by terms.
                     loose: !(q.occupation_by_terms || q.occupations.is_empty()),
                 });
-                for t in &q.terms {
-                    let tag = if t.role == TermRole::Occupation {
-                        OCCUPATION
-                    } else if t.term.field() == fields.skills {
-                        SKILLS
-                    } else {
-                        TITLE
-                    };
-                    let next = dict.len() as u32;
-                    flat.push((*dict.entry((tag, t.text.clone())).or_insert(next), round_up(t.ub)));
+                for (tag, text, ub) in &terms {
+                    flat.push((dict.id(*tag, text), *ub));
                 }
-                q.terms = Vec::new();
-                for c in &mut q.clauses {
-                    c.label = String::new();
-                }
-                q.clauses.shrink_to_fit();
-                priors.share(q.constraints.reach.home_province(), &mut q.prior);
-                let key = (q.education, q.experience, q.groups.clone());
-                tables.share(key, &mut q.requirements);
-                let m = q.constraints.reach.moves_to_mut();
-                let key: Vec<bool> = m.to_vec();
-                moves.share(key, m);
+                let wish = (s.mobility.relocate, s.mobility.regions.clone());
+                moves.share(wish, q.constraints.reach.moves_to_mut());
                 prepared.push(PreparedSeeker { q });
-                all_places.push(places.into());
+                all_places.push(places);
             }
             done += chunk.len() as u64;
             progress(done);
         }
 
-        // The lists: built per (term, place), then sorted best first.
-        let mut lists: HashMap<u32, HashMap<u32, Postings>> = HashMap::new();
         rows.push(Row {
             start: term_start(&flat)?,
             ..Row::default()
         });
-        for (i, places) in all_places.iter().enumerate() {
-            let terms = seeker_terms(&rows, &flat, i);
-            let loose = if rows.get(i).is_some_and(|r| r.loose) {
-                occupation_cap
-            } else {
-                0.0
-            };
-            for &place in places.iter() {
-                for &(t, b) in terms {
-                    lists
-                        .entry(t)
-                        .or_default()
-                        .entry(place)
-                        .or_default()
-                        .push((b, i as u32));
-                }
-                lists
-                    .entry(ALL_TERMS)
-                    .or_default()
-                    .entry(place)
-                    .or_default()
-                    .push((loose, i as u32));
-            }
-        }
-        let lists: HashMap<u32, Vec<(u32, Postings)>> = lists
-            .into_par_iter()
-            .map(|(t, by_place)| {
-                let mut v: Vec<(u32, Postings)> = by_place
-                    .into_iter()
-                    .map(|(place, mut ps)| {
-                        ps.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-                        ps.shrink_to_fit();
-                        (place, ps)
-                    })
-                    .collect();
-                v.sort_unstable_by_key(|x| x.0);
-                (t, v)
-            })
-            .collect();
+        let lists = build_lists(&rows, &flat, &all_places, dict.len(), occupation_cap);
 
-        let vacancy_terms = field_terms(snapshot, &dict)?;
-        dict.shrink_to_fit();
+        for d in &mut dict.by_tag {
+            d.shrink_to_fit();
+        }
 
         // Where the vacancy is adds location (within the commute) or
         // mobility (beyond it, where location is 0), never both.
@@ -304,9 +273,9 @@ impl Prepared {
             .sum::<f64>()
             + place_weight;
         let mut tags = vec![0u8; dict.len()];
-        for ((tag, _), &id) in &dict {
+        for (tag, &id) in dict.ids() {
             if let Some(t) = tags.get_mut(id as usize) {
-                *t = *tag;
+                *t = tag;
             }
         }
         let caps = [
@@ -338,7 +307,7 @@ impl Prepared {
             seekers: prepared,
             ids,
             lists,
-            vacancy_terms,
+            vacancy_terms: std::sync::OnceLock::new(),
             seeker_side_weight,
             freshness_weight: w.get(Signal::Freshness) / total,
         })
@@ -415,84 +384,237 @@ impl Prepared {
         seeker_terms(&self.rows, &self.terms, seeker as usize)
     }
 
-    /// The dictionary ids of a vacancy's terms (sorted, those some seeker
-    /// holds).
-    pub fn vacancy_terms(&self, segment: u32, doc: u32) -> Vec<u32> {
-        doc_terms(
-            self.vacancy_terms.iter().map(|(t, m)| (t, m.as_slice())),
-            segment,
-            doc,
-        )
-    }
-
-    /// The same for a vacancy of another snapshot indexed with the same
-    /// reference data (a vacancy not in the market: its terms are read
-    /// from its own small snapshot and looked up by text).
-    pub fn vacancy_terms_in(
+    /// The dictionary ids of the terms of a vacancy of `snapshot`, the
+    /// market these seekers were prepared against (sorted, those some
+    /// seeker holds).
+    ///
+    /// # Errors
+    /// An index read failure while the market's terms are first read.
+    pub fn vacancy_terms(
         &self,
         snapshot: &crate::index::Snapshot,
         segment: u32,
         doc: u32,
     ) -> Result<Vec<u32>> {
-        let fields = field_terms(snapshot, &self.dict)?;
-        Ok(doc_terms(
-            fields.iter().map(|(t, m)| (t, m.as_slice())),
-            segment,
-            doc,
-        ))
+        if let Some(terms) = self.vacancy_terms.get() {
+            return Ok(terms.of(segment, doc));
+        }
+        // Two first searches at once may both read them; one is kept.
+        let terms = self.terms_in(snapshot)?;
+        let found = terms.of(segment, doc);
+        let _ = self.vacancy_terms.set(terms);
+        Ok(found)
+    }
+
+    /// The dictionary of another snapshot indexed with the same reference
+    /// data (vacancies not in the market: a draft, a feed), whose
+    /// vacancies' terms are read from that small snapshot and looked up by
+    /// text.
+    pub fn terms_in(&self, snapshot: &crate::index::Snapshot) -> Result<ForeignTerms> {
+        field_terms(snapshot, &self.dict)
     }
 }
 
-/// Per vacancy field whose terms seekers' terms meet (skills, title,
-/// occupation path) of a snapshot: its doc terms, and per term its
-/// dictionary id (`u32::MAX` when no seeker holds it).
-fn field_terms(
-    snapshot: &crate::index::Snapshot,
-    dict: &HashMap<(u8, String), u32>,
-) -> Result<[(DocTerms, Vec<u32>); 3]> {
+/// The seekers' term texts numbered, one map per tag (skills, title,
+/// occupation path), looked up by text without allocating.
+#[derive(Default)]
+struct Dictionary {
+    by_tag: [HashMap<String, u32>; 3],
+    len: u32,
+}
+
+impl Dictionary {
+    /// The id of a term, numbered next when new.
+    fn id(&mut self, tag: u8, text: &str) -> u32 {
+        let Some(map) = self.by_tag.get_mut(usize::from(tag)) else {
+            return u32::MAX;
+        };
+        if let Some(&id) = map.get(text) {
+            return id;
+        }
+        let id = self.len;
+        map.insert(text.to_owned(), id);
+        self.len += 1;
+        id
+    }
+
+    /// Terms numbered.
+    fn len(&self) -> usize {
+        self.len as usize
+    }
+
+    /// Every (tag, id).
+    fn ids(&self) -> impl Iterator<Item = (u8, &u32)> {
+        self.by_tag
+            .iter()
+            .enumerate()
+            .flat_map(|(tag, m)| m.values().map(move |id| (tag as u8, id)))
+    }
+}
+
+/// The lists: per term (the dictionary's, then [`ALL_TERMS`] with each
+/// seeker's loose occupation bound), per place the seeker is listed in,
+/// the seekers best bound first (then by number). A counting sort by
+/// term into one arena (one pass to count, one to place), then each term's
+/// part sorted by place and bound, the terms in parallel: no map is grown
+/// per posting.
+fn build_lists(
+    rows: &[Row],
+    flat: &[(u32, f32)],
+    all_places: &[Box<[u32]>],
+    terms: usize,
+    occupation_cap: f32,
+) -> HashMap<u32, Vec<(u32, Postings)>> {
+    // Term `terms` stands for ALL_TERMS.
+    let mut start = vec![0usize; terms + 2];
+    for (i, places) in all_places.iter().enumerate() {
+        for &(t, _) in seeker_terms(rows, flat, i) {
+            if let Some(c) = start.get_mut(t as usize + 1) {
+                *c += places.len();
+            }
+        }
+        if let Some(c) = start.get_mut(terms + 1) {
+            *c += places.len();
+        }
+    }
+    for t in 1..start.len() {
+        start[t] += start[t - 1];
+    }
+    let mut cursor = start.clone();
+    let total = start.last().copied().unwrap_or(0);
+    // (place, bound as a key that sorts best first, seeker): sorted as
+    // plain integers.
+    type Entry = (u32, u32, u32);
+    let mut arena: Vec<Entry> = vec![(0, 0, 0); total];
+    let mut put = |t: usize, entry: Entry| {
+        if let Some(c) = cursor.get_mut(t)
+            && let Some(slot) = arena.get_mut(*c)
+        {
+            *slot = entry;
+            *c += 1;
+        }
+    };
+    for (i, places) in all_places.iter().enumerate() {
+        let loose = if rows.get(i).is_some_and(|r| r.loose) {
+            occupation_cap
+        } else {
+            0.0
+        };
+        for &place in places.iter() {
+            for &(t, b) in seeker_terms(rows, flat, i) {
+                put(t as usize, (place, best_first_key(b), i as u32));
+            }
+            put(terms, (place, best_first_key(loose), i as u32));
+        }
+    }
+    let mut parts: Vec<(u32, &mut [Entry])> = Vec::with_capacity(terms + 1);
+    let mut rest: &mut [Entry] = &mut arena;
+    for t in 0..=terms {
+        let len = start[t + 1] - start[t];
+        let (part, tail) = rest.split_at_mut(len);
+        rest = tail;
+        if len > 0 {
+            parts.push((if t == terms { ALL_TERMS } else { t as u32 }, part));
+        }
+    }
+    parts
+        .into_par_iter()
+        .map(|(t, part)| {
+            part.sort_unstable();
+            let by_place: Vec<(u32, Postings)> = part
+                .chunk_by(|a, b| a.0 == b.0)
+                .map(|run| {
+                    let place = run.first().map_or(0, |e| e.0);
+                    (place, run.iter().map(|e| (bound_of_key(e.1), e.2)).collect())
+                })
+                .collect();
+            (t, by_place)
+        })
+        .collect()
+}
+
+/// The prepared seekers' dictionary ids of a snapshot's vacancies
+/// ([`Prepared::terms_in`]): per segment and field (skills, title,
+/// occupation path), the segment's terms (kept with the segment, so read
+/// once per segment) and each term's dictionary id (`u32::MAX` when no
+/// seeker holds it).
+pub(crate) struct ForeignTerms(Vec<[(Arc<SegmentTerms>, Vec<u32>); 3]>);
+
+impl ForeignTerms {
+    /// The dictionary ids of a vacancy's terms (sorted, those some seeker
+    /// holds).
+    pub fn of(&self, segment: u32, doc: u32) -> Vec<u32> {
+        let Some(fields) = self.0.get(segment as usize) else {
+            return Vec::new();
+        };
+        let mut out: Vec<u32> = fields
+            .iter()
+            .flat_map(|(terms, map)| {
+                terms
+                    .of_doc(doc)
+                    .iter()
+                    .filter_map(|&o| map.get(o as usize).copied().filter(|&t| t != u32::MAX))
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// A key whose integer order is `f32::total_cmp`'s, reversed: best first.
+fn best_first_key(b: f32) -> u32 {
+    let bits = b.to_bits();
+    !(if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 0x8000_0000
+    })
+}
+
+/// The bound [`best_first_key`] was made of.
+fn bound_of_key(key: u32) -> f32 {
+    let ascending = !key;
+    f32::from_bits(if ascending >> 31 == 1 {
+        ascending & 0x7fff_ffff
+    } else {
+        !ascending
+    })
+}
+
+/// Maps every segment's terms of the three fields into the dictionary, the
+/// segments in parallel.
+fn field_terms(snapshot: &crate::index::Snapshot, dict: &Dictionary) -> Result<ForeignTerms> {
     let fields = snapshot.fields();
-    let [a, b, c] = [
+    let by_tag = &dict.by_tag;
+    let wanted = [
         (SKILLS, fields.skills),
         (TITLE, fields.title),
         (OCCUPATION, fields.occupation_path),
-    ]
-    .map(|(tag, field)| -> Result<(DocTerms, Vec<u32>)> {
-        let terms = DocTerms::of(snapshot, field)?;
-        let map = (0..terms.len() as u32)
-            .map(|id| {
-                dict.get(&(tag, terms.name(id).to_owned()))
-                    .copied()
-                    .unwrap_or(u32::MAX)
-            })
-            .collect();
-        Ok((terms, map))
-    });
-    Ok([a?, b?, c?])
+    ];
+    let per_segment = (0..snapshot.segments().len())
+        .into_par_iter()
+        .map(|segment| {
+            let [a, b, c] = wanted.map(|(tag, field)| -> Result<(Arc<SegmentTerms>, Vec<u32>)> {
+                let terms = snapshot.segment_terms(segment, field)?;
+                let names = by_tag.get(usize::from(tag));
+                let map = terms
+                    .names()
+                    .iter()
+                    .map(|n| names.and_then(|m| m.get(n.as_str()).copied()).unwrap_or(u32::MAX))
+                    .collect();
+                Ok((terms, map))
+            });
+            Ok([a?, b?, c?])
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(ForeignTerms(per_segment))
 }
 
 /// Where the next seeker's terms start in the flat array.
 fn term_start(flat: &[(u32, f32)]) -> Result<u32> {
     u32::try_from(flat.len())
         .map_err(|_| crate::error::Error::invalid("seekers", "more query terms than a u32 counts"))
-}
-
-/// A doc's dictionary ids over the fields (sorted, deduplicated).
-fn doc_terms<'a>(
-    fields: impl Iterator<Item = (&'a DocTerms, &'a [u32])>,
-    segment: u32,
-    doc: u32,
-) -> Vec<u32> {
-    let mut out: Vec<u32> = fields
-        .flat_map(|(terms, map)| {
-            terms
-                .of_doc(segment, doc)
-                .iter()
-                .filter_map(|&id| map.get(id as usize).copied().filter(|&t| t != u32::MAX))
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
 }
 
 /// Seeker `i`'s run of the flat terms.
@@ -513,6 +635,7 @@ fn places(
     centroids: &[(f32, f32)],
     radius: &[f64],
     gazetteer: &crate::region::Gazetteer,
+    near: &mut HashMap<(u64, u64, u64), Arc<[u32]>>,
 ) -> Vec<u32> {
     let m = &seeker.mobility;
     if m.relocate {
@@ -524,18 +647,62 @@ fn places(
     // nowhere would not be found for them.
     let mut out: Vec<u32> = m.regions.iter().map(|p| p.digits()).collect();
     out.push(seeker.region.get());
-    for (d, (c, r)) in centroids.iter().zip(radius).enumerate() {
-        if *r == f64::NEG_INFINITY {
-            continue;
+    // The regions within the commute: the same for every seeker at the
+    // same point with the same radius (most live at their region's centre),
+    // so remembered per thread.
+    let at = seeker.position();
+    let key = (at.lat().to_bits(), at.lon().to_bits(), commute.to_bits());
+    let regions = near.entry(key).or_insert_with(|| {
+        let mut found = Vec::new();
+        for (d, (c, r)) in centroids.iter().zip(radius).enumerate() {
+            // Most regions are far in latitude alone: no haversine for them.
+            if *r == f64::NEG_INFINITY || reach.distance_at_least(c.0) - r - 1e-3 > commute {
+                continue;
+            }
+            let gap = reach.distance_to(c.0, c.1) - r - 1e-3;
+            if gap <= commute
+                && let Some(region) = gazetteer.by_dense(d as u16)
+            {
+                found.push(region.code.get());
+            }
         }
-        let near = reach.distance_to(c.0, c.1) - r - 1e-3;
-        if near <= commute
-            && let Some(region) = gazetteer.by_dense(d as u16)
-        {
-            out.push(region.code.get());
-        }
-    }
+        found.into()
+    });
+    out.extend(regions.iter());
     out.sort_unstable();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{best_first_key, bound_of_key};
+
+    #[test]
+    fn bound_keys_sort_best_first_and_give_the_bound_back() {
+        let bounds = [
+            0.0f32,
+            -0.0,
+            1e-30,
+            0.05,
+            0.12,
+            0.5,
+            1.0,
+            7.5,
+            f32::MAX,
+            f32::INFINITY,
+            -1.0,
+            f32::NEG_INFINITY,
+        ];
+        for a in bounds {
+            assert_eq!(bound_of_key(best_first_key(a)).to_bits(), a.to_bits());
+            for b in bounds {
+                assert_eq!(
+                    best_first_key(a).cmp(&best_first_key(b)),
+                    b.total_cmp(&a),
+                    "{a} {b}"
+                );
+            }
+        }
+    }
 }

@@ -30,7 +30,14 @@ pub struct SeekerIndex {
     id: Field,
     record: Field,
     path: Option<PathBuf>,
+    /// The seekers of each segment as first read back (those alive then):
+    /// a segment never changes and its docs never come back, so a later
+    /// read decodes only new segments and drops the since deleted.
+    decoded: std::sync::Mutex<std::collections::HashMap<tantivy::index::SegmentId, Decoded>>,
 }
+
+/// One segment's seekers as read back: (doc, seeker) of those alive then.
+type Decoded = std::sync::Arc<Vec<(u32, Seeker)>>;
 
 impl std::fmt::Debug for SeekerIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -131,6 +138,7 @@ impl SeekerIndex {
             id,
             record,
             path,
+            decoded: std::sync::Mutex::default(),
         })
     }
 
@@ -243,10 +251,33 @@ impl SeekerIndex {
     pub fn seekers(&self) -> Result<Vec<Seeker>> {
         let searcher = self.reader.searcher();
         let mut out = Vec::with_capacity(searcher.num_docs() as usize);
+        let mut kept = std::collections::HashMap::new();
         for (ord, seg) in searcher.segment_readers().iter().enumerate() {
-            for doc in seg.doc_ids_alive() {
-                out.push(self.read(&searcher, ord as u32, doc)?);
-            }
+            let known = self
+                .decoded
+                .lock()
+                .ok()
+                .and_then(|d| d.get(&seg.segment_id()).cloned());
+            let decoded = match known {
+                Some(d) => d,
+                None => std::sync::Arc::new(
+                    seg.doc_ids_alive()
+                        .map(|doc| Ok((doc, self.read(&searcher, ord as u32, doc)?)))
+                        .collect::<Result<Vec<_>>>()?,
+                ),
+            };
+            let alive = seg.alive_bitset();
+            out.extend(
+                decoded
+                    .iter()
+                    .filter(|(doc, _)| alive.is_none_or(|a| a.is_alive(*doc)))
+                    .map(|(_, s)| s.clone()),
+            );
+            kept.insert(seg.segment_id(), decoded);
+        }
+        // Segments merged away are forgotten.
+        if let Ok(mut d) = self.decoded.lock() {
+            *d = kept;
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(out)

@@ -69,8 +69,13 @@ pub struct BenchArgs {
     #[arg(long, default_value_t = 1_000)]
     pub reverse_sample: usize,
     /// With --reverse: new vacancies of the alert feed.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 1_000)]
     pub new_vacancies: u64,
+    /// With --reverse: saved seekers of a service's commit (the state it
+    /// serves rebuilt: seekers read back, matcher opened, model learned,
+    /// seekers prepared).
+    #[arg(long, default_value_t = 100_000)]
+    pub commit_seekers: u64,
     /// Measure a service's own market: its vacancies (JSON Lines, indexed into --index when that is missing) …
     #[arg(long, value_name = "FILE", requires = "seekers_file")]
     pub vacancies_file: Option<PathBuf>,
