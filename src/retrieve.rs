@@ -183,12 +183,6 @@ impl Reach {
             .distance_km(cols.lat[doc as usize], cols.lon[doc as usize])
     }
 
-    /// A lower bound of [`Reach::distance_to`] from the latitude alone.
-    #[inline]
-    pub fn distance_at_least(&self, lat: f32) -> f64 {
-        self.home.distance_at_least(f64::from(lat))
-    }
-
     /// Distance from home to a position.
     #[inline]
     pub fn distance_to(&self, lat: f32, lon: f32) -> f64 {

@@ -173,10 +173,19 @@ impl Prepared {
                 }
             }
         }
-        let centroids: Vec<(f32, f32)> = gazetteer
+        // Each region's centre as the index holds positions (`f32`), and on
+        // the unit sphere for the chord bound.
+        let centroids: Vec<(f32, f32, [f64; 3])> = gazetteer
             .all()
             .iter()
-            .map(|r| (r.centroid.lat() as f32, r.centroid.lon() as f32))
+            .map(|r| {
+                let (lat, lon) = (r.centroid.lat() as f32, r.centroid.lon() as f32);
+                (
+                    lat,
+                    lon,
+                    crate::region::Point::unit(f64::from(lat), f64::from(lon)),
+                )
+            })
             .collect();
 
         let mut dict = Dictionary::default();
@@ -199,9 +208,9 @@ impl Prepared {
             // places the seeker is listed in.
             let queries = chunk
                 .par_iter()
-                .map_init(HashMap::new, |near, s| {
+                .map(|s| {
                     let mut q = matcher.prepare(s)?;
-                    let places: Box<[u32]> = places(s, &q, &centroids, &radius, gazetteer, near).into();
+                    let places: Box<[u32]> = places(s, &q, &centroids, &radius, gazetteer).into();
                     let terms: Vec<(u8, String, f32)> = std::mem::take(&mut q.terms)
                         .into_iter()
                         .map(|t| {
@@ -632,10 +641,9 @@ fn seeker_terms<'a>(rows: &[Row], terms: &'a [(u32, f32)], i: usize) -> &'a [(u3
 fn places(
     seeker: &Seeker,
     q: &Query,
-    centroids: &[(f32, f32)],
+    centroids: &[(f32, f32, [f64; 3])],
     radius: &[f64],
     gazetteer: &crate::region::Gazetteer,
-    near: &mut HashMap<(u64, u64, u64), Arc<[u32]>>,
 ) -> Vec<u32> {
     let m = &seeker.mobility;
     if m.relocate {
@@ -647,28 +655,21 @@ fn places(
     // nowhere would not be found for them.
     let mut out: Vec<u32> = m.regions.iter().map(|p| p.digits()).collect();
     out.push(seeker.region.get());
-    // The regions within the commute: the same for every seeker at the
-    // same point with the same radius (most live at their region's centre),
-    // so remembered per thread.
     let at = seeker.position();
-    let key = (at.lat().to_bits(), at.lon().to_bits(), commute.to_bits());
-    let regions = near.entry(key).or_insert_with(|| {
-        let mut found = Vec::new();
-        for (d, (c, r)) in centroids.iter().zip(radius).enumerate() {
-            // Most regions are far in latitude alone: no haversine for them.
-            if *r == f64::NEG_INFINITY || reach.distance_at_least(c.0) - r - 1e-3 > commute {
-                continue;
-            }
-            let gap = reach.distance_to(c.0, c.1) - r - 1e-3;
-            if gap <= commute
-                && let Some(region) = gazetteer.by_dense(d as u16)
-            {
-                found.push(region.code.get());
-            }
+    let home = crate::region::Point::unit(at.lat(), at.lon());
+    for (d, ((lat, lon, unit), r)) in centroids.iter().zip(radius).enumerate() {
+        // Most regions are farther than the commute by the chord alone: no
+        // haversine for them.
+        if *r == f64::NEG_INFINITY || crate::region::chord_km(&home, unit) - r - 1e-3 > commute {
+            continue;
         }
-        found.into()
-    });
-    out.extend(regions.iter());
+        let gap = reach.distance_to(*lat, *lon) - r - 1e-3;
+        if gap <= commute
+            && let Some(region) = gazetteer.by_dense(d as u16)
+        {
+            out.push(region.code.get());
+        }
+    }
     out.sort_unstable();
     out.dedup();
     out
