@@ -87,8 +87,9 @@ impl Floors {
 
 /// Every seeker the vacancy reaches at or above their floor, scored (the
 /// caller decides ties at the floor: the forward order breaks them by
-/// vacancy id). `exhaustive` scores every seeker with a finite floor
-/// instead: the reference.
+/// vacancy id). `exhaustive` scores every saved seeker instead: for a
+/// vacancy farther from its region's centre than any the seekers were
+/// listed by, whose places may miss a seeker in reach.
 pub(crate) fn search(
     p: &Prepared,
     at: &Vacancy<'_>,
