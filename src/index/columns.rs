@@ -474,6 +474,17 @@ impl SegmentTerms {
         &self.names
     }
 
+    /// Per doc, where its ordinals start in [`SegmentTerms::ids`] (and the
+    /// end).
+    pub fn offsets(&self) -> &[u32] {
+        &self.offsets
+    }
+
+    /// Every doc's ordinals, doc after doc.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
     /// The ordinals of a doc's terms, sorted.
     pub fn of_doc(&self, doc: u32) -> &[u32] {
         let (a, b) = (
@@ -481,5 +492,38 @@ impl SegmentTerms {
             self.offsets.get(doc as usize + 1).copied().unwrap_or(0) as usize,
         );
         self.ids.get(a..b).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_doc;
+
+    /// The counting sort gives what sorting every pair gives.
+    #[test]
+    fn grouping_by_doc_equals_sorting_the_pairs() {
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((state >> 33) % n) as u32
+        };
+        for max_doc in [0u32, 1, 5, 300] {
+            let pairs: Vec<(u32, u32)> = if max_doc == 0 {
+                Vec::new()
+            } else {
+                (0..1_000).map(|_| (next(u64::from(max_doc)), next(50))).collect()
+            };
+            let (off, ids) = by_doc(&pairs, max_doc);
+            let mut sorted = pairs.clone();
+            sorted.sort_unstable();
+            assert_eq!(off.len(), max_doc as usize + 1);
+            assert_eq!(ids, sorted.iter().map(|p| p.1).collect::<Vec<_>>());
+            for doc in 0..max_doc {
+                let n = sorted.iter().filter(|p| p.0 == doc).count() as u32;
+                assert_eq!(off[doc as usize + 1] - off[doc as usize], n);
+            }
+        }
     }
 }
