@@ -90,6 +90,7 @@ impl Matcher {
             today.days_since_epoch(),
             config.freshness_half_life_days,
         ));
+        let tables = QueryTables::new(&config, snapshot.reference());
         Ok(Matcher {
             snapshot,
             config,
@@ -99,7 +100,7 @@ impl Matcher {
             learning: std::sync::Mutex::new(()),
             freshness,
             theta: ThetaEstimate::default(),
-            tables: QueryTables::default(),
+            tables,
         })
     }
 
@@ -488,15 +489,18 @@ impl Matcher {
         let mut skills = credits(Signal::Skills);
         let evidence = self.snapshot.stored(si, doc)?.skill_evidence;
         if !evidence.is_empty() {
+            // Each quoted skill as the index holds it, folded once.
             let vocab = self.snapshot.reference().skills();
+            let held: Vec<String> = evidence.iter().map(|e| vocab.canonical(&e.skill)).collect();
             for c in &mut skills {
                 let Some(term) = c.matched.as_deref() else {
                     continue;
                 };
-                c.asked_in = evidence
+                c.asked_in = held
                     .iter()
-                    .find(|e| vocab.canonical(&e.skill) == term)
-                    .map(|e| format!("asked for in the {}: {}", e.field, e.clause));
+                    .zip(&evidence)
+                    .find(|(h, _)| h.as_str() == term)
+                    .map(|(_, e)| format!("asked for in the {}: {}", e.field, e.clause));
             }
         }
         Ok(Explanation {

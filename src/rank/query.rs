@@ -147,45 +147,88 @@ pub(crate) struct Context<'a> {
     pub tables: &'a QueryTables,
 }
 
-/// Seeker-independent tables a matcher's queries share, made on first use:
-/// the mobility prior from each home province, and the weighted education,
-/// experience and priority table of each (education, experience, groups).
-/// Seekers share a handful of each, and each costs a few hundred signal
-/// evaluations to make.
-#[derive(Default)]
+/// Seeker-independent tables a matcher's queries share: the mobility prior
+/// from each home province (made with the matcher: a handful, and every
+/// seeker's home is in the gazetteer), and the weighted education,
+/// experience and priority table of each (education, experience, groups),
+/// made on first use. Each costs a few hundred signal evaluations to make.
 pub(crate) struct QueryTables {
-    priors: std::sync::RwLock<HashMap<u32, Arc<[f64]>>>,
+    priors: Vec<(u32, Arc<[f64]>)>,
     requirements: std::sync::RwLock<HashMap<RequirementKey, Arc<[f64]>>>,
 }
 
-/// What a requirement table depends on, besides the matcher's config.
-type RequirementKey = (Option<u8>, Option<u8>, Vec<PriorityGroup>);
+/// What a requirement table depends on, besides the matcher's config:
+/// education, experience and the set of priority groups (as bits).
+type RequirementKey = (Option<u8>, Option<u8>, u32);
 
-/// Tables one matcher remembers of each kind (beyond, they are made per
+/// Requirement tables one matcher remembers (beyond, they are made per
 /// query: odd inputs cannot grow the memo without end).
 const TABLES_KEPT: usize = 1 << 16;
 
 impl QueryTables {
-    /// The table under `key`, made by `make` when not yet kept.
-    fn get_or<K: std::hash::Hash + Eq>(
-        kept: &std::sync::RwLock<HashMap<K, Arc<[f64]>>>,
-        key: K,
-        make: impl FnOnce() -> Arc<[f64]>,
+    /// The tables of a matcher with this config over this reference data.
+    pub fn new(config: &RankingConfig, reference: &crate::reference::ReferenceData) -> QueryTables {
+        let mut provinces: Vec<u32> = reference
+            .gazetteer()
+            .all()
+            .iter()
+            .map(|r| r.code.get() / 10_000)
+            .collect();
+        provinces.sort_unstable();
+        provinces.dedup();
+        let priors = provinces
+            .into_iter()
+            .map(|home| (home, prior_from(config, reference, home)))
+            .collect();
+        QueryTables {
+            priors,
+            requirements: std::sync::RwLock::default(),
+        }
+    }
+
+    /// The mobility prior from a home province.
+    fn prior(
+        &self,
+        config: &RankingConfig,
+        reference: &crate::reference::ReferenceData,
+        home: u32,
     ) -> Arc<[f64]> {
-        if let Ok(k) = kept.read()
+        self.priors
+            .iter()
+            .find(|(p, _)| *p == home)
+            .map_or_else(|| prior_from(config, reference, home), |(_, t)| t.clone())
+    }
+
+    /// The requirement table under `key`, made by `make` when not yet kept.
+    fn requirements(&self, key: RequirementKey, make: impl FnOnce() -> Arc<[f64]>) -> Arc<[f64]> {
+        if let Ok(k) = self.requirements.read()
             && let Some(t) = k.get(&key)
         {
             return t.clone();
         }
         let t = make();
         // A poisoned lock only loses the memo.
-        if let Ok(mut k) = kept.write()
+        if let Ok(mut k) = self.requirements.write()
             && k.len() < TABLES_KEPT
         {
             k.entry(key).or_insert_with(|| t.clone());
         }
         t
     }
+}
+
+/// Per dense region, how willing a seeker from `home` is to move there.
+fn prior_from(config: &RankingConfig, reference: &crate::reference::ReferenceData, home: u32) -> Arc<[f64]> {
+    let mobility = config
+        .mobility_prior
+        .as_ref()
+        .unwrap_or_else(|| reference.mobility_prior());
+    reference
+        .gazetteer()
+        .all()
+        .iter()
+        .map(|r| mobility.between(home, r.code.get() / 10_000))
+        .collect()
 }
 
 impl Query {
@@ -410,30 +453,17 @@ impl Query {
         }
 
         let reference = snapshot.reference();
-        let mobility = config
-            .mobility_prior
-            .as_ref()
-            .unwrap_or_else(|| reference.mobility_prior());
         let reach = Reach::new(seeker, commute_km, extra_moves, reference.gazetteer());
-        let home = reach.home_province();
-        let prior = QueryTables::get_or(&cx.tables.priors, home, || {
-            reference
-                .gazetteer()
-                .all()
-                .iter()
-                .map(|r| mobility.between(home, r.code.get() / 10_000))
-                .collect()
-        });
+        let prior = cx.tables.prior(config, reference, reach.home_province());
         let salary_min = seeker.salary_min.map(|c| c.yuan());
         let constraints = Constraints::new(reach, today, salary_min.filter(|_| config.require_salary));
         let education = seeker.education.map(Education::rank);
         let experience = seeker.experience_years;
         let groups = seeker.groups.clone();
-        let requirements = QueryTables::get_or(
-            &cx.tables.requirements,
-            (education, experience, groups.clone()),
-            || requirement_table(&weights, education, experience, &groups, config.education_step),
-        );
+        let group_bits = groups.iter().fold(0u32, |bits, &g| bits | 1 << g as u32);
+        let requirements = cx.tables.requirements((education, experience, group_bits), || {
+            requirement_table(&weights, education, experience, &groups, config.education_step)
+        });
         Ok(Query {
             terms,
             clauses,

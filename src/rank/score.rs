@@ -346,7 +346,7 @@ mod tests {
             let index = VacancyIndex::create_in_ram().unwrap();
             let snapshot = index.snapshot().unwrap();
             let freshness = Arc::new(Freshness::new(today, config.freshness_half_life_days));
-            let tables = crate::rank::query::QueryTables::default();
+            let tables = crate::rank::query::QueryTables::new(&config, snapshot.reference());
             let cx = Context { snapshot: &snapshot, config: &config, related: None, occupations: &|| Ok(None), freshness: &freshness, today, tables: &tables };
             let q = Query::new(&cx, &seeker, seeker.commute_km, &[]).unwrap();
 
