@@ -328,7 +328,8 @@ fn skill_evidence_survives_the_clean_file_and_the_index() {
         .find(|e| e.skill == "焊接")
         .unwrap_or_else(|| panic!("{:?}", v.skill_evidence));
     assert!(welding.clause.contains("焊接作业"), "{welding:?}");
-    assert_eq!(welding.field, "description");
+    assert_eq!(welding.field, jobmatch::model::EvidenceField::Description);
+    assert_eq!(welding.field.to_string(), "description");
     assert!(
         !v.skill_evidence.iter().any(|e| e.skill == "叉车"),
         "{:?}",

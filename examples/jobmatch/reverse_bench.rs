@@ -106,8 +106,9 @@ fn ranked(r: &CandidateResult) -> Vec<(String, u64)> {
         .collect()
 }
 
-/// Rounds of alerts, each side once a round.
-const ALERT_ROUNDS: usize = 3;
+/// Rounds of what is timed alternately (each side of alerts once a
+/// round; a service's commit): the median is reported.
+const ROUNDS: usize = 3;
 
 /// Seekers ranked again to check that saved tops are this build's.
 const SPOT_CHECKED: usize = 64;
@@ -286,7 +287,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
     let all = pool(threads)?;
     let (mut by_vacancy_s, mut by_seeker_s) = (Vec::new(), Vec::new());
     let (mut alerts, mut by_seeker, mut alert_stats) = (Vec::new(), Vec::new(), ReverseStats::default());
-    for _ in 0..ALERT_ROUNDS {
+    for _ in 0..ROUNDS {
         let t = Instant::now();
         (alerts, alert_stats) = all.install(|| sm.alerts_with_stats(&tops, &feed))?;
         by_vacancy_s.push(t.elapsed().as_secs_f64());
@@ -320,7 +321,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
     build_seeker_index(&commit_dir, &market, commit_seekers, quiet)?;
     let commit_store = SeekerIndex::open(&commit_dir)?;
     let mut commit_s = Vec::new();
-    for _ in 0..ALERT_ROUNDS {
+    for _ in 0..ROUNDS {
         let t = Instant::now();
         let state = all.install(|| -> Result<SeekerMatcher> {
             let saved = commit_store.seekers()?;
@@ -361,7 +362,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
         alerts: alerts.len(),
         alerts_s,
         alerts_by_seeker_s,
-        alerts_rounds: ALERT_ROUNDS,
+        alerts_rounds: ROUNDS,
         alerts_sides_differ,
         alerts_mean_postings: alert_stats.postings as f64 / feed.len().max(1) as f64,
         alerts_mean_scored: alert_stats.scored as f64 / feed.len().max(1) as f64,

@@ -451,11 +451,18 @@ pub fn ingest_vacancy(raw: &RawVacancy, line: u64) -> Result<Ingested<Vacancy>> 
     v.skills = skills;
     v.skill_evidence = extracted
         .iter()
-        .filter(|f| f.field != Field::Skills)
-        .map(|f| crate::model::SkillEvidence {
-            skill: f.skill.clone(),
-            field: f.field.name().to_owned(),
-            clause: clip(&f.clause, crate::model::MAX_TEXT_BYTES).0,
+        .filter_map(|f| {
+            let field = match f.field {
+                Field::Title => crate::model::EvidenceField::Title,
+                Field::Description => crate::model::EvidenceField::Description,
+                // Given as a list: nothing to quote.
+                Field::Skills => return None,
+            };
+            Some(crate::model::SkillEvidence {
+                skill: f.skill.clone(),
+                field,
+                clause: clip(&f.clause, crate::model::MAX_TEXT_BYTES).0,
+            })
         })
         .take(crate::model::MAX_LIST_LEN)
         .collect();

@@ -20,7 +20,7 @@ pub use industry::Industry;
 pub(crate) use seeker::SeekerRecord;
 pub use seeker::{DEFAULT_COMMUTE_KM, Mobility, Seeker};
 pub(crate) use vacancy::VacancyRecord;
-pub use vacancy::{SkillEvidence, Vacancy};
+pub use vacancy::{EvidenceField, SkillEvidence, Vacancy};
 
 /// Largest number of skills, titles or other list entries one record may
 /// carry: a guard against hostile input, far above any real record.

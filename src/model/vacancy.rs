@@ -65,10 +65,30 @@ pub struct Vacancy {
 pub struct SkillEvidence {
     /// The skill, as the vocabulary names it.
     pub skill: String,
-    /// `title` or `description`.
-    pub field: String,
+    /// The field it was read from.
+    pub field: EvidenceField,
     /// The clause, as written.
     pub clause: String,
+}
+
+/// The free-text field of a posting a skill was read from (`"title"` or
+/// `"description"` on the wire).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceField {
+    /// The job title.
+    Title,
+    /// The description.
+    Description,
+}
+
+impl std::fmt::Display for EvidenceField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            EvidenceField::Title => "title",
+            EvidenceField::Description => "description",
+        })
+    }
 }
 
 impl Vacancy {
@@ -127,9 +147,10 @@ impl Vacancy {
         check_list("skills", &self.skills)?;
         check_count("skill_evidence", &self.skill_evidence)?;
         for (i, e) in self.skill_evidence.iter().enumerate() {
-            check_text(&format!("skill_evidence[{i}].skill"), &e.skill, MAX_TEXT_BYTES)?;
-            check_text(&format!("skill_evidence[{i}].field"), &e.field, MAX_TEXT_BYTES)?;
-            check_text(&format!("skill_evidence[{i}].clause"), &e.clause, MAX_TEXT_BYTES)?;
+            // The entry is named only when it is at fault.
+            let entry = |err: Error| err.naming("skill_evidence entry", &i.to_string());
+            check_text("skill", &e.skill, MAX_TEXT_BYTES).map_err(entry)?;
+            check_text("clause", &e.clause, MAX_TEXT_BYTES).map_err(entry)?;
         }
         if let (Some(lo), Some(hi)) = (self.salary_min, self.salary_max)
             && lo > hi
