@@ -292,3 +292,78 @@ fn inferred_vacancy_occupations_are_mostly_of_the_right_group() {
     assert!(inferred >= 750, "only {inferred} of 1,000 inferred");
     assert!(share >= 0.8, "right minor group {:.1}%", 100.0 * share);
 }
+
+/// Vacancies written one at a time into an empty index, when there is no
+/// market yet to infer an occupation from, are inferred once there is: the
+/// commit after which the market holds coded vacancies rewrites them, whole
+/// (the description and salary they were written with kept), as a write
+/// would infer them now. The index is then the one a bulk load of the same
+/// vacancies gives; a vacancy deleted in the meantime stays deleted; and an
+/// index on disk keeps them waiting across a reopen.
+#[test]
+fn vacancies_written_before_there_was_a_model_are_inferred_once_there_is() {
+    use jobmatch::index::{LoadOptions, OccupationSource, VacancyIndex};
+    use jobmatch::market::{Market, MarketConfig};
+
+    const N: u64 = 20_000;
+    let market = Market::new(MarketConfig {
+        vacancies: N,
+        seekers: 1,
+        seed: 4,
+        ..Default::default()
+    });
+    let mut early = uncoded_welding_vacancy("early");
+    early.description = Some("车间焊接，包吃住".into());
+    early.employer = Some("西彭铝业".into());
+    let gone = uncoded_welding_vacancy("gone");
+    let welder = code("6-18-02-04");
+    let mut seeker = skills_only("welder", &["焊接"]);
+    seeker.occupations = vec![welder];
+    let occupation_of = |index: &VacancyIndex, id: &str| {
+        let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+        let e = m.explain(&seeker, id).unwrap();
+        e.vacancy_occupation.map(|o| (o.code, o.source))
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = VacancyIndex::create(dir.path()).unwrap().with_threads(1);
+        index.upsert(&early).unwrap();
+        index.upsert(&gone).unwrap();
+        index.commit().unwrap();
+        assert_eq!(occupation_of(&index, "early"), None, "no market, no model");
+        index.delete("gone").unwrap();
+        index.commit().unwrap();
+    }
+    let index = VacancyIndex::open(dir.path()).unwrap().with_threads(1);
+    assert_eq!(occupation_of(&index, "early"), None, "still waiting");
+    for i in 0..N {
+        index.upsert(&market.vacancy(i)).unwrap();
+    }
+    index.commit().unwrap();
+
+    let loaded = VacancyIndex::create_in_ram().unwrap().with_threads(1);
+    let records = (0..N).map(|i| Ok(market.vacancy(i))).chain([Ok(early.clone())]);
+    loaded.bulk_load(records, LoadOptions::default()).unwrap();
+
+    let held = occupation_of(&index, "early");
+    let (code, source) = held.expect("inferred once the market is there");
+    assert!(matches!(source, OccupationSource::Skills { .. }), "{source:?}");
+    assert_eq!(welder.truncate(code.depth()), code.packed(), "{code:?}");
+    assert_eq!(held, occupation_of(&loaded, "early"));
+    // Rewritten whole: what it was written with is still there.
+    let snapshot = index.snapshot().unwrap();
+    let stored = snapshot.vacancy("early").unwrap().unwrap();
+    assert_eq!(
+        (stored.title.as_str(), stored.employer.as_str()),
+        ("储备干部", "西彭铝业")
+    );
+    // The deleted one is not brought back, and nothing is written twice.
+    assert!(snapshot.vacancy("gone").unwrap().is_none());
+    assert_eq!(snapshot.num_vacancies(), N + 1);
+    // Every vacancy of the market as a bulk load would hold it.
+    for i in (0..N).step_by(37) {
+        let id = market.vacancy(i).id;
+        assert_eq!(occupation_of(&index, &id), occupation_of(&loaded, &id), "{id}");
+    }
+}

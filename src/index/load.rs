@@ -93,7 +93,7 @@ impl VacancyIndex {
                 if replaces {
                     writer.delete_term(self.id_term(&v.id));
                 }
-                writer.add_document(self.fields.document(&v, occupation, &skills))?;
+                writer.add_document(self.document_with(&v, &skills, occupation, None))?;
                 summary.indexed += 1;
                 if let Some(p) = progress.as_mut()
                     && last_report.elapsed() >= Duration::from_millis(100)
@@ -126,7 +126,7 @@ impl VacancyIndex {
                     if replaces {
                         writer.delete_term(self.id_term(&v.id));
                     }
-                    writer.add_document(self.fields.document(&v, occupation, &skills))?;
+                    writer.add_document(self.document_with(&v, &skills, occupation, Some(&model)))?;
                     summary.indexed += 1;
                 }
                 self.keep_write_model(model, size);
@@ -141,8 +141,10 @@ impl VacancyIndex {
             return Err(e);
         }
         guard.commit()?;
-        drop(guard);
         self.reader.reload()?;
+        // Vacancies written before there was a model, now that there is.
+        let _ = self.revisit(&mut guard);
+        drop(guard);
         if let Some(p) = progress.as_mut() {
             p(&summary);
         }

@@ -39,9 +39,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::Count;
+use tantivy::collector::{Count, DocSetCollector};
 use tantivy::index::SegmentId;
-use tantivy::query::RangeQuery;
+use tantivy::query::{RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{Index, IndexReader, IndexSettings, IndexSortByField, Order, ReloadPolicy, Term};
 
 use crate::error::{Error, Result, guarded};
@@ -150,6 +151,9 @@ pub struct VacancyIndex {
     /// last bulk load, or learned from the snapshot of such a write when
     /// there is none or the market has doubled since.
     occupations: Mutex<Option<(Arc<OccupationModel>, u64)>>,
+    /// The model the vacancies awaiting one were last revisited with
+    /// ([`VacancyIndex::revisit`]): each model is tried on them once.
+    revisited_with: Mutex<Option<Arc<OccupationModel>>>,
 }
 
 impl std::fmt::Debug for VacancyIndex {
@@ -334,6 +338,7 @@ impl VacancyIndex {
             aliases: Mutex::new(Arc::new(aliases)),
             infer_min_confidence: Some(inferred::DEFAULT_MIN_CONFIDENCE),
             occupations: Mutex::new(None),
+            revisited_with: Mutex::new(None),
         })
     }
 
@@ -483,8 +488,11 @@ impl VacancyIndex {
     /// market as it will be after the load (the index before it plus the
     /// load; a vacancy it replaces counts twice); a vacancy upserted alone,
     /// from the market as the last load left it, or as indexed when the
-    /// market has since doubled. The inferred code is indexed like a
-    /// coded one (both directions score it) and
+    /// market has since doubled. A vacancy written when there was no model
+    /// yet (the first ones written into an empty index) is kept, whole,
+    /// until a commit after which there is one, and then inferred and
+    /// rewritten ([`VacancyIndex::commit`]). The inferred code is indexed
+    /// like a coded one (both directions score it) and
     /// [`crate::matcher::Explanation::vacancy_occupation`] says where it
     /// came from.
     pub fn with_occupation_inference(mut self, min_confidence: Option<f64>) -> Self {
@@ -559,8 +567,102 @@ impl VacancyIndex {
     /// The tantivy document of a vacancy as this index writes it.
     pub(crate) fn document(&self, v: &Vacancy, model: Option<&OccupationModel>) -> tantivy::TantivyDocument {
         let skills = self.reference.skills().canonical_distinct(&v.skills);
-        self.fields
-            .document(v, self.occupation_of(v, &skills, model), &skills)
+        self.document_with(v, &skills, self.occupation_of(v, &skills, model), model)
+    }
+
+    /// The tantivy document of a vacancy with its canonical skills and the
+    /// occupation found for it with `model`. One that found none because
+    /// there was no model to infer from (none yet, or one that knows no
+    /// skill: a market of uncoded vacancies) awaits one
+    /// ([`VacancyIndex::revisit`]).
+    pub(crate) fn document_with(
+        &self,
+        v: &Vacancy,
+        skills: &[String],
+        occupation: Option<(OccupationCode, OccupationSource)>,
+        model: Option<&OccupationModel>,
+    ) -> tantivy::TantivyDocument {
+        let mut d = self.fields.document(v, occupation, skills);
+        if occupation.is_none()
+            && self.infer_min_confidence.is_some()
+            && !skills.is_empty()
+            && model.is_none_or(OccupationModel::is_empty)
+        {
+            self.fields.await_model(&mut d, v);
+        }
+        d
+    }
+
+    /// Rewrites the vacancies that were written before there was a model
+    /// to infer their occupations with ([`Fields::awaiting_model`]), once
+    /// there is one: each is inferred as a write would infer it now and
+    /// replaced, whole, from the vacancy stored with it; those the model
+    /// cannot place keep waiting, for the model learned when the market has
+    /// doubled. Each model is tried once. Called with the writer held,
+    /// right after a commit, so that nothing is pending: a vacancy deleted
+    /// or replaced by that commit is not brought back. Returns how many
+    /// were inferred (and committed).
+    ///
+    /// # Errors
+    /// [`Error::Index`] when reading the snapshot or writing fails.
+    fn revisit(&self, slot: &mut writer::Slot) -> Result<u64> {
+        if self.infer_min_confidence.is_none() {
+            return Ok(0);
+        }
+        let searcher = self.reader.searcher();
+        let awaiting = Term::from_field_text(self.fields.awaiting_model, schema::AWAITING_MODEL);
+        if searcher.doc_freq(&awaiting)? == 0 {
+            return Ok(0);
+        }
+        let Some(model) = self.write_model()?.filter(|m| !m.is_empty()) else {
+            return Ok(0);
+        };
+        let tried = self
+            .revisited_with
+            .lock()
+            .map_err(|_| Error::Panic("revisited model lock poisoned".into()))?
+            .as_ref()
+            .is_some_and(|m| Arc::ptr_eq(m, &model));
+        if tried {
+            return Ok(0);
+        }
+        let query = TermQuery::new(awaiting, IndexRecordOption::Basic);
+        let mut docs: Vec<_> = searcher.search(&query, &DocSetCollector)?.into_iter().collect();
+        docs.sort_unstable();
+        let mut ops = Vec::new();
+        for address in docs {
+            let stored: tantivy::TantivyDocument = searcher.doc(address)?;
+            // A source that no longer reads as a vacancy (written by a
+            // build that wrote it differently) is left as it is.
+            let Some(v) = stored
+                .get_first(self.fields.source)
+                .and_then(|value| value.as_str())
+                .and_then(|json| serde_json::from_str::<Vacancy>(json).ok())
+            else {
+                continue;
+            };
+            let skills = self.reference.skills().canonical_distinct(&v.skills);
+            let Some(occupation) = self.occupation_of(&v, &skills, Some(&model)) else {
+                continue;
+            };
+            ops.push(writer::Op::Delete(self.id_term(&v.id)));
+            ops.push(writer::Op::Add(self.document_with(
+                &v,
+                &skills,
+                Some(occupation),
+                Some(&model),
+            )));
+        }
+        let inferred = (ops.len() / 2) as u64;
+        if inferred > 0 {
+            slot.apply(ops)?;
+            slot.commit()?;
+            self.reader.reload()?;
+        }
+        if let Ok(mut tried) = self.revisited_with.lock() {
+            *tried = Some(model);
+        }
+        Ok(inferred)
     }
 
     fn id_term(&self, id: &str) -> Term {
@@ -646,11 +748,21 @@ impl VacancyIndex {
     /// When it fails, the previous commit stays the visible one and every
     /// write since it stays pending, whole, for the next commit.
     ///
+    /// Vacancies written before the index had a model to infer their
+    /// occupations with (one at a time into an empty index, or a market of
+    /// uncoded vacancies) are then inferred, once the market holds enough
+    /// coded ones to learn one from, and rewritten in a second commit (see
+    /// [`VacancyIndex::with_occupation_inference`]).
+    ///
     /// # Errors
     /// [`Error::Index`] when tantivy fails to commit (e.g. disk full).
     pub fn commit(&self) -> Result<()> {
-        self.writer()?.commit()?;
+        let mut writer = self.writer()?;
+        writer.commit()?;
         self.reader.reload()?;
+        // The commit has landed: a revisit that fails is tried again at
+        // the next commit, and its own writes are all or none.
+        let _ = self.revisit(&mut writer);
         Ok(())
     }
 

@@ -8,7 +8,10 @@
 //!   is one term lookup;
 //! - fast fields: everything the ranker reads per candidate;
 //! - stored: only id, title, employer and region, what a result shows,
-//!   and where a posting read from text asks for each skill.
+//!   and where a posting read from text asks for each skill; and the whole
+//!   vacancy of one written before there was a model to infer its
+//!   occupation with, marked by a term ([`AWAITING_MODEL`]), so that it
+//!   can be rewritten once there is one.
 //!
 //! Every segment is sorted by [`SORT_KEY`]: remote vacancies first, then by
 //! region code, so that each region is one contiguous range of doc ids.
@@ -23,7 +26,11 @@ use crate::model::Vacancy;
 use crate::taxonomy::{OccupationCode, path_terms};
 
 /// Version of the on-disk layout; bump on any incompatible change.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
+
+/// The term of [`Fields::awaiting_model`] that marks a vacancy awaiting a
+/// model to infer its occupation with.
+pub(crate) const AWAITING_MODEL: &str = "1";
 
 /// Fast field that records where a vacancy's occupation came from (named
 /// for what it first held, a confidence, so that earlier indexes still open).
@@ -139,6 +146,13 @@ pub struct Fields {
     /// ([`crate::taxonomy::path_terms`]): the postings the ranker bounds
     /// the occupation signal with.
     pub occupation_path: Field,
+    /// [`AWAITING_MODEL`] on a vacancy that carries no occupation, whose
+    /// title does not code and that was written when the index had no
+    /// model to infer one from its skills with.
+    pub awaiting_model: Field,
+    /// The vacancy as written (its interchange JSON), stored for those
+    /// awaiting a model only: what their rewrite is made from.
+    pub source: Field,
 }
 
 impl Fields {
@@ -179,6 +193,8 @@ impl Fields {
             skill_count: b.add_u64_field("skill_count", FAST),
             occupation_path: b.add_text_field("occupation_path", STRING),
             skill_evidence: b.add_text_field("skill_evidence", STORED),
+            awaiting_model: b.add_text_field("awaiting_model", STRING),
+            source: b.add_text_field("source", STORED),
         };
         (b.build(), fields)
     }
@@ -250,6 +266,15 @@ impl Fields {
         d.add_u64(self.remote, u64::from(v.remote));
         d.add_u64(self.employer_key, v.employer.as_deref().map_or(0, employer_key));
         d
+    }
+
+    /// Marks a vacancy's document as awaiting a model, with the vacancy
+    /// itself stored to rewrite it from.
+    pub(crate) fn await_model(&self, d: &mut TantivyDocument, v: &Vacancy) {
+        if let Ok(json) = serde_json::to_string(v) {
+            d.add_text(self.awaiting_model, AWAITING_MODEL);
+            d.add_text(self.source, json);
+        }
     }
 }
 
