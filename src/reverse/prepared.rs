@@ -43,6 +43,10 @@ const SKILLS: u8 = 0;
 const TITLE: u8 = 1;
 pub(crate) const OCCUPATION: u8 = 2;
 
+/// Seekers prepared together by one thread, numbering their terms in a
+/// dictionary of their own (merged into the shared one in order).
+const PART: usize = 512;
+
 /// One seeker, prepared: the forward query (its term texts dropped; the
 /// term ids and bounds are held flat in [`Prepared`]).
 pub(crate) struct PreparedSeeker {
@@ -203,60 +207,80 @@ impl Prepared {
         // In chunks, so that the shared tables are shared before the next
         // chunk is prepared (a million unshared tables would not fit).
         for chunk in seekers.chunks(8192) {
-            // Everything but the dictionary in parallel: the query made
-            // compact (its terms' texts taken out, labels dropped) and the
-            // places the seeker is listed in.
-            let queries = chunk
-                .par_iter()
-                .map(|s| {
-                    let mut q = matcher.prepare(s)?;
-                    let places: Box<[u32]> = places(s, &q, &centroids, &radius, gazetteer).into();
-                    let terms: Vec<(u8, String, f32)> = std::mem::take(&mut q.terms)
-                        .into_iter()
-                        .map(|t| {
-                            let tag = if t.role == TermRole::Occupation {
-                                OCCUPATION
-                            } else if t.term.field() == fields.skills {
-                                SKILLS
-                            } else {
-                                TITLE
-                            };
-                            (tag, t.text, round_up(t.ub))
+            // Everything but the shared tables in parallel, in parts: the
+            // query made compact (its terms' texts taken out, labels
+            // dropped), the places the seeker is listed in, and the terms
+            // numbered in a dictionary of the part's own.
+            let parts = chunk
+                .par_chunks(PART)
+                .map(|part| {
+                    let mut local = Dictionary::default();
+                    let prepared = part
+                        .iter()
+                        .map(|s| {
+                            let mut q = matcher.prepare(s)?;
+                            let places: Box<[u32]> = places(s, &q, &centroids, &radius, gazetteer).into();
+                            let terms: Vec<(u32, f32)> = std::mem::take(&mut q.terms)
+                                .into_iter()
+                                .map(|t| {
+                                    let tag = if t.role == TermRole::Occupation {
+                                        OCCUPATION
+                                    } else if t.term.field() == fields.skills {
+                                        SKILLS
+                                    } else {
+                                        TITLE
+                                    };
+                                    (local.id_owned(tag, t.text), round_up(t.ub))
+                                })
+                                .collect();
+                            for c in &mut q.clauses {
+                                c.label = String::new();
+                            }
+                            q.clauses.shrink_to_fit();
+                            Ok((q, places, terms))
                         })
-                        .collect();
-                    for c in &mut q.clauses {
-                        c.label = String::new();
-                    }
-                    q.clauses.shrink_to_fit();
-                    Ok((q, places, terms))
+                        .collect::<Result<Vec<_>>>()?;
+                    Ok((local.into_terms(), prepared))
                 })
                 .collect::<Result<Vec<_>>>()?;
-            for (s, (mut q, places, terms)) in chunk.iter().zip(queries) {
-                if !by_id.insert(s.id.as_str()) {
-                    return Err(crate::error::Error::invalid(
-                        format!("seeker `{}`", s.id),
-                        "two seekers have this id",
-                    ));
+            let mut seekers_of_chunk = chunk.iter();
+            for (local_terms, prepared_part) in parts {
+                // The part's terms numbered in the shared dictionary, in
+                // the order the part met them: the numbering is the one a
+                // single pass over the seekers would give.
+                let global: Vec<u32> = local_terms
+                    .into_iter()
+                    .map(|(tag, text)| dict.id_owned(tag, text))
+                    .collect();
+                for ((mut q, places, terms), s) in prepared_part.into_iter().zip(&mut seekers_of_chunk) {
+                    if !by_id.insert(s.id.as_str()) {
+                        return Err(crate::error::Error::invalid(
+                            format!("seeker `{}`", s.id),
+                            "two seekers have this id",
+                        ));
+                    }
+                    ids.push(s.id.clone());
+                    rows.push(Row {
+                        start: term_start(&flat)?,
+                        salary_min: q.salary_min.unwrap_or(NONE_U32),
+                        industries: q.industries,
+                        education: q.education.unwrap_or(NONE_U8),
+                        experience: q.experience.unwrap_or(NONE_U8),
+                        // The occupation signal of a seeker whose occupation
+                        // terms did not fit in the query is bounded by its
+                        // weight, not by terms.
+                        loose: !(q.occupation_by_terms || q.occupations.is_empty()),
+                    });
+                    flat.extend(
+                        terms.iter().map(|&(local, ub)| {
+                            (global.get(local as usize).copied().unwrap_or(u32::MAX), ub)
+                        }),
+                    );
+                    let wish = (s.mobility.relocate, s.mobility.regions.clone());
+                    moves.share(wish, q.constraints.reach.moves_to_mut());
+                    prepared.push(PreparedSeeker { q });
+                    all_places.push(places);
                 }
-                ids.push(s.id.clone());
-                rows.push(Row {
-                    start: term_start(&flat)?,
-                    salary_min: q.salary_min.unwrap_or(NONE_U32),
-                    industries: q.industries,
-                    education: q.education.unwrap_or(NONE_U8),
-                    experience: q.experience.unwrap_or(NONE_U8),
-                    // The occupation signal of a seeker whose occupation
-                    // terms did not fit in the query is bounded by its
-                    // weight, not by terms.
-                    loose: !(q.occupation_by_terms || q.occupations.is_empty()),
-                });
-                for (tag, text, ub) in &terms {
-                    flat.push((dict.id(*tag, text), *ub));
-                }
-                let wish = (s.mobility.relocate, s.mobility.regions.clone());
-                moves.share(wish, q.constraints.reach.moves_to_mut());
-                prepared.push(PreparedSeeker { q });
-                all_places.push(places);
             }
             done += chunk.len() as u64;
             progress(done);
@@ -434,17 +458,29 @@ struct Dictionary {
 
 impl Dictionary {
     /// The id of a term, numbered next when new.
-    fn id(&mut self, tag: u8, text: &str) -> u32 {
+    fn id_owned(&mut self, tag: u8, text: String) -> u32 {
         let Some(map) = self.by_tag.get_mut(usize::from(tag)) else {
             return u32::MAX;
         };
-        if let Some(&id) = map.get(text) {
+        if let Some(&id) = map.get(&text) {
             return id;
         }
         let id = self.len;
-        map.insert(text.to_owned(), id);
+        map.insert(text, id);
         self.len += 1;
         id
+    }
+
+    /// The terms, in the order they were numbered.
+    fn into_terms(self) -> Vec<(u8, String)> {
+        let mut terms: Vec<(u32, u8, String)> = self
+            .by_tag
+            .into_iter()
+            .enumerate()
+            .flat_map(|(tag, m)| m.into_iter().map(move |(text, id)| (id, tag as u8, text)))
+            .collect();
+        terms.sort_unstable_by_key(|t| t.0);
+        terms.into_iter().map(|(_, tag, text)| (tag, text)).collect()
     }
 
     /// Terms numbered.
@@ -463,10 +499,12 @@ impl Dictionary {
 
 /// The lists: per term (the dictionary's, then [`ALL_TERMS`] with each
 /// seeker's loose occupation bound), per place the seeker is listed in,
-/// the seekers best bound first (then by number). A counting sort by
-/// term into one arena (one pass to count, one to place), then each term's
-/// part sorted by place and bound, the terms in parallel: no map is grown
-/// per posting.
+/// the seekers best bound first (then by number). A seeker's bound for a
+/// term is the same in every place, so the seekers are put in that order
+/// once per term (a counting sort by term, then each term's seekers sorted
+/// by bound, the terms in parallel) and then dealt to their places, which
+/// keeps the order: no map is grown per posting, and what is sorted is a
+/// tenth of what the lists hold.
 fn build_lists(
     rows: &[Row],
     flat: &[(u32, f32)],
@@ -474,16 +512,39 @@ fn build_lists(
     terms: usize,
     occupation_cap: f32,
 ) -> HashMap<u32, Vec<(u32, Postings)>> {
+    // The places, numbered densely in order, and each seeker's by number.
+    let mut place_codes: Vec<u32> = all_places.iter().flat_map(|p| p.iter().copied()).collect();
+    place_codes.sort_unstable();
+    place_codes.dedup();
+    let mut dense_start = Vec::with_capacity(all_places.len() + 1);
+    let mut dense: Vec<u32> = Vec::new();
+    for places in all_places {
+        dense_start.push(dense.len());
+        dense.extend(
+            places
+                .iter()
+                .filter_map(|p| place_codes.binary_search(p).ok().map(|d| d as u32)),
+        );
+    }
+    dense_start.push(dense.len());
+    let places_of = |seeker: u32| -> &[u32] {
+        let i = seeker as usize;
+        match (dense_start.get(i), dense_start.get(i + 1)) {
+            (Some(&a), Some(&b)) => dense.get(a..b).unwrap_or_default(),
+            _ => &[],
+        }
+    };
+
     // Term `terms` stands for ALL_TERMS.
     let mut start = vec![0usize; terms + 2];
-    for (i, places) in all_places.iter().enumerate() {
+    for i in 0..all_places.len() {
         for &(t, _) in seeker_terms(rows, flat, i) {
             if let Some(c) = start.get_mut(t as usize + 1) {
-                *c += places.len();
+                *c += 1;
             }
         }
         if let Some(c) = start.get_mut(terms + 1) {
-            *c += places.len();
+            *c += 1;
         }
     }
     for t in 1..start.len() {
@@ -491,11 +552,10 @@ fn build_lists(
     }
     let mut cursor = start.clone();
     let total = start.last().copied().unwrap_or(0);
-    // (place, bound as a key that sorts best first, seeker): sorted as
-    // plain integers.
-    type Entry = (u32, u32, u32);
-    let mut arena: Vec<Entry> = vec![(0, 0, 0); total];
-    let mut put = |t: usize, entry: Entry| {
+    // (bound as a key that sorts best first, seeker): sorted as plain
+    // integers.
+    let mut arena: Vec<(u32, u32)> = vec![(0, 0); total];
+    let mut put = |t: usize, entry: (u32, u32)| {
         if let Some(c) = cursor.get_mut(t)
             && let Some(slot) = arena.get_mut(*c)
         {
@@ -503,21 +563,19 @@ fn build_lists(
             *c += 1;
         }
     };
-    for (i, places) in all_places.iter().enumerate() {
+    for i in 0..all_places.len() {
         let loose = if rows.get(i).is_some_and(|r| r.loose) {
             occupation_cap
         } else {
             0.0
         };
-        for &place in places.iter() {
-            for &(t, b) in seeker_terms(rows, flat, i) {
-                put(t as usize, (place, best_first_key(b), i as u32));
-            }
-            put(terms, (place, best_first_key(loose), i as u32));
+        for &(t, b) in seeker_terms(rows, flat, i) {
+            put(t as usize, (best_first_key(b), i as u32));
         }
+        put(terms, (best_first_key(loose), i as u32));
     }
-    let mut parts: Vec<(u32, &mut [Entry])> = Vec::with_capacity(terms + 1);
-    let mut rest: &mut [Entry] = &mut arena;
+    let mut parts: Vec<(u32, &mut [(u32, u32)])> = Vec::with_capacity(terms + 1);
+    let mut rest: &mut [(u32, u32)] = &mut arena;
     for t in 0..=terms {
         let len = start[t + 1] - start[t];
         let (part, tail) = rest.split_at_mut(len);
@@ -530,12 +588,28 @@ fn build_lists(
         .into_par_iter()
         .map(|(t, part)| {
             part.sort_unstable();
-            let by_place: Vec<(u32, Postings)> = part
-                .chunk_by(|a, b| a.0 == b.0)
-                .map(|run| {
-                    let place = run.first().map_or(0, |e| e.0);
-                    (place, run.iter().map(|e| (bound_of_key(e.1), e.2)).collect())
-                })
+            let mut count = vec![0usize; place_codes.len()];
+            for &(_, seeker) in part.iter() {
+                for &d in places_of(seeker) {
+                    if let Some(c) = count.get_mut(d as usize) {
+                        *c += 1;
+                    }
+                }
+            }
+            let mut by_place: Vec<Postings> = count.iter().map(|&c| Vec::with_capacity(c)).collect();
+            for &(key, seeker) in part.iter() {
+                let bound = bound_of_key(key);
+                for &d in places_of(seeker) {
+                    if let Some(list) = by_place.get_mut(d as usize) {
+                        list.push((bound, seeker));
+                    }
+                }
+            }
+            let by_place: Vec<(u32, Postings)> = place_codes
+                .iter()
+                .zip(by_place)
+                .filter(|(_, list)| !list.is_empty())
+                .map(|(&place, list)| (place, list))
                 .collect();
             (t, by_place)
         })
