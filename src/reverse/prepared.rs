@@ -138,14 +138,20 @@ fn round_up(x: f64) -> f32 {
     if f64::from(f) >= x { f } else { f.next_up() }
 }
 
+/// A map of the strings and keys made here, hashed by foldhash (its
+/// speed matters: every term of every seeker is looked up once or twice).
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Holds one copy of equal values.
 struct Interner<K, V> {
-    seen: HashMap<K, V>,
+    seen: FastMap<K, V>,
 }
 
 impl<K: Hash + Eq, V: Clone> Interner<K, V> {
     fn new() -> Self {
-        Interner { seen: HashMap::new() }
+        Interner {
+            seen: FastMap::default(),
+        }
     }
 
     fn share(&mut self, key: K, value: &mut V) {
@@ -192,26 +198,22 @@ impl Prepared {
             })
             .collect();
 
-        let mut dict = Dictionary::default();
-        let mut prepared = Vec::with_capacity(seekers.len());
-        let mut rows: Vec<Row> = Vec::with_capacity(seekers.len() + 1);
-        let mut flat: Vec<(u32, f32)> = Vec::new();
-        let mut all_places: Vec<Box<[u32]>> = Vec::with_capacity(seekers.len());
-        let mut ids = Vec::with_capacity(seekers.len());
-        let mut by_id: std::collections::HashSet<&str> =
-            std::collections::HashSet::with_capacity(seekers.len());
-        // Priors and requirement tables come shared from the matcher; the
-        // tables of where a seeker would move are shared here, by wish.
-        let mut moves = Interner::new();
-        let mut done = 0u64;
-        // In chunks, so that the shared tables are shared before the next
-        // chunk is prepared (a million unshared tables would not fit).
-        for chunk in seekers.chunks(8192) {
-            // Everything but the shared tables in parallel, in parts: the
-            // query made compact (its terms' texts taken out, labels
-            // dropped), the places the seeker is listed in, and the terms
-            // numbered in a dictionary of the part's own.
-            let parts = chunk
+        let mut gathered = Gathered {
+            dict: Dictionary::default(),
+            prepared: Vec::with_capacity(seekers.len()),
+            rows: Vec::with_capacity(seekers.len() + 1),
+            flat: Vec::new(),
+            all_places: Vec::with_capacity(seekers.len()),
+            ids: Vec::with_capacity(seekers.len()),
+            by_id: std::collections::HashSet::with_capacity_and_hasher(seekers.len(), Default::default()),
+            moves: Interner::new(),
+        };
+        // Everything but the shared tables in parallel, in parts: the query
+        // made compact (its terms' texts taken out, labels dropped), the
+        // places the seeker is listed in, and the terms numbered in a
+        // dictionary of the part's own.
+        let prepare = |chunk: &[Seeker]| -> Result<Vec<PreparedPart>> {
+            chunk
                 .par_chunks(PART)
                 .map(|part| {
                     let mut local = Dictionary::default();
@@ -242,49 +244,38 @@ impl Prepared {
                         .collect::<Result<Vec<_>>>()?;
                     Ok((local.into_terms(), prepared))
                 })
-                .collect::<Result<Vec<_>>>()?;
-            let mut seekers_of_chunk = chunk.iter();
-            for (local_terms, prepared_part) in parts {
-                // The part's terms numbered in the shared dictionary, in
-                // the order the part met them: the numbering is the one a
-                // single pass over the seekers would give.
-                let global: Vec<u32> = local_terms
-                    .into_iter()
-                    .map(|(tag, text)| dict.id_owned(tag, text))
-                    .collect();
-                for ((mut q, places, terms), s) in prepared_part.into_iter().zip(&mut seekers_of_chunk) {
-                    if !by_id.insert(s.id.as_str()) {
-                        return Err(crate::error::Error::invalid(
-                            format!("seeker `{}`", s.id),
-                            "two seekers have this id",
-                        ));
-                    }
-                    ids.push(s.id.clone());
-                    rows.push(Row {
-                        start: term_start(&flat)?,
-                        salary_min: q.salary_min.unwrap_or(NONE_U32),
-                        industries: q.industries,
-                        education: q.education.unwrap_or(NONE_U8),
-                        experience: q.experience.unwrap_or(NONE_U8),
-                        // The occupation signal of a seeker whose occupation
-                        // terms did not fit in the query is bounded by its
-                        // weight, not by terms.
-                        loose: !(q.occupation_by_terms || q.occupations.is_empty()),
-                    });
-                    flat.extend(
-                        terms.iter().map(|&(local, ub)| {
-                            (global.get(local as usize).copied().unwrap_or(u32::MAX), ub)
-                        }),
-                    );
-                    let wish = (s.mobility.relocate, s.mobility.regions.clone());
-                    moves.share(wish, q.constraints.reach.moves_to_mut());
-                    prepared.push(PreparedSeeker { q });
-                    all_places.push(places);
-                }
-            }
-            done += chunk.len() as u64;
+                .collect()
+        };
+        // In chunks, so that the shared tables are shared before the next
+        // chunk is prepared (a million unshared tables would not fit), and
+        // each chunk gathered while the next is prepared.
+        let mut done = 0u64;
+        let mut pending: Option<(&[Seeker], Vec<PreparedPart>)> = None;
+        for chunk in seekers.chunks(8192) {
+            let (parts, gather) = rayon::join(
+                || prepare(chunk),
+                || match pending.take() {
+                    Some((before, parts)) => gathered.add(before, parts).map(|()| before.len()),
+                    None => Ok(0),
+                },
+            );
+            done += gather? as u64;
             progress(done);
+            pending = Some((chunk, parts?));
         }
+        if let Some((last, parts)) = pending {
+            gathered.add(last, parts)?;
+            progress(done + last.len() as u64);
+        }
+        let Gathered {
+            mut dict,
+            prepared,
+            mut rows,
+            mut flat,
+            all_places,
+            ids,
+            ..
+        } = gathered;
 
         rows.push(Row {
             start: term_start(&flat)?,
@@ -452,7 +443,7 @@ impl Prepared {
 /// occupation path), looked up by text without allocating.
 #[derive(Default)]
 struct Dictionary {
-    by_tag: [HashMap<String, u32>; 3],
+    by_tag: [FastMap<String, u32>; 3],
     len: u32,
 }
 
@@ -494,6 +485,72 @@ impl Dictionary {
             .iter()
             .enumerate()
             .flat_map(|(tag, m)| m.values().map(move |id| (tag as u8, id)))
+    }
+}
+
+/// One part of the seekers prepared on a worker: the terms of its own
+/// dictionary in the order they were met, and per seeker the compact
+/// query, the places it is listed in and its terms by local id.
+type PreparedPart = (Vec<(u8, String)>, Vec<(Query, Box<[u32]>, Vec<(u32, f32)>)>);
+
+/// What is gathered from the prepared parts, in the seekers' order, on one
+/// thread: the shared dictionary and tables, each seeker's row and terms.
+struct Gathered<'s> {
+    dict: Dictionary,
+    prepared: Vec<PreparedSeeker>,
+    rows: Vec<Row>,
+    flat: Vec<(u32, f32)>,
+    all_places: Vec<Box<[u32]>>,
+    ids: Vec<String>,
+    by_id: std::collections::HashSet<&'s str, foldhash::fast::RandomState>,
+    /// The tables of where a seeker would move, shared by wish (priors
+    /// and requirement tables come shared from the matcher).
+    moves: Interner<(bool, Vec<crate::region::RegionPrefix>), Arc<[bool]>>,
+}
+
+impl<'s> Gathered<'s> {
+    /// Adds the parts prepared of `seekers`.
+    fn add(&mut self, seekers: &'s [Seeker], parts: Vec<PreparedPart>) -> Result<()> {
+        let mut seekers = seekers.iter();
+        for (local_terms, prepared_part) in parts {
+            // The part's terms numbered in the shared dictionary, in the
+            // order the part met them: the numbering is the one a single
+            // pass over the seekers would give.
+            let global: Vec<u32> = local_terms
+                .into_iter()
+                .map(|(tag, text)| self.dict.id_owned(tag, text))
+                .collect();
+            for ((mut q, places, terms), s) in prepared_part.into_iter().zip(&mut seekers) {
+                if !self.by_id.insert(s.id.as_str()) {
+                    return Err(crate::error::Error::invalid(
+                        format!("seeker `{}`", s.id),
+                        "two seekers have this id",
+                    ));
+                }
+                self.ids.push(s.id.clone());
+                self.rows.push(Row {
+                    start: term_start(&self.flat)?,
+                    salary_min: q.salary_min.unwrap_or(NONE_U32),
+                    industries: q.industries,
+                    education: q.education.unwrap_or(NONE_U8),
+                    experience: q.experience.unwrap_or(NONE_U8),
+                    // The occupation signal of a seeker whose occupation
+                    // terms did not fit in the query is bounded by its
+                    // weight, not by terms.
+                    loose: !(q.occupation_by_terms || q.occupations.is_empty()),
+                });
+                self.flat.extend(
+                    terms
+                        .iter()
+                        .map(|&(local, ub)| (global.get(local as usize).copied().unwrap_or(u32::MAX), ub)),
+                );
+                let wish = (s.mobility.relocate, s.mobility.regions.clone());
+                self.moves.share(wish, q.constraints.reach.moves_to_mut());
+                self.prepared.push(PreparedSeeker { q });
+                self.all_places.push(places);
+            }
+        }
+        Ok(())
     }
 }
 
