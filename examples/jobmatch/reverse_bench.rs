@@ -250,8 +250,7 @@ pub fn run(args: &BenchArgs, quiet: bool) -> Result<ReverseReport> {
             let t = Instant::now();
             let (fast, st) = sm.candidates_with_stats(id, n)?;
             fast_ms.push(t.elapsed().as_secs_f64() * 1e3);
-            totals.postings += st.postings;
-            totals.scored += st.scored;
+            totals += st;
             found.push(ranked(&fast));
             bar.inc(1);
         }

@@ -66,6 +66,15 @@ pub struct ReverseStats {
     pub scored: u64,
 }
 
+impl std::ops::AddAssign for ReverseStats {
+    /// The work of two searches together.
+    fn add_assign(&mut self, other: ReverseStats) {
+        self.postings += other.postings;
+        self.checked += other.checked;
+        self.scored += other.scored;
+    }
+}
+
 /// The best n, ordered by score descending, then seeker id ascending.
 pub(crate) struct TopN<'a> {
     n: usize,

@@ -327,9 +327,7 @@ impl SeekerMatcher {
         let (mut all, mut stats) = (Vec::new(), ReverseStats::default());
         for r in per {
             let (alerts, st) = r?;
-            stats.postings += st.postings;
-            stats.checked += st.checked;
-            stats.scored += st.scored;
+            stats += st;
             all.extend(alerts);
         }
         // As `alerts` gives them: by seeker, each seeker's best first
