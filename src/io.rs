@@ -88,6 +88,7 @@ where
     let wire: W = match serde_json::from_slice(bytes) {
         Ok(w) => w,
         Err(_) => {
+            not_an_object(bytes)?;
             let mut de = serde_json::Deserializer::from_slice(bytes);
             let wire: W = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e))?;
             de.end().map_err(|e| FieldError::new("(line)", clean(&e)))?;
@@ -103,10 +104,25 @@ where
 /// Parses a line into a plain serde type (one with no validation of its
 /// own), naming the field at fault.
 pub(crate) fn parse_plain<T: DeserializeOwned>(bytes: &[u8]) -> std::result::Result<T, FieldError> {
+    not_an_object(bytes)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| describe(&e))?;
     de.end().map_err(|e| FieldError::new("(line)", clean(&e)))?;
     Ok(value)
+}
+
+/// A line that holds JSON but not an object: serde would read an array
+/// as a record's fields in order and name an index (`[1]`), which says
+/// nothing to whoever wrote the line.
+fn not_an_object(bytes: &[u8]) -> std::result::Result<(), FieldError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') | None => Ok(()),
+        Some(b'[') => Err(FieldError::new(
+            "(line)",
+            "an array, not a record: each line holds one JSON object `{…}`",
+        )),
+        Some(_) => Ok(()),
+    }
 }
 
 /// Field and reason of a serde error.

@@ -153,6 +153,24 @@ fn stop_at_first_error_is_the_caller_s_choice() {
 }
 
 #[test]
+fn a_line_holding_an_array_is_called_one_not_a_field_index() {
+    // serde would read the array as the record's fields in order and
+    // name `[1]`; the line is named for what it is, in clean and raw input.
+    let input = "[\"v1\", \"焊工\", [], \"510104\"]\n{\"id\":\"v2\",\"title\":\"b\",\"skills\":[],\"region\":\"510104\"}\n";
+    let (good, errors) = parse_all::<Vacancy>(input);
+    assert_eq!(good.len(), 1);
+    let msg = errors.first().map(ToString::to_string).unwrap_or_default();
+    assert!(msg.starts_with("line 1: (line): an array, not a record"), "{msg}");
+    let raw: Vec<_> =
+        jobmatch::ingest::json_lines::<_, jobmatch::ingest::RawVacancy>("  [1, 2]\n".as_bytes()).collect();
+    let msg = match &raw[..] {
+        [(1, Err(e))] => e.to_string(),
+        _ => String::new(),
+    };
+    assert!(msg.contains("an array, not a record"), "{msg}");
+}
+
+#[test]
 fn overlong_lines_are_rejected_without_losing_the_next() {
     let long = format!(
         "{{\"id\":\"v1\",\"title\":\"{}\",\"skills\":[],\"region\":\"510104\"}}",

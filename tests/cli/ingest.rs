@@ -26,6 +26,8 @@ fn raw_postings_are_ingested_reported_and_indexed() {
     postings.push_str("{\"id\":\"far\",\"title\":\"司机\",\"location\":\"广东省深圳市\"}\n");
     postings.push_str("{\"id\":\"untitled\",\"location\":\"九龙坡\"}\n");
     std::fs::write(d("postings.jsonl"), postings).unwrap();
+    // Refused records make the exit code 2 (naming the first) once the
+    // rest is written; --skip-bad accepts them.
     let out = run(&[
         "ingest",
         "--input",
@@ -35,7 +37,35 @@ fn raw_postings_are_ingested_reported_and_indexed() {
         "--report",
         &d("report.json"),
     ]);
+    assert_user_error(&out, "3 of 3003 records refused");
+    assert!(
+        text(&out.stderr).contains("(the first: line 3001: "),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(d("vacancies.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        3000
+    );
+    let out = run(&[
+        "ingest",
+        "--skip-bad",
+        "--input",
+        &d("postings.jsonl"),
+        "--output",
+        &d("vacancies.jsonl"),
+        "--report",
+        &d("report.json"),
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("refused: line 3002"),
+        "{}",
+        text(&out.stderr)
+    );
     let written = std::fs::read_to_string(d("vacancies.jsonl")).unwrap();
     assert_eq!(written.lines().count(), 3000);
     let report: serde_json::Value =
@@ -55,6 +85,7 @@ fn raw_postings_are_ingested_reported_and_indexed() {
     assert!(first["ingest"]["readings"].is_array(), "{first}");
     let out = run(&[
         "ingest",
+        "--skip-bad",
         "--no-provenance",
         "--input",
         &d("postings.jsonl"),

@@ -45,6 +45,11 @@ pub struct IngestArgs {
     /// Write the interchange records only, without the `ingest` extension field (how each field was read, each extracted skill's span and clause): about 40% of the size.
     #[arg(long)]
     pub no_provenance: bool,
+    /// Exit 0 when records were refused (they are in the report either
+    /// way); without it, refused records make the exit code 2 once
+    /// everything else is written.
+    #[arg(long)]
+    pub skip_bad: bool,
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
@@ -102,15 +107,48 @@ pub fn ingest(args: IngestArgs, quiet: bool) -> Result<()> {
     ui::write_json(&args.report, &report)?;
     let seconds = started.elapsed().as_secs_f64();
     if args.json || !ui::stdout_is_terminal() {
-        return ui::print_json(&serde_json::json!({
+        ui::print_json(&serde_json::json!({
             "records": report.records,
             "written": report.written,
             "refused": report.refused.len(),
             "skills_extracted": report.skills_extracted,
             "seconds": seconds,
             "records_per_s": report.records as f64 / seconds.max(1e-9),
-        }));
+        }))?;
+    } else {
+        print_summary(&args, &report, seconds);
     }
+    match report.refused.first() {
+        Some(first) if !args.skip_bad => Err(Error::Invalid {
+            field: args.input.display().to_string(),
+            reason: format!(
+                "{} of {} records refused, each named in {} (the first: {}); the other {} are written to {} (--skip-bad accepts refusals)",
+                report.refused.len(),
+                report.records,
+                args.report.display(),
+                first.reason,
+                report.written,
+                args.output.display()
+            ),
+        }),
+        _ => {
+            for r in report.refused.iter().take(5) {
+                eprintln!("refused: {}", r.reason);
+            }
+            if report.refused.len() > 5 {
+                eprintln!(
+                    "… and {} more in {}",
+                    report.refused.len() - 5,
+                    args.report.display()
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The summary as a table on a terminal.
+fn print_summary(args: &IngestArgs, report: &IngestReport, seconds: f64) {
     println!(
         "read {} records in {:.1} s ({:.0}/s): {} written to {}, {} refused (see {})\n",
         report.records,
@@ -147,17 +185,6 @@ pub fn ingest(args: IngestArgs, quiet: bool) -> Result<()> {
         ],
         &rows,
     );
-    for r in report.refused.iter().take(5) {
-        eprintln!("refused: line {}: {}", r.line, r.reason);
-    }
-    if report.refused.len() > 5 {
-        eprintln!(
-            "… and {} more in {}",
-            report.refused.len() - 5,
-            args.report.display()
-        );
-    }
-    Ok(())
 }
 
 /// One record's line, id, and the record with its JSON line or the error.
