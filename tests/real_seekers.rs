@@ -496,3 +496,49 @@ fn a_licence_adds_a_trade_and_takes_none_away() {
         }
     }
 }
+
+/// A registration form's free field copied into one entry
+/// (`焊接，电焊、吃苦耐劳`) is the list it holds: the same top 10, scores
+/// and explanation as the items given one by one; a vacancy whose skills
+/// arrive that way is indexed under each.
+#[test]
+fn a_list_typed_into_one_entry_counts_as_its_items() {
+    let (_, m) = market_60k();
+    for (listed, items) in [
+        ("焊接，电焊、吃苦耐劳", &["焊接", "电焊", "吃苦耐劳"][..]),
+        (" 驾驶; C1驾照；", &["驾驶", "C1驾照"][..]),
+        ("烹饪,厨师证", &["烹饪", "厨师证"][..]),
+    ] {
+        let one = m.match_one(&typed(&[listed]), 10).unwrap();
+        let many = m.match_one(&typed(items), 10).unwrap();
+        assert_eq!(ids(&one), ids(&many), "{listed}");
+        assert!(!one.matches.is_empty(), "{listed}");
+        let first = &one.matches[0].vacancy;
+        let (a, b) = (
+            m.explain(&typed(&[listed]), first).unwrap(),
+            m.explain(&typed(items), first).unwrap(),
+        );
+        assert_eq!(a.score.map(f64::to_bits), b.score.map(f64::to_bits), "{listed}");
+        assert!(a.score.is_some(), "{listed}");
+    }
+
+    let index = VacancyIndex::create_in_ram().unwrap();
+    let region = "500107".parse().unwrap();
+    let mut listed = Vacancy::new("listed", "焊工", region).unwrap();
+    listed.skills = vec!["焊接、氩弧焊".into()];
+    let mut items = Vacancy::new("items", "焊工", region).unwrap();
+    items.skills = vec!["焊接".into(), "氩弧焊".into()];
+    index.upsert(&listed).unwrap();
+    index.upsert(&items).unwrap();
+    index.commit().unwrap();
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let r = m.match_exhaustive(&typed(&["氩弧焊"]), 10).unwrap();
+    let scores: HashMap<&str, u64> = r
+        .matches
+        .iter()
+        .map(|x| (x.vacancy.as_str(), x.score.to_bits()))
+        .collect();
+    assert_eq!(scores.len(), 2, "{r:?}");
+    assert_eq!(scores["listed"], scores["items"]);
+    assert!(r.matches[0].components.get("skills").unwrap() > 0.0, "{r:?}");
+}

@@ -140,6 +140,7 @@ impl Applicant {
         let mut ids: Vec<u32> = seeker
             .skills
             .iter()
+            .flat_map(|s| crate::text::list_items(s))
             .filter_map(|s| skills.terms.id(&vocab.canonical(s)))
             .collect();
         ids.sort_unstable();

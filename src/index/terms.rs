@@ -12,7 +12,8 @@ use crate::text;
 /// One term of a seeker: what the seeker wrote, the index term, its text.
 pub(crate) type SeekerTerm = (String, Term, String);
 
-/// The seeker's distinct canonical skills and distinct title terms
+/// The seeker's distinct canonical skills (an entry that holds a list
+/// counting as its items, [`text::list_items`]) and distinct title terms
 /// (segmented like the index's titles), in first-seen order.
 pub(crate) fn seeker_terms(
     fields: &Fields,
@@ -20,10 +21,11 @@ pub(crate) fn seeker_terms(
     vocab: &SkillVocabulary,
 ) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
     let mut skill_terms: Vec<SeekerTerm> = Vec::new();
-    for s in &seeker.skills {
+    // An entry holding a list (`焊接，电焊`) is its items.
+    for s in seeker.skills.iter().flat_map(|s| text::list_items(s)) {
         let c = vocab.canonical(s);
         if !c.is_empty() && !skill_terms.iter().any(|(_, _, x)| *x == c) {
-            skill_terms.push((s.clone(), Term::from_field_text(fields.skills, &c), c));
+            skill_terms.push((s.to_owned(), Term::from_field_text(fields.skills, &c), c));
         }
     }
     let mut title_terms: Vec<SeekerTerm> = Vec::new();

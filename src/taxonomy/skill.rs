@@ -234,6 +234,21 @@ impl SkillVocabulary {
                 .filter(|a| !a.is_empty())
                 .map(str::to_owned)
                 .collect();
+            // A name or alias holding a list separator could never be met:
+            // seekers' and vacancies' entries are split there.
+            if let Some(listed) = std::iter::once(&row.name)
+                .chain(&aliases)
+                .chain(std::iter::once(&row.name_en))
+                .find(|n| n.contains(crate::text::LIST_SEPARATORS))
+            {
+                return Err(corrupt(
+                    "data/skills.csv",
+                    &format!(
+                        "skill `{}`: `{listed}` holds a list separator (one of 、，,；;)",
+                        row.name
+                    ),
+                ));
+            }
             // The canonical name wins over an alias of another skill.
             by_folded.insert(fold(&row.name), id);
             for a in aliases.iter().chain(std::iter::once(&row.name_en)) {
@@ -413,12 +428,14 @@ impl SkillVocabulary {
         }
     }
 
-    /// The distinct non-empty canonical terms of a list of skills, in
-    /// first-seen order: the skill terms a vacancy is indexed with.
+    /// The distinct non-empty canonical terms of a list of skills (an
+    /// entry that holds a list counting as its items,
+    /// [`crate::text::list_items`]), in first-seen order: the skill terms
+    /// a vacancy is indexed with.
     pub fn canonical_distinct<S: AsRef<str>>(&self, skills: &[S]) -> Vec<String> {
         let mut seen: Vec<String> = Vec::with_capacity(skills.len());
-        for s in skills {
-            let term = self.canonical(s.as_ref());
+        for s in skills.iter().flat_map(|s| crate::text::list_items(s.as_ref())) {
+            let term = self.canonical(s);
             if !term.is_empty() && !seen.contains(&term) {
                 seen.push(term);
             }
