@@ -6,7 +6,7 @@ use super::*;
 /// A seeker given on the command line.
 #[derive(Args, Clone, Default)]
 pub struct InlineSeeker {
-    /// Skills, comma-separated (an inline seeker).
+    /// Skills, comma-separated (an inline seeker); 、，；; separate too.
     #[arg(long, value_delimiter = ',')]
     skills: Option<Vec<String>>,
     /// Desired titles, comma-separated.
