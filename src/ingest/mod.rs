@@ -320,29 +320,37 @@ fn split_skills(s: &str) -> Vec<&str> {
     out
 }
 
-/// Skills from a free skills string: each item the vocabulary knows as
-/// is, else the vocabulary skills found in it (`会开叉车` → 叉车), else the
-/// item itself (an unknown skill, which changes no score).
+/// Skills from a free skills string: each item as [`typed_skill`] reads
+/// it, with what extraction found and passed over.
 fn typed_skills(s: &str, extracted: &mut Vec<Found>, passed: &mut Vec<Passed>) -> Vec<String> {
-    let vocab = vocabulary();
     let mut out = Vec::new();
     for item in split_skills(s) {
-        if vocab.lookup(item).is_some() {
-            out.push(item.to_owned());
-            continue;
-        }
-        let e = extract_skills(item, Field::Skills);
-        if e.found.is_empty() {
-            if e.passed.is_empty() {
-                out.push(item.to_owned());
-            }
-        } else {
-            out.extend(e.found.iter().map(|f| f.skill.clone()));
-            extracted.extend(e.found);
-        }
+        let (skills, e) = typed_skill(item);
+        out.extend(skills);
+        extracted.extend(e.found);
         passed.extend(e.passed);
     }
     out
+}
+
+/// The skills one item of a registration's skills stands for: the item
+/// when the vocabulary knows it; else the vocabulary's skills found in it
+/// (`会电焊` → 焊接); none when it only names skills it says are not held
+/// (`不会焊接`); else the item itself, an unknown skill. With what
+/// extraction found and passed over (empty for a known item).
+fn typed_skill(item: &str) -> (Vec<String>, Extraction) {
+    if vocabulary().lookup(item).is_some() {
+        return (vec![item.to_owned()], Extraction::default());
+    }
+    let e = extract_skills(item, Field::Skills);
+    let skills = if !e.found.is_empty() {
+        e.found.iter().map(|f| f.skill.clone()).collect()
+    } else if e.passed.is_empty() {
+        vec![item.to_owned()]
+    } else {
+        Vec::new()
+    };
+    (skills, e)
 }
 
 /// Adds skills not yet in `skills` (by canonical term), up to the list cap.
@@ -864,6 +872,19 @@ fn csv_error(e: &csv::Error, line: u64) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_registration_s_skill_items_read_as_the_skills_they_name() {
+        assert_eq!(typed_skill("电焊").0, ["电焊"]);
+        assert_eq!(typed_skill("会电焊").0, ["焊接"]);
+        assert_eq!(typed_skill("量子纠缠").0, ["量子纠缠"]);
+        // Said not to be held: no skill, the mention passed over.
+        for not_held in ["不会焊接", "没有叉车证", "不懂焊接"] {
+            let (skills, e) = typed_skill(not_held);
+            assert!(skills.is_empty(), "{not_held}: {skills:?}");
+            assert!(!e.passed.is_empty(), "{not_held}");
+        }
+    }
 
     #[test]
     fn a_posting_becomes_a_vacancy_with_its_readings() {

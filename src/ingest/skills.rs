@@ -102,8 +102,9 @@ const SECTIONS: [(&str, bool); 22] = [
     ("工作地点", false),
 ];
 
-/// Words that make a clause say a skill is not needed.
-const NEGATIONS: [&str; 8] = [
+/// Words that make a clause say a skill is not needed (a posting) or not
+/// held (a seeker: `不会焊接`, `没有叉车证`).
+const NEGATIONS: [&str; 12] = [
     "无需",
     "无须",
     "不需要",
@@ -112,6 +113,10 @@ const NEGATIONS: [&str; 8] = [
     "不限",
     "不必",
     "可培养",
+    "不会",
+    "不懂",
+    "不熟悉",
+    "没有",
 ];
 
 /// Verbs of compliance: what follows them closely is a rule the job
@@ -144,6 +149,7 @@ fn may_start_cue(c: char) -> bool {
             | '联'
             | '无'
             | '不'
+            | '没'
             | '可'
             | '遵'
             | '按'
