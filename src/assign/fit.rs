@@ -137,11 +137,10 @@ impl Applicant {
     /// Prepares a seeker against a snapshot's skills.
     pub fn new(seeker: &Seeker, skills: &VacancySkills, snapshot: &Snapshot) -> Applicant {
         let vocab = snapshot.reference().skills();
-        let mut ids: Vec<u32> = seeker
-            .skills
+        let mut ids: Vec<u32> = vocab
+            .canonical_distinct(&seeker.skills)
             .iter()
-            .flat_map(|s| crate::text::list_items(s))
-            .filter_map(|s| skills.terms.id(&vocab.canonical(s)))
+            .filter_map(|c| skills.terms.id(c))
             .collect();
         ids.sort_unstable();
         ids.dedup();

@@ -13,7 +13,7 @@ use crate::text;
 pub(crate) type SeekerTerm = (String, Term, String);
 
 /// The seeker's distinct canonical skills (an entry that holds a list
-/// counting as its items, [`text::list_items`]) and distinct title terms
+/// counting as its items, [`SkillVocabulary::canonical_items`]) and distinct title terms
 /// (segmented like the index's titles), in first-seen order.
 pub(crate) fn seeker_terms(
     fields: &Fields,
@@ -21,11 +21,9 @@ pub(crate) fn seeker_terms(
     vocab: &SkillVocabulary,
 ) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
     let mut skill_terms: Vec<SeekerTerm> = Vec::new();
-    // An entry holding a list (`焊接，电焊`) is its items.
-    for s in seeker.skills.iter().flat_map(|s| text::list_items(s)) {
-        let c = vocab.canonical(s);
-        if !c.is_empty() && !skill_terms.iter().any(|(_, _, x)| *x == c) {
-            skill_terms.push((s.to_owned(), Term::from_field_text(fields.skills, &c), c));
+    for (typed, c) in vocab.canonical_items(&seeker.skills) {
+        if !skill_terms.iter().any(|(_, _, x)| *x == c) {
+            skill_terms.push((typed.to_owned(), Term::from_field_text(fields.skills, &c), c));
         }
     }
     let mut title_terms: Vec<SeekerTerm> = Vec::new();

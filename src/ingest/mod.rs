@@ -304,8 +304,9 @@ fn parse_industry(text: &str) -> Result<Read<Option<Industry>>> {
 fn split_skills(s: &str) -> Vec<&str> {
     let vocab = vocabulary();
     let mut out = Vec::new();
+    // The list separators, and those a free field adds.
     for piece in s
-        .split(['、', '，', ',', '；', ';', '/', '|', '\n', '。'])
+        .split(|c: char| crate::text::LIST_SEPARATORS.contains(&c) || matches!(c, '/' | '|' | '\n' | '。'))
         .map(str::trim)
     {
         if piece.is_empty() {

@@ -428,15 +428,25 @@ impl SkillVocabulary {
         }
     }
 
-    /// The distinct non-empty canonical terms of a list of skills (an
-    /// entry that holds a list counting as its items,
-    /// [`crate::text::list_items`]), in first-seen order: the skill terms
-    /// a vacancy is indexed with.
+    /// Each item of a list of skill entries with its canonical term, in
+    /// order (repeats kept, empty terms dropped): an entry holding a list
+    /// (`焊接，电焊`) is its items ([`crate::text::list_items`]).
+    pub fn canonical_items<'a, S: AsRef<str>>(&self, entries: &'a [S]) -> Vec<(&'a str, String)> {
+        entries
+            .iter()
+            .flat_map(|s| crate::text::list_items(s.as_ref()))
+            .map(|item| (item, self.canonical(item)))
+            .filter(|(_, term)| !term.is_empty())
+            .collect()
+    }
+
+    /// The distinct canonical terms of a list of skill entries
+    /// ([`SkillVocabulary::canonical_items`]), in first-seen order: the
+    /// skill terms a vacancy is indexed with.
     pub fn canonical_distinct<S: AsRef<str>>(&self, skills: &[S]) -> Vec<String> {
         let mut seen: Vec<String> = Vec::with_capacity(skills.len());
-        for s in skills.iter().flat_map(|s| crate::text::list_items(s.as_ref())) {
-            let term = self.canonical(s);
-            if !term.is_empty() && !seen.contains(&term) {
+        for (_, term) in self.canonical_items(skills) {
+            if !seen.contains(&term) {
                 seen.push(term);
             }
         }

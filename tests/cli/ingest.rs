@@ -28,15 +28,14 @@ fn raw_postings_are_ingested_reported_and_indexed() {
     std::fs::write(d("postings.jsonl"), postings).unwrap();
     // Refused records make the exit code 2 (naming the first) once the
     // rest is written; --skip-bad accepts them.
-    let out = run(&[
-        "ingest",
-        "--input",
-        &d("postings.jsonl"),
-        "--output",
-        &d("vacancies.jsonl"),
-        "--report",
-        &d("report.json"),
-    ]);
+    let ingest = |flags: &[&str]| {
+        let (input, output, report) = (d("postings.jsonl"), d("vacancies.jsonl"), d("report.json"));
+        let mut args = vec!["ingest"];
+        args.extend_from_slice(flags);
+        args.extend(["--input", &input, "--output", &output, "--report", &report]);
+        run(&args)
+    };
+    let out = ingest(&[]);
     assert_user_error(&out, "3 of 3003 records refused");
     assert!(
         text(&out.stderr).contains("(the first: line 3001: "),
@@ -50,16 +49,7 @@ fn raw_postings_are_ingested_reported_and_indexed() {
             .count(),
         3000
     );
-    let out = run(&[
-        "ingest",
-        "--skip-bad",
-        "--input",
-        &d("postings.jsonl"),
-        "--output",
-        &d("vacancies.jsonl"),
-        "--report",
-        &d("report.json"),
-    ]);
+    let out = ingest(&["--skip-bad"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("refused: line 3002"),
