@@ -281,7 +281,7 @@ pub struct Candidate {
 pub fn candidates(snapshot: &Snapshot, seeker: &Seeker, today: crate::Date) -> Result<Vec<Candidate>> {
     let reference = snapshot.reference();
     let (skill_terms, title_terms) =
-        crate::index::terms::seeker_terms(snapshot.fields(), seeker, reference.skills());
+        crate::index::terms::seeker_terms(snapshot.fields(), seeker, reference.skills(), None);
     let constraints = Constraints::new(
         Reach::new(seeker, seeker.commute_km, &[], reference.gazetteer()),
         today.days_since_epoch(),

@@ -411,3 +411,73 @@ fn candidates_equal_the_exhaustive_scan_with_long_lists() {
         "no search went past its first seeds: the test tests nothing"
     );
 }
+
+/// Seekers as people type them: soft phrases, a list in one entry,
+/// licences in several spellings, full-width forms, a skill no vacancy
+/// asks for, noisy titles, and the same titles and entries shared by many.
+fn seekers_as_typed(market: &jobmatch::market::Market, count: u64) -> Vec<Seeker> {
+    let extras: [&[&str]; 6] = [
+        &["吃苦耐劳"],
+        &["焊接，电焊、吃苦耐劳"],
+        &["C1驾照", "Ｃ１", "驾驶证C1"],
+        &["区块链养蜂"],
+        &["ＣＡＤ制图", "  沟通能力 "],
+        &[],
+    ];
+    let titles: [&[&str]; 4] = [
+        &["急招电焊工（包吃住）"],
+        &["普工", "普工"],
+        &["司机/驾驶员"],
+        &[],
+    ];
+    (0..count)
+        .map(|j| {
+            let mut s = market.seeker(j);
+            s.skills
+                .extend(extras[(j % 6) as usize].iter().map(|x| (*x).to_owned()));
+            if j % 2 == 1 {
+                s.mobility.relocate = true;
+                s.mobility.max_km = Some(300.0);
+            }
+            if j % 3 == 0 {
+                s.occupations.clear();
+                s.titles = titles[(j / 3 % 4) as usize]
+                    .iter()
+                    .map(|x| (*x).to_owned())
+                    .collect();
+            }
+            s
+        })
+        .collect()
+}
+
+#[test]
+fn seekers_prepared_together_score_as_each_prepared_alone() {
+    // The reverse direction prepares its seekers as one batch (each distinct
+    // title and skill entry worked out once); a pair must score as the
+    // forward direction scores it, seeker by seeker, for every seeker.
+    let (index, market) = market_index(240, 17, 2);
+    let seekers = seekers_as_typed(&market, 120);
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let sm = SeekerMatcher::new(m, &seekers).unwrap();
+    let mut scored = 0;
+    for i in (0..240).step_by(11) {
+        let v = format!("v{i}");
+        let all = sm.candidates_exhaustive(&v, seekers.len()).unwrap();
+        assert_eq!(
+            ranked(&sm.candidates(&v, 20).unwrap()),
+            ranked(&all)[..all.candidates.len().min(20)]
+        );
+        for c in &all.candidates {
+            let s = seekers.iter().find(|s| s.id == c.seeker).unwrap();
+            assert_eq!(
+                sm.explain(s, &v).unwrap().score,
+                Some(c.score),
+                "{v} for {}",
+                c.seeker
+            );
+            scored += 1;
+        }
+    }
+    assert!(scored > 500, "only {scored} pairs in reach");
+}

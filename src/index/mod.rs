@@ -27,6 +27,7 @@ mod dedup;
 pub(crate) mod doc_terms;
 pub mod inferred;
 mod load;
+pub(crate) mod memo;
 pub(crate) mod schema;
 mod snapshot;
 pub(crate) mod terms;

@@ -4,6 +4,7 @@
 
 use tantivy::Term;
 
+use super::memo::TextMemo;
 use super::schema::Fields;
 use crate::model::Seeker;
 use crate::taxonomy::SkillVocabulary;
@@ -14,24 +15,39 @@ pub(crate) type SeekerTerm = (String, Term, String);
 
 /// The seeker's distinct canonical skills (an entry that holds a list
 /// counting as its items, [`SkillVocabulary::canonical_items`]) and distinct title terms
-/// (segmented like the index's titles), in first-seen order.
+/// (segmented like the index's titles), in first-seen order; with a
+/// [`TextMemo`] of the seeker's batch, read from it.
 pub(crate) fn seeker_terms(
     fields: &Fields,
     seeker: &Seeker,
     vocab: &SkillVocabulary,
+    memo: Option<&TextMemo>,
 ) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
     let mut skill_terms: Vec<SeekerTerm> = Vec::new();
-    for (typed, c) in vocab.canonical_items(&seeker.skills) {
+    let mut add_skill = |typed: &str, c: String| {
         if !skill_terms.iter().any(|(_, _, x)| *x == c) {
             skill_terms.push((typed.to_owned(), Term::from_field_text(fields.skills, &c), c));
         }
+    };
+    for entry in &seeker.skills {
+        match memo.and_then(|m| m.entry(entry)) {
+            Some(items) => items.iter().for_each(|(typed, c)| add_skill(typed, c.clone())),
+            None => vocab
+                .canonical_items(std::slice::from_ref(entry))
+                .into_iter()
+                .for_each(|(typed, c)| add_skill(typed, c)),
+        }
     }
     let mut title_terms: Vec<SeekerTerm> = Vec::new();
+    let mut add_title = |t: &str| {
+        if !title_terms.iter().any(|(_, _, x)| x == t) {
+            title_terms.push((t.to_owned(), Term::from_field_text(fields.title, t), t.to_owned()));
+        }
+    };
     for title in &seeker.titles {
-        for t in text::terms(title) {
-            if !title_terms.iter().any(|(_, _, x)| *x == t) {
-                title_terms.push((t.clone(), Term::from_field_text(fields.title, &t), t));
-            }
+        match memo.and_then(|m| m.title_terms(title)) {
+            Some(terms) => terms.iter().for_each(|t| add_title(t)),
+            None => text::terms(title).iter().for_each(|t| add_title(t)),
         }
     }
     (skill_terms, title_terms)

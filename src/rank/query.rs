@@ -11,6 +11,7 @@ use super::signal::{self, Freshness, Signal, Signals, idf};
 use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::index::inferred::{Inference, OccupationModel};
+use crate::index::memo::TextMemo;
 use crate::index::terms::{occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::RegionPrefix;
@@ -145,6 +146,9 @@ pub(crate) struct Context<'a> {
     pub today: i32,
     /// Tables shared by the matcher's queries.
     pub tables: &'a QueryTables,
+    /// The texts of the batch the seeker is prepared with, worked out once
+    /// (none for a seeker prepared alone).
+    pub memo: Option<&'a TextMemo>,
 }
 
 /// Seeker-independent tables a matcher's queries share: the mobility prior
@@ -245,8 +249,13 @@ impl Query {
             config,
             related,
             today,
+            memo,
             ..
         } = *cx;
+        let doc_freq = |term: &Term| match memo.and_then(|m| m.doc_freq(term)) {
+            Some(n) => Ok(n),
+            None => snapshot.doc_freq(term),
+        };
         let f = snapshot.fields();
         let n = total_docs(snapshot);
         let raw = *config.weights.as_signals();
@@ -279,7 +288,7 @@ impl Query {
         // those they imply: a 焊工证 holder can weld) and per distinct title
         // term.
         let vocab = snapshot.reference().skills();
-        let (mut skill_items, title_items) = seeker_terms(f, seeker, vocab);
+        let (mut skill_items, title_items) = seeker_terms(f, seeker, vocab, memo);
         if skill_items.len() > config.max_skills_per_seeker {
             return Err(Error::TooLarge {
                 what: "skills per seeker",
@@ -314,7 +323,7 @@ impl Query {
         skill_items.extend(implied_items);
         for (label, term, text) in skill_items {
             let kind = vocab.kind_of_term(&text);
-            let evidence = signal::skill_evidence(idf(n, snapshot.doc_freq(&term)?), kind);
+            let evidence = signal::skill_evidence(idf(n, doc_freq(&term)?), kind);
             let i = term_index(term, &text, &mut terms)?;
             let mut options = vec![(i, 1.0)];
             // Partial credit for related skills (soft skills relate to
@@ -347,7 +356,7 @@ impl Query {
         }
         let mut weighted = Vec::with_capacity(title_items.len());
         for (label, term, text) in title_items {
-            let w = idf(n, snapshot.doc_freq(&term)?);
+            let w = idf(n, doc_freq(&term)?);
             weighted.push((label, term, text, w));
         }
         let total: f64 = weighted.iter().map(|x| x.3).sum();
@@ -409,7 +418,11 @@ impl Query {
         let mut codes: Vec<OccupationCode> = seeker.occupations.clone();
         if codes.is_empty() {
             for t in &seeker.titles {
-                if let Some((code, _)) = snapshot.reference().code_title(t)
+                let code = match memo.and_then(|m| m.title_code(t)) {
+                    Some(code) => code,
+                    None => snapshot.reference().code_title(t).map(|(code, _)| code),
+                };
+                if let Some(code) = code
                     && !codes.contains(&code)
                 {
                     codes.push(code);

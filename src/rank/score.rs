@@ -347,7 +347,7 @@ mod tests {
             let snapshot = index.snapshot().unwrap();
             let freshness = Arc::new(Freshness::new(today, config.freshness_half_life_days));
             let tables = crate::rank::query::QueryTables::new(&config, snapshot.reference());
-            let cx = Context { snapshot: &snapshot, config: &config, related: None, occupations: &|| Ok(None), freshness: &freshness, today, tables: &tables };
+            let cx = Context { snapshot: &snapshot, config: &config, related: None, occupations: &|| Ok(None), freshness: &freshness, today, tables: &tables, memo: None };
             let q = Query::new(&cx, &seeker, seeker.commute_km, &[]).unwrap();
 
             let values = ColumnValues {

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::index::columns::SegmentTerms;
 use crate::index::columns::{NONE_U8, NONE_U32};
+use crate::index::memo::TextMemo;
 use crate::matcher::Matcher;
 use crate::model::Seeker;
 use crate::rank::query::{Query, TermRole};
@@ -198,6 +199,9 @@ impl Prepared {
             })
             .collect();
 
+        // What the seekers share (titles, skill entries, the terms'
+        // frequencies), worked out once.
+        let memo = TextMemo::new(snapshot, seekers)?;
         let mut gathered = Gathered {
             dict: Dictionary::default(),
             prepared: Vec::with_capacity(seekers.len()),
@@ -220,7 +224,7 @@ impl Prepared {
                     let prepared = part
                         .iter()
                         .map(|s| {
-                            let mut q = matcher.prepare(s)?;
+                            let mut q = matcher.prepare_in(s, &memo)?;
                             let places: Box<[u32]> = places(s, &q, &centroids, &radius, gazetteer).into();
                             let terms: Vec<(u32, f32)> = std::mem::take(&mut q.terms)
                                 .into_iter()
