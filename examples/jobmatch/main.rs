@@ -11,6 +11,14 @@
 //! is JSON Lines. Exit codes: 0 on success, 2 on bad input or usage, 1 on
 //! other failures.
 
+/// mimalloc, not the system allocator: preparing seekers makes and frees
+/// millions of small strings and vectors across threads, which glibc's
+/// allocator serves markedly slower (a service's commit with saved seekers:
+/// docs/reverse.md gives the figures). The library leaves the choice to its
+/// embedder.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bench;
 mod commands;
 mod demo;

@@ -15,6 +15,11 @@
 //! the service only from the page it serves (put a proxy in front to allow
 //! other origins).
 
+/// mimalloc, as the CLI (`examples/jobmatch/main.rs` says why): a commit
+/// prepares every saved seeker again.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod load;
 mod metrics;
 mod routes;

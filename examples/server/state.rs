@@ -181,10 +181,17 @@ impl AppState {
             served.matcher().snapshot().num_vacancies(),
             served.seekers().len(),
         );
-        *self
-            .served
-            .write()
-            .map_err(|_| ApiError::internal("served state lock poisoned"))? = Arc::new(served);
+        let before = std::mem::replace(
+            &mut *self
+                .served
+                .write()
+                .map_err(|_| ApiError::internal("served state lock poisoned"))?,
+            Arc::new(served),
+        );
+        // Freed on a thread of its own, outside the lock: the state of
+        // 100,000 saved seekers takes a tenth of a second or more to free,
+        // which neither this commit nor the readers should wait for.
+        std::thread::spawn(move || drop(before));
         self.pending.store(0, Ordering::Relaxed);
         self.metrics.committed_now();
         Ok(counts)
