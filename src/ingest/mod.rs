@@ -337,21 +337,68 @@ fn typed_skills(s: &str, extracted: &mut Vec<Found>, passed: &mut Vec<Passed>) -
 /// The skills one item of a registration's skills stands for: the item
 /// when the vocabulary knows it; else the vocabulary's skills found in it
 /// (`会电焊` → 焊接); none when it only names skills it says are not held
-/// (`不会焊接`); else the item itself, an unknown skill. With what
+/// (`不会焊接`); else the item itself, an unknown skill. A short name (one
+/// or two characters) found inside an item that says more than the skill
+/// and words around a skill ([`ITEM_AFFIXES`]) is part of another phrase
+/// and passed over: `区块链养蜂` holds no 区块, `元宇宙` no 宇宙. With what
 /// extraction found and passed over (empty for a known item).
 fn typed_skill(item: &str) -> (Vec<String>, Extraction) {
     if vocabulary().lookup(item).is_some() {
         return (vec![item.to_owned()], Extraction::default());
     }
-    let e = extract_skills(item, Field::Skills);
+    let mut e = extract_skills(item, Field::Skills);
+    let negated = !e.passed.is_empty();
+    if !e.found.is_empty() && !only_affixes(&uncovered(item, &e.found)) {
+        let (kept, short): (Vec<Found>, Vec<Found>) = std::mem::take(&mut e.found)
+            .into_iter()
+            .partition(|f| item.get(f.start..f.end).is_some_and(|m| m.chars().count() > 2));
+        e.found = kept;
+        e.passed.extend(short.into_iter().map(|f| Passed {
+            skill: f.skill,
+            reason: format!("part of another phrase: {item}"),
+        }));
+    }
     let skills = if !e.found.is_empty() {
         e.found.iter().map(|f| f.skill.clone()).collect()
-    } else if e.passed.is_empty() {
-        vec![item.to_owned()]
-    } else {
+    } else if negated {
         Vec::new()
+    } else {
+        vec![item.to_owned()]
     };
     (skills, e)
+}
+
+/// Words a typed skill item may hold around the skills it names: ability
+/// and operation verbs before (`会电焊`, `熟练操作叉车`) and a trade's
+/// generic endings after (`电焊工`, `焊接技术`, `叉车证`).
+const ITEM_AFFIXES: [&str; 27] = [
+    "会", "能", "懂", "可", "有", "熟悉", "熟练", "精通", "掌握", "擅长", "具备", "具有", "持有", "了解",
+    "开", "做", "操作", "使用", "从事", "工", "工作", "技术", "技能", "经验", "能力", "证", "证书",
+];
+
+/// What an item says besides the mentions found in it, punctuation and
+/// spaces left out.
+fn uncovered(item: &str, found: &[Found]) -> String {
+    item.char_indices()
+        .filter(|&(i, c)| c.is_alphanumeric() && !found.iter().any(|f| (f.start..f.end).contains(&i)))
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Whether `text` is nothing but [`ITEM_AFFIXES`] (each longest first).
+fn only_affixes(text: &str) -> bool {
+    let mut rest = text;
+    while !rest.is_empty() {
+        match ITEM_AFFIXES
+            .iter()
+            .filter(|a| rest.starts_with(**a))
+            .max_by_key(|a| a.len())
+        {
+            Some(a) => rest = rest.get(a.len()..).unwrap_or_default(),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Adds skills not yet in `skills` (by canonical term), up to the list cap.
@@ -879,6 +926,17 @@ mod tests {
         assert_eq!(typed_skill("电焊").0, ["电焊"]);
         assert_eq!(typed_skill("会电焊").0, ["焊接"]);
         assert_eq!(typed_skill("量子纠缠").0, ["量子纠缠"]);
+        assert_eq!(typed_skill("熟练操作叉车").0, typed_skill("叉车").0);
+        assert_eq!(typed_skill("会开叉车").0, typed_skill("叉车").0);
+        // A short name inside another phrase is not that skill: the item
+        // stays an unknown skill of its own, the mention passed over.
+        for other in ["区块链养蜂", "元宇宙"] {
+            let (skills, e) = typed_skill(other);
+            assert_eq!(skills, [other]);
+            assert!(e.found.is_empty() && !e.passed.is_empty(), "{other}: {e:?}");
+        }
+        // A longer name is specific enough wherever it stands.
+        assert_eq!(typed_skill("精通CAD制图").0, ["CAD"]);
         // Said not to be held: no skill, the mention passed over.
         for not_held in ["不会焊接", "没有叉车证", "不懂焊接"] {
             let (skills, e) = typed_skill(not_held);
