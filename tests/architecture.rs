@@ -42,6 +42,7 @@ const INNER: &[(&str, &[&str])] = &[
             "coder",
             "terms",
             "snapshot",
+            "memo",
             "inferred",
             "doc_terms",
             "writer",

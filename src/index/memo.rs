@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use tantivy::Term;
 
 use super::Snapshot;
-use super::terms::skill_term;
+use super::terms::{KnownTexts, skill_term};
 use crate::error::Result;
 use crate::model::Seeker;
 use crate::taxonomy::OccupationCode;
@@ -115,16 +115,6 @@ impl TextMemo {
         })
     }
 
-    /// A skill entry's items with their canonical terms, when known.
-    pub fn entry(&self, entry: &str) -> Option<&[(String, String)]> {
-        self.entries.get(entry).map(Vec::as_slice)
-    }
-
-    /// A title's terms, when known.
-    pub fn title_terms(&self, title: &str) -> Option<&[String]> {
-        self.titles.get(title).map(|t| t.terms.as_slice())
-    }
-
     /// A title's occupation code (the outer `None` when the title is not
     /// known).
     pub fn title_code(&self, title: &str) -> Option<Option<OccupationCode>> {
@@ -134,5 +124,15 @@ impl TextMemo {
     /// A term's document frequency, when known.
     pub fn doc_freq(&self, term: &Term) -> Option<u64> {
         self.doc_freqs.get(term).copied()
+    }
+}
+
+impl KnownTexts for TextMemo {
+    fn entry(&self, entry: &str) -> Option<&[(String, String)]> {
+        self.entries.get(entry).map(Vec::as_slice)
+    }
+
+    fn title_terms(&self, title: &str) -> Option<&[String]> {
+        self.titles.get(title).map(|t| t.terms.as_slice())
     }
 }

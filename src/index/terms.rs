@@ -4,7 +4,6 @@
 
 use tantivy::Term;
 
-use super::memo::TextMemo;
 use super::schema::Fields;
 use crate::model::Seeker;
 use crate::taxonomy::SkillVocabulary;
@@ -13,15 +12,25 @@ use crate::text;
 /// One term of a seeker: what the seeker wrote, the index term, its text.
 pub(crate) type SeekerTerm = (String, Term, String);
 
+/// Seekers' texts already worked out: a skill entry's items with their
+/// canonical terms ([`SkillVocabulary::canonical_items`] of the entry), a
+/// title's terms ([`text::terms`]); `None` when not known.
+pub(crate) trait KnownTexts {
+    /// A skill entry's items with their canonical terms.
+    fn entry(&self, entry: &str) -> Option<&[(String, String)]>;
+    /// A title's terms.
+    fn title_terms(&self, title: &str) -> Option<&[String]>;
+}
+
 /// The seeker's distinct canonical skills (an entry that holds a list
 /// counting as its items, [`SkillVocabulary::canonical_items`]) and distinct title terms
-/// (segmented like the index's titles), in first-seen order; with a
-/// [`TextMemo`] of the seeker's batch, read from it.
+/// (segmented like the index's titles), in first-seen order; read from
+/// `known` where it holds them (a batch's memo, `memo::TextMemo`).
 pub(crate) fn seeker_terms(
     fields: &Fields,
     seeker: &Seeker,
     vocab: &SkillVocabulary,
-    memo: Option<&TextMemo>,
+    known: Option<&dyn KnownTexts>,
 ) -> (Vec<SeekerTerm>, Vec<SeekerTerm>) {
     let mut skill_terms: Vec<SeekerTerm> = Vec::new();
     let mut add_skill = |typed: &str, c: String| {
@@ -30,7 +39,7 @@ pub(crate) fn seeker_terms(
         }
     };
     for entry in &seeker.skills {
-        match memo.and_then(|m| m.entry(entry)) {
+        match known.and_then(|m| m.entry(entry)) {
             Some(items) => items.iter().for_each(|(typed, c)| add_skill(typed, c.clone())),
             None => vocab
                 .canonical_items(std::slice::from_ref(entry))
@@ -45,7 +54,7 @@ pub(crate) fn seeker_terms(
         }
     };
     for title in &seeker.titles {
-        match memo.and_then(|m| m.title_terms(title)) {
+        match known.and_then(|m| m.title_terms(title)) {
             Some(terms) => terms.iter().for_each(|t| add_title(t)),
             None => text::terms(title).iter().for_each(|t| add_title(t)),
         }

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::index::inferred::{Inference, OccupationModel};
 use crate::index::memo::TextMemo;
-use crate::index::terms::{occupation_term, seeker_terms, skill_term};
+use crate::index::terms::{KnownTexts, occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::region::RegionPrefix;
 use crate::retrieve::{Constraints, Reach};
@@ -288,7 +288,8 @@ impl Query {
         // those they imply: a 焊工证 holder can weld) and per distinct title
         // term.
         let vocab = snapshot.reference().skills();
-        let (mut skill_items, title_items) = seeker_terms(f, seeker, vocab, memo);
+        let (mut skill_items, title_items) =
+            seeker_terms(f, seeker, vocab, memo.map(|m| m as &dyn KnownTexts));
         if skill_items.len() > config.max_skills_per_seeker {
             return Err(Error::TooLarge {
                 what: "skills per seeker",
