@@ -321,6 +321,21 @@ fn split_skills(s: &str) -> Vec<&str> {
     out
 }
 
+/// The skills a free skills string stands for, read as a registration's
+/// `skills` are: split at the separators people type, each item read for
+/// the skills it names (`会电焊` → 焊接), a skill said not to be held left
+/// out, an item naming nothing the vocabulary knows kept as typed (repeats
+/// kept: ranking counts each canonical skill once).
+///
+/// ```
+/// use jobmatch::ingest::parse_skills;
+/// assert_eq!(parse_skills("会电焊，熟练操作叉车、吃苦耐劳 不会驾驶"), ["焊接", "叉车", "吃苦耐劳"]);
+/// assert_eq!(parse_skills("焊接、区块链养蜂"), ["焊接", "区块链养蜂"]);
+/// ```
+pub fn parse_skills(typed: &str) -> Vec<String> {
+    typed_skills(typed, &mut Vec::new(), &mut Vec::new())
+}
+
 /// Skills from a free skills string: each item as [`typed_skill`] reads
 /// it, with what extraction found and passed over.
 fn typed_skills(s: &str, extracted: &mut Vec<Found>, passed: &mut Vec<Passed>) -> Vec<String> {

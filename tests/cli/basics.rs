@@ -317,6 +317,30 @@ fn inline_seeker_and_classify() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
     assert_eq!(line["seeker"], "cli");
+    // Skills typed as a person types them are read for what they name:
+    // the same matches as the vocabulary's names.
+    let matches = |skills: &str| {
+        let out = run(&[
+            "match",
+            "--index",
+            idx.to_str().unwrap(),
+            "--skills",
+            skills,
+            "--region",
+            "九龙坡",
+            "--commute-km",
+            "20",
+            "--top",
+            "5",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+        line["matches"].clone()
+    };
+    let named = matches("焊接,叉车");
+    assert!(!named.as_array().unwrap().is_empty());
+    assert_eq!(matches("会电焊，熟练操作叉车"), named);
+    assert_eq!(matches("焊接,叉车,不会驾驶"), named);
 
     let mut child = Command::new(bin())
         .arg("classify")

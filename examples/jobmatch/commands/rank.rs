@@ -7,6 +7,7 @@ use super::*;
 #[derive(Args, Clone, Default)]
 pub struct InlineSeeker {
     /// Skills, comma-separated (an inline seeker); 、，；; separate too.
+    /// Read as a registration's are: `会电焊` is 焊接, `不会驾驶` no skill.
     #[arg(long, value_delimiter = ',')]
     skills: Option<Vec<String>>,
     /// Desired titles, comma-separated.
@@ -53,7 +54,10 @@ impl InlineSeeker {
             other => other,
         })?;
         let region = region.code;
-        let mut s = Seeker::new("cli", self.skills.clone().unwrap_or_default(), region)?;
+        // Typed by a person: read as a registration's skills are (`会电焊`
+        // is 焊接, `不会驾驶` no skill).
+        let typed = self.skills.clone().unwrap_or_default().join("，");
+        let mut s = Seeker::new("cli", jobmatch::ingest::parse_skills(&typed), region)?;
         s.titles = self.titles.clone();
         if let Some(km) = self.commute_km {
             s.commute_km = km;
