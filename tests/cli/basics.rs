@@ -299,28 +299,10 @@ fn explain_agrees_with_match_explain() {
 #[test]
 fn inline_seeker_and_classify() {
     let (_, _, idx) = market();
-    let out = run(&[
-        "match",
-        "--index",
-        idx.to_str().unwrap(),
-        "--skills",
-        "焊接,电焊",
-        "--region",
-        "九龙坡",
-        "--commute-km",
-        "20",
-        "--move-to",
-        "51",
-        "--top",
-        "3",
-    ]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
-    assert_eq!(line["seeker"], "cli");
-    // Skills typed as a person types them are read for what they name:
-    // the same matches as the vocabulary's names.
-    let matches = |skills: &str| {
-        let out = run(&[
+    // An inline seeker's line (`extra` arguments after the skills, home and
+    // commute).
+    let line = |skills: &str, extra: &[&str]| -> serde_json::Value {
+        let mut args = vec![
             "match",
             "--index",
             idx.to_str().unwrap(),
@@ -330,13 +312,19 @@ fn inline_seeker_and_classify() {
             "九龙坡",
             "--commute-km",
             "20",
-            "--top",
-            "5",
-        ]);
+        ];
+        args.extend(extra);
+        let out = run(&args);
         assert!(out.status.success(), "{}", text(&out.stderr));
-        let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
-        line["matches"].clone()
+        serde_json::from_str(text(&out.stdout).trim()).unwrap()
     };
+    assert_eq!(
+        line("焊接,电焊", &["--move-to", "51", "--top", "3"])["seeker"],
+        "cli"
+    );
+    // Skills typed as a person types them are read for what they name:
+    // the same matches as the vocabulary's names.
+    let matches = |skills: &str| line(skills, &["--top", "5"])["matches"].clone();
     let named = matches("焊接,叉车");
     assert!(!named.as_array().unwrap().is_empty());
     assert_eq!(matches("会电焊，熟练操作叉车"), named);
