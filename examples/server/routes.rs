@@ -24,7 +24,8 @@ use serde_json::{Value, json};
 use crate::metrics::{Gauges, dir_bytes};
 use crate::state::{ApiError, AppState};
 use crate::writes::{
-    commit, delete_seeker, delete_vacancy, expire, upsert_raw_vacancies, upsert_seekers, upsert_vacancies,
+    commit, delete_seeker, delete_vacancy, expire, upsert_raw_seekers, upsert_raw_vacancies, upsert_seekers,
+    upsert_vacancies,
 };
 
 /// Largest request body accepted by default (a batch of vacancies or
@@ -330,6 +331,16 @@ pub fn endpoints() -> Vec<Endpoint> {
             Some((LINES, "seekers, one per line")),
             JSON,
             post(upsert_seekers),
+        ),
+        e(
+            Method::POST,
+            "/seekers/raw",
+            Write,
+            "Saves registrations as a job board keeps them (desired jobs, skills as typed, home and salary in words: as `jobmatch ingest --seekers` reads them), all ingested first, all or none; the reply says how many fields were read, defaulted and refused (needs --seekers).",
+            vec![],
+            Some((LINES, "registrations, one per line")),
+            JSON,
+            post(upsert_raw_seekers),
         ),
         e(
             Method::GET,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use jobmatch::ingest::{IngestReport, RawVacancy, ingest_vacancy};
+use jobmatch::ingest::{IngestReport, Ingested, RawSeeker, RawVacancy, ingest_seeker, ingest_vacancy};
 use jobmatch::{Date, Seeker, Vacancy};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -55,6 +55,39 @@ pub(crate) async fn upsert_vacancies(
     .await
 }
 
+/// Raw records (JSON Lines) read by `ingest`, all or none: a record that
+/// cannot become one is an error naming its line, its `kind` and id. With
+/// the report of each field's outcomes.
+fn ingest_lines<R, T>(
+    body: &[u8],
+    kind: &str,
+    id: impl Fn(&R) -> Option<&str>,
+    ingest: impl Fn(&R, u64) -> jobmatch::Result<Ingested<T>>,
+) -> Result<(Vec<T>, IngestReport), ApiError>
+where
+    R: jobmatch::io::Record,
+{
+    let raw: Vec<R> = parse_lines(body)?;
+    let mut report = IngestReport::default();
+    let mut records = Vec::with_capacity(raw.len());
+    for (i, r) in raw.iter().enumerate() {
+        let line = i as u64 + 1;
+        let ingested = ingest(r, line).map_err(|e| {
+            let mut err = ApiError::from(jobmatch::Error::Parse {
+                line,
+                field: "(record)".into(),
+                reason: e.to_string(),
+            });
+            err.body[kind] = json!(id(r));
+            err
+        })?;
+        report.add(&ingested);
+        records.push(ingested.record);
+    }
+    report.finish();
+    Ok((records, report))
+}
+
 /// `POST /vacancies/raw`: raw postings ingested (as `jobmatch ingest`
 /// reads them) and upserted; all or none: a posting that cannot become a
 /// vacancy is an error naming its line, id and reason, and nothing is
@@ -64,24 +97,8 @@ pub(crate) async fn upsert_raw_vacancies(
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
     blocking(move || {
-        let raw: Vec<RawVacancy> = parse_lines(&body)?;
-        let mut report = IngestReport::default();
-        let mut vacancies = Vec::with_capacity(raw.len());
-        for (i, r) in raw.iter().enumerate() {
-            let line = i as u64 + 1;
-            let ingested = ingest_vacancy(r, line).map_err(|e| {
-                let mut err = ApiError::from(jobmatch::Error::Parse {
-                    line,
-                    field: "(record)".into(),
-                    reason: e.to_string(),
-                });
-                err.body["vacancy"] = json!(r.id);
-                err
-            })?;
-            report.add(&ingested);
-            vacancies.push(ingested.record);
-        }
-        report.finish();
+        let (vacancies, report) =
+            ingest_lines(&body, "vacancy", |r: &RawVacancy| r.id.as_deref(), ingest_vacancy)?;
         app.write(|| {
             app.index.upsert_all(&vacancies)?;
             Ok(Json(
@@ -115,14 +132,45 @@ pub(crate) async fn upsert_seekers(
     State(app): State<Arc<AppState>>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    app.seeker_index()?;
-    blocking(move || {
+    save_seekers(app, move || {
         let seekers: Vec<Seeker> = parse_lines(&body)?;
         validate_all(&seekers, "seeker", |s| &s.id, Seeker::validate)?;
+        Ok((seekers, json!({})))
+    })
+    .await
+}
+
+/// `POST /seekers/raw`: registrations as a job board keeps them (desired
+/// jobs, skills as typed, home and salary in words) ingested as `jobmatch
+/// ingest --seekers` reads them (`会电焊` is 焊接) and saved; all or none,
+/// as `POST /vacancies/raw`.
+pub(crate) async fn upsert_raw_seekers(
+    State(app): State<Arc<AppState>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    save_seekers(app, move || {
+        let (seekers, report) =
+            ingest_lines(&body, "seeker", |r: &RawSeeker| r.id.as_deref(), ingest_seeker)?;
+        Ok((seekers, json!({ "fields": report.fields })))
+    })
+    .await
+}
+
+/// Saves the seekers `read` returns, all or none (a service without a
+/// seeker index refuses before reading); the reply is `read`'s with the
+/// count upserted.
+async fn save_seekers(
+    app: Arc<AppState>,
+    read: impl FnOnce() -> Result<(Vec<Seeker>, Value), ApiError> + Send + 'static,
+) -> Result<Json<Value>, ApiError> {
+    app.seeker_index()?;
+    blocking(move || {
+        let (seekers, mut reply) = read()?;
         let index = app.seeker_index()?;
         app.write(|| {
             index.upsert_all(&seekers)?;
-            Ok(Json(json!({ "upserted": seekers.len() })))
+            reply["upserted"] = json!(seekers.len());
+            Ok(Json(reply))
         })
     })
     .await

@@ -38,3 +38,43 @@ fn raw_postings_are_ingested_all_or_none_and_served() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("raw-1"), "{body}");
 }
+
+#[test]
+fn raw_registrations_are_ingested_all_or_none_and_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, idx) = fixture(dir.path(), 22);
+    let sdx = dir.path().join("seekers");
+    let server = start(&idx, &["--seekers", sdx.to_str().unwrap()]);
+    let posting = r#"{"id":"raw-1","title":"急招电焊工","location":"重庆市九龙坡区","description":"任职要求：会电焊，持焊工证"}"#;
+    assert_eq!(call(&server, "POST", "/vacancies/raw", posting).0, 200);
+    let good = r#"{"id":"reg-1","desired":"电焊工","skills":"会电焊，焊工证、区块链养蜂 不会驾驶","location":"重庆市九龙坡区","salary":"期望薪资 6k"}"#;
+    let far = r#"{"id":"reg-2","desired":"司机","skills":"驾驶","location":"广东省深圳市"}"#;
+    // One registration out of reach: an error naming its line and id,
+    // nothing saved.
+    let (status, body) = call(&server, "POST", "/seekers/raw", &format!("{good}\n{far}\n"));
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(json(&body)["seeker"], "reg-2", "{body}");
+    call(&server, "POST", "/commit", "");
+    assert_eq!(call(&server, "GET", "/seekers/reg-1", "").0, 404);
+    // The good one alone is read as a person typed it and saved.
+    let (status, body) = call(&server, "POST", "/seekers/raw", good);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["upserted"], 1);
+    assert_eq!(json(&body)["fields"]["salary"]["parsed"], 1, "{body}");
+    call(&server, "POST", "/commit", "");
+    let (status, body) = call(&server, "GET", "/seekers/reg-1", "");
+    assert_eq!(status, 200, "{body}");
+    let s = json(&body);
+    assert_eq!(s["region"], "500107", "{body}");
+    let skills: Vec<&str> = s["skills"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|x| x.as_str())
+        .collect();
+    assert_eq!(skills, ["焊接", "焊工证", "区块链养蜂"], "{body}");
+    // And the welding posting finds the welder first.
+    let (status, body) = call(&server, "GET", "/vacancies/raw-1/candidates?top=3", "");
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["candidates"][0]["seeker"], "reg-1", "{body}");
+}
