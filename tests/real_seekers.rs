@@ -502,6 +502,34 @@ fn a_licence_adds_a_trade_and_takes_none_away() {
 /// and explanation as the items given one by one; a vacancy whose skills
 /// arrive that way is indexed under each.
 #[test]
+fn a_phrase_around_a_skill_counts_as_the_skill() {
+    // What people type into a skills field: the skill with the words around
+    // it, or a skill they say they lack. Read as the skills they name (the
+    // same ranking and scores), never as a trade hidden in another word.
+    let (_, m) = market_60k();
+    for (phrased, named) in [
+        (&["会电焊", "熟练操作叉车"][..], &["焊接", "叉车"][..]),
+        (&["焊接", "叉车", "不会驾驶"][..], &["焊接", "叉车"][..]),
+        (&["会开车", "C1驾照"][..], &["驾驶", "C1驾照"][..]),
+        (
+            &["焊接", "电焊", "区块链养蜂", "元宇宙"][..],
+            &["焊接", "电焊"][..],
+        ),
+    ] {
+        let a = m.match_one(&typed(phrased), 10).unwrap();
+        let b = m.match_one(&typed(named), 10).unwrap();
+        assert!(!a.matches.is_empty(), "{phrased:?}");
+        assert_eq!(ids(&a), ids(&b), "{phrased:?}");
+        let first = &a.matches[0].vacancy;
+        assert_eq!(
+            m.explain(&typed(phrased), first).unwrap().score.map(f64::to_bits),
+            m.explain(&typed(named), first).unwrap().score.map(f64::to_bits),
+            "{phrased:?}"
+        );
+    }
+}
+
+#[test]
 fn a_list_typed_into_one_entry_counts_as_its_items() {
     let (_, m) = market_60k();
     for (listed, items) in [

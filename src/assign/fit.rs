@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::index::doc_terms::DocTerms;
+use crate::index::terms::entry_items;
 use crate::index::{SegmentColumns, Snapshot};
 use crate::model::{Education, Seeker};
 use crate::rank::signal::idf;
@@ -137,10 +138,12 @@ impl Applicant {
     /// Prepares a seeker against a snapshot's skills.
     pub fn new(seeker: &Seeker, skills: &VacancySkills, snapshot: &Snapshot) -> Applicant {
         let vocab = snapshot.reference().skills();
-        let mut ids: Vec<u32> = vocab
-            .canonical_distinct(&seeker.skills)
+        // The seeker's items read as the query reads them (`会电焊` is 焊接).
+        let mut ids: Vec<u32> = seeker
+            .skills
             .iter()
-            .filter_map(|c| skills.terms.id(c))
+            .flat_map(|entry| entry_items(vocab, entry))
+            .filter_map(|(_, c)| skills.terms.id(&c))
             .collect();
         ids.sort_unstable();
         ids.dedup();

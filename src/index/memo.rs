@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use tantivy::Term;
 
 use super::Snapshot;
-use super::terms::{KnownTexts, skill_term};
+use super::terms::{KnownTexts, entry_items, skill_term};
 use crate::error::Result;
 use crate::model::Seeker;
 use crate::taxonomy::OccupationCode;
@@ -66,11 +66,7 @@ impl TextMemo {
             distinct(&mut seekers.iter().flat_map(|s| s.skills.iter()))
                 .into_par_iter()
                 .map(|entry| {
-                    let items = vocab
-                        .canonical_items(std::slice::from_ref(&entry))
-                        .into_iter()
-                        .map(|(item, c)| (item.to_owned(), c))
-                        .collect();
+                    let items = entry_items(vocab, &entry);
                     (entry, items)
                 })
                 .collect();

@@ -13,8 +13,8 @@ use crate::text;
 pub(crate) type SeekerTerm = (String, Term, String);
 
 /// Seekers' texts already worked out: a skill entry's items with their
-/// canonical terms ([`SkillVocabulary::canonical_items`] of the entry), a
-/// title's terms ([`text::terms`]); `None` when not known.
+/// canonical terms ([`entry_items`]), a title's terms ([`text::terms`]);
+/// `None` when not known.
 pub(crate) trait KnownTexts {
     /// A skill entry's items with their canonical terms.
     fn entry(&self, entry: &str) -> Option<&[(String, String)]>;
@@ -22,8 +22,8 @@ pub(crate) trait KnownTexts {
     fn title_terms(&self, title: &str) -> Option<&[String]>;
 }
 
-/// The seeker's distinct canonical skills (an entry that holds a list
-/// counting as its items, [`SkillVocabulary::canonical_items`]) and distinct title terms
+/// The seeker's distinct canonical skills (each entry's [`entry_items`])
+/// and distinct title terms
 /// (segmented like the index's titles), in first-seen order; read from
 /// `known` where it holds them (a batch's memo, `memo::TextMemo`).
 pub(crate) fn seeker_terms(
@@ -41,10 +41,9 @@ pub(crate) fn seeker_terms(
     for entry in &seeker.skills {
         match known.and_then(|m| m.entry(entry)) {
             Some(items) => items.iter().for_each(|(typed, c)| add_skill(typed, c.clone())),
-            None => vocab
-                .canonical_items(std::slice::from_ref(entry))
+            None => entry_items(vocab, entry)
                 .into_iter()
-                .for_each(|(typed, c)| add_skill(typed, c)),
+                .for_each(|(typed, c)| add_skill(&typed, c)),
         }
     }
     let mut title_terms: Vec<SeekerTerm> = Vec::new();
@@ -60,6 +59,28 @@ pub(crate) fn seeker_terms(
         }
     }
     (skill_terms, title_terms)
+}
+
+/// The items of a seeker's skill entry (an entry holding a list is its
+/// items, [`text::list_items`]) with their canonical terms. An item the
+/// vocabulary does not know is read as a registration's skill item is
+/// (`会电焊` → 焊接, `不会驾驶` → none; `区块链养蜂` stays itself, an
+/// unknown skill).
+pub(crate) fn entry_items(vocab: &SkillVocabulary, entry: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for item in text::list_items(entry) {
+        if let Some(skill) = vocab.lookup(item).and_then(|id| vocab.get(id)) {
+            out.push((item.to_owned(), text::fold(&skill.name)));
+        } else {
+            out.extend(
+                crate::ingest::item_skills(item)
+                    .iter()
+                    .map(|s| (item.to_owned(), vocab.canonical(s))),
+            );
+        }
+    }
+    out.retain(|(_, c)| !c.is_empty());
+    out
 }
 
 /// The index term of a canonical skill.

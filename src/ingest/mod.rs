@@ -336,6 +336,12 @@ pub fn parse_skills(typed: &str) -> Vec<String> {
     typed_skills(typed, &mut Vec::new(), &mut Vec::new())
 }
 
+/// The skills one typed item stands for ([`typed_skill`]): what a seeker's
+/// query reads an item the vocabulary does not know as.
+pub(crate) fn item_skills(item: &str) -> Vec<String> {
+    typed_skill(item).0
+}
+
 /// Skills from a free skills string: each item as [`typed_skill`] reads
 /// it, with what extraction found and passed over.
 fn typed_skills(s: &str, extracted: &mut Vec<Found>, passed: &mut Vec<Passed>) -> Vec<String> {
