@@ -1,7 +1,7 @@
 //! What the queries of many seekers prepared together share, worked out
 //! once per distinct text instead of once per seeker: each skill entry's
-//! canonical items, each title's terms and occupation code, and each skill
-//! or title term's document frequency.
+//! canonical items, each title's terms, and each skill or title term's
+//! document frequency. (A title's code is memoised by the title coder.)
 //!
 //! Saved seekers repeat themselves: 100,000 of them type a few thousand
 //! distinct titles and skill entries. Preparing them all (the reverse
@@ -21,26 +21,18 @@ use super::Snapshot;
 use super::terms::{KnownTexts, entry_items, skill_term};
 use crate::error::Result;
 use crate::model::Seeker;
-use crate::taxonomy::OccupationCode;
 use crate::text;
 
 /// A map of texts, hashed by foldhash (every seeker's every entry and
 /// title is looked up).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
-/// What one title turns into.
-struct TitleText {
-    /// Its terms ([`text::terms`]).
-    terms: Vec<String>,
-    /// Its occupation as the title coder codes it.
-    code: Option<OccupationCode>,
-}
-
 /// The shared work of a batch of seekers' queries (see the module docs).
 pub(crate) struct TextMemo {
     /// Skill entry → its items with their canonical terms.
     entries: FastMap<String, Vec<(String, String)>>,
-    titles: FastMap<String, TitleText>,
+    /// Title → its terms ([`text::terms`]).
+    titles: FastMap<String, Vec<String>>,
     /// Skill and title terms → document frequency in the snapshot.
     doc_freqs: FastMap<Term, u64>,
 }
@@ -70,16 +62,14 @@ impl TextMemo {
                     (entry, items)
                 })
                 .collect();
-        let titles: FastMap<String, TitleText> = distinct(&mut seekers.iter().flat_map(|s| s.titles.iter()))
-            .into_par_iter()
-            .map(|title| {
-                let t = TitleText {
-                    terms: text::terms(&title),
-                    code: reference.code_title(&title).map(|(code, _)| code),
-                };
-                (title, t)
-            })
-            .collect();
+        let titles: FastMap<String, Vec<String>> =
+            distinct(&mut seekers.iter().flat_map(|s| s.titles.iter()))
+                .into_par_iter()
+                .map(|title| {
+                    let terms = text::terms(&title);
+                    (title, terms)
+                })
+                .collect();
 
         // Every term a query asks the frequency of: the canonical skills,
         // the skills they imply, the title terms.
@@ -92,7 +82,7 @@ impl TextMemo {
                 }
             }
         }
-        for t in titles.values().flat_map(|t| &t.terms) {
+        for t in titles.values().flatten() {
             terms.insert(Term::from_field_text(fields.title, t), ());
         }
         let doc_freqs = terms
@@ -111,12 +101,6 @@ impl TextMemo {
         })
     }
 
-    /// A title's occupation code (the outer `None` when the title is not
-    /// known).
-    pub fn title_code(&self, title: &str) -> Option<Option<OccupationCode>> {
-        self.titles.get(title).map(|t| t.code)
-    }
-
     /// A term's document frequency, when known.
     pub fn doc_freq(&self, term: &Term) -> Option<u64> {
         self.doc_freqs.get(term).copied()
@@ -129,6 +113,6 @@ impl KnownTexts for TextMemo {
     }
 
     fn title_terms(&self, title: &str) -> Option<&[String]> {
-        self.titles.get(title).map(|t| t.terms.as_slice())
+        self.titles.get(title).map(Vec::as_slice)
     }
 }

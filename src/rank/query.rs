@@ -419,11 +419,7 @@ impl Query {
         let mut codes: Vec<OccupationCode> = seeker.occupations.clone();
         if codes.is_empty() {
             for t in &seeker.titles {
-                let code = match memo.and_then(|m| m.title_code(t)) {
-                    Some(code) => code,
-                    None => snapshot.reference().code_title(t).map(|(code, _)| code),
-                };
-                if let Some(code) = code
+                if let Some((code, _)) = snapshot.reference().code_title(t)
                     && !codes.contains(&code)
                 {
                     codes.push(code);

@@ -428,25 +428,15 @@ impl SkillVocabulary {
         }
     }
 
-    /// Each item of a list of skill entries with its canonical term, in
-    /// order (repeats kept, empty terms dropped): an entry holding a list
-    /// (`焊接，电焊`) is its items ([`crate::text::list_items`]).
-    pub fn canonical_items<'a, S: AsRef<str>>(&self, entries: &'a [S]) -> Vec<(&'a str, String)> {
-        entries
-            .iter()
-            .flat_map(|s| crate::text::list_items(s.as_ref()))
-            .map(|item| (item, self.canonical(item)))
-            .filter(|(_, term)| !term.is_empty())
-            .collect()
-    }
-
-    /// The distinct canonical terms of a list of skill entries
-    /// ([`SkillVocabulary::canonical_items`]), in first-seen order: the
-    /// skill terms a vacancy is indexed with.
+    /// The distinct non-empty canonical terms of a list of skill entries
+    /// (an entry holding a list, `焊接，电焊`, is its items,
+    /// [`crate::text::list_items`]), in first-seen order: the skill terms a
+    /// vacancy is indexed with.
     pub fn canonical_distinct<S: AsRef<str>>(&self, skills: &[S]) -> Vec<String> {
         let mut seen: Vec<String> = Vec::with_capacity(skills.len());
-        for (_, term) in self.canonical_items(skills) {
-            if !seen.contains(&term) {
+        for item in skills.iter().flat_map(|s| crate::text::list_items(s.as_ref())) {
+            let term = self.canonical(item);
+            if !term.is_empty() && !seen.contains(&term) {
                 seen.push(term);
             }
         }

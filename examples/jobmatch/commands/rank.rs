@@ -7,7 +7,7 @@ use super::*;
 #[derive(Args, Clone, Default)]
 pub struct InlineSeeker {
     /// Skills, comma-separated (an inline seeker); 、，；; separate too.
-    /// Read as a registration's are: `会电焊` is 焊接, `不会驾驶` no skill.
+    /// Read as the engine reads any seeker's: `会电焊` is 焊接, `不会驾驶` no skill.
     #[arg(long, value_delimiter = ',')]
     skills: Option<Vec<String>>,
     /// Desired titles, comma-separated.
@@ -54,10 +54,7 @@ impl InlineSeeker {
             other => other,
         })?;
         let region = region.code;
-        // Typed by a person: read as a registration's skills are (`会电焊`
-        // is 焊接, `不会驾驶` no skill).
-        let typed = self.skills.clone().unwrap_or_default().join("，");
-        let mut s = Seeker::new("cli", jobmatch::ingest::parse_skills(&typed), region)?;
+        let mut s = Seeker::new("cli", self.skills.clone().unwrap_or_default(), region)?;
         s.titles = self.titles.clone();
         if let Some(km) = self.commute_km {
             s.commute_km = km;
