@@ -70,17 +70,27 @@ struct Evidence {
     idf: f64,
     /// `(packed occupation, vacancies of it asking for the term)`.
     counts: Box<[(u32, u32)]>,
+    /// Per level 1–4 (index `level - 1`), aligned with `counts`: the
+    /// occupation's code at that level and that code's vacancies plus κ.
+    /// Worked out when the model is learned: every seeker's inference
+    /// reads them, and looking codes up in the classification per count
+    /// was a tenth of preparing a service's saved seekers.
+    levels: [Box<[(u32, f64)]>; 4],
     /// The middle group whose vacancies ask for it most (its trade).
     home: u32,
 }
 
 /// The skill → occupation model of one snapshot.
 pub struct OccupationModel {
-    terms: HashMap<String, Evidence>,
+    terms: FastMap<String, Evidence>,
     /// Live vacancies per occupation (packed), and per group at every level
     /// (packed truncations).
-    vacancies: HashMap<u32, u32>,
+    vacancies: FastMap<u32, u32>,
 }
+
+/// The model's maps, hashed by foldhash: every seeker's inference looks
+/// its skills and codes up in them.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl std::fmt::Debug for OccupationModel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -183,14 +193,23 @@ impl OccupationModel {
         }
         // A code's share is linear in its occupations' counts: summed
         // straight into the code.
-        let mut asked: HashMap<u32, f64> = HashMap::new();
+        let mut asked: FastMap<u32, f64> = FastMap::default();
         for &(_, e, w) in known {
             if w <= 0.0 {
                 continue;
             }
-            for &(o, n) in e.counts.iter() {
-                let c = truncated(o, level);
-                *asked.entry(c).or_default() += w * f64::from(n) / (self.size(c) + SMOOTHING);
+            match e.at_level(level) {
+                Some(codes) => {
+                    for (&(_, n), &(c, d)) in e.counts.iter().zip(codes) {
+                        *asked.entry(c).or_default() += w * f64::from(n) / d;
+                    }
+                }
+                None => {
+                    for &(o, n) in e.counts.iter() {
+                        let c = truncated(o, level);
+                        *asked.entry(c).or_default() += w * f64::from(n) / (self.size(c) + SMOOTHING);
+                    }
+                }
             }
         }
         let mut out: Vec<(OccupationCode, f64)> = asked
@@ -356,11 +375,28 @@ impl OccupationModel {
 
 /// The vacancies of a code (packed, at `level`) that ask for a term.
 fn asked_of(e: &Evidence, code: u32, level: usize) -> u32 {
-    e.counts
-        .iter()
-        .filter(|&&(o, _)| truncated(o, level) == code)
-        .map(|&(_, n)| n)
-        .sum()
+    match e.at_level(level) {
+        Some(codes) => e
+            .counts
+            .iter()
+            .zip(codes)
+            .filter(|&(_, &(c, _))| c == code)
+            .map(|(&(_, n), _)| n)
+            .sum(),
+        None => e
+            .counts
+            .iter()
+            .filter(|&&(o, _)| truncated(o, level) == code)
+            .map(|&(_, n)| n)
+            .sum(),
+    }
+}
+
+impl Evidence {
+    /// The counts' codes at `level` with their sizes plus κ (levels 1–4).
+    fn at_level(&self, level: usize) -> Option<&[(u32, f64)]> {
+        self.levels.get(level.checked_sub(1)?).map(|l| &**l)
+    }
 }
 
 /// The middle group whose coded vacancies ask for a term most (ties by
@@ -472,12 +508,13 @@ impl Tally {
     /// The model of these counts.
     pub(crate) fn model(self) -> OccupationModel {
         let total = self.total;
-        let mut vacancies: HashMap<u32, u32> = HashMap::new();
+        let mut vacancies: FastMap<u32, u32> = FastMap::default();
         for (occ, n) in self.vacancies {
             for level in 1..=4 {
                 *vacancies.entry(truncated(occ, level)).or_default() += n;
             }
         }
+        let size = |c: u32| f64::from(vacancies.get(&c).copied().unwrap_or(0));
         let terms = self
             .terms
             .into_iter()
@@ -486,10 +523,20 @@ impl Tally {
                     return None;
                 }
                 compact(&mut by_occ);
+                let levels = [1, 2, 3, 4].map(|level| {
+                    by_occ
+                        .iter()
+                        .map(|&(o, _)| {
+                            let c = truncated(o, level);
+                            (c, size(c) + SMOOTHING)
+                        })
+                        .collect()
+                });
                 let evidence = Evidence {
                     idf: idf(total, df),
                     home: home_group(&by_occ),
                     counts: by_occ.into_boxed_slice(),
+                    levels,
                 };
                 Some((String::from_utf8_lossy(&text).into_owned(), evidence))
             })

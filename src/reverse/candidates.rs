@@ -140,11 +140,7 @@ pub(crate) fn lists_of<'p, 't>(
         .filter_map(|t| p.lists.get(t))
         .map(|by_place| match places {
             // Lists are sorted by place: find the vacancy's few.
-            Some(ps) => ps
-                .iter()
-                .filter_map(|p| by_place.binary_search_by_key(p, |x| x.0).ok())
-                .filter_map(|i| by_place.get(i).map(|(_, l)| l))
-                .collect(),
+            Some(ps) => ps.iter().filter_map(|&p| by_place.get(p)).collect(),
             None => by_place.iter().map(|(_, l)| l).collect(),
         })
         .collect()

@@ -62,7 +62,7 @@ impl Floors {
                             })
                             .map(|&(_, s)| s)
                             .collect();
-                        (*place, seekers)
+                        (place, seekers)
                     })
                     .filter(|(_, seekers): &(u32, Vec<u32>)| !seekers.is_empty())
                     .collect()
