@@ -121,6 +121,7 @@ fn seeker_errors_name_nested_fields() {
         r#"{"id":"s4","skills":[],"region":"500107","commute_km":"far"}"#,
         r#"{"id":"s5","skills":[],"region":"500107","groups":["astronaut"]}"#,
         r#"{"id":"s6","skills":[],"region":"500107","experience_years":-2}"#,
+        r#"{"id":"s7","skills":["焊接","　 "],"region":"500107"}"#,
     ]
     .join("\n");
     let (good, errors) = parse_all::<Seeker>(&input);
@@ -140,7 +141,8 @@ fn seeker_errors_name_nested_fields() {
             "mobility.max_km",
             "commute_km",
             "groups[0]",
-            "experience_years"
+            "experience_years",
+            "skills[1]"
         ]
     );
 }

@@ -277,21 +277,31 @@ impl fmt::Display for Date {
 
 /// Checks a required text field: non-blank, at most `max` bytes.
 pub(crate) fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(Error::invalid(field, "must not be empty"));
+    match text_problem(value, max) {
+        Some(reason) => Err(Error::invalid(field, reason)),
+        None => Ok(()),
     }
-    check_len(field, value, max)
+}
+
+/// What is wrong with a required text field, if anything.
+fn text_problem(value: &str, max: usize) -> Option<String> {
+    if value.trim().is_empty() {
+        return Some("must not be empty".to_owned());
+    }
+    len_problem(value, max)
 }
 
 /// Checks an optional text field's length.
 pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.len() > max {
-        return Err(Error::invalid(
-            field,
-            format!("is {} bytes long, more than the limit of {max}", value.len()),
-        ));
+    match len_problem(value, max) {
+        Some(reason) => Err(Error::invalid(field, reason)),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Whether a text field is longer than `max` bytes, and by how much.
+fn len_problem(value: &str, max: usize) -> Option<String> {
+    (value.len() > max).then(|| format!("is {} bytes long, more than the limit of {max}", value.len()))
 }
 
 /// Checks a list of free strings (skills, titles): bounded, each non-blank.
@@ -308,8 +318,8 @@ pub(crate) fn check_list(field: &str, values: &[String]) -> Result<()> {
     // The entry's name is spelled out only for an error: every query
     // validates its seeker, so the happy path allocates nothing.
     for (i, v) in values.iter().enumerate() {
-        if v.trim().is_empty() || v.len() > MAX_TEXT_BYTES {
-            check_text(&format!("{field}[{i}]"), v, MAX_TEXT_BYTES)?;
+        if let Some(reason) = text_problem(v, MAX_TEXT_BYTES) {
+            return Err(Error::invalid(format!("{field}[{i}]"), reason));
         }
     }
     Ok(())
