@@ -188,7 +188,8 @@ impl OccupationModel {
     /// its evidence weight.
     fn ranked(&self, known: &[Known<'_, '_>], level: usize) -> Vec<(OccupationCode, f64)> {
         let weight: f64 = known.iter().map(|k| k.2).sum();
-        if weight <= 0.0 {
+        // Level 0 truncates every code to none: nothing to rank.
+        if weight <= 0.0 || level == 0 {
             return Vec::new();
         }
         // A code's share is linear in its occupations' counts: summed
@@ -198,18 +199,9 @@ impl OccupationModel {
             if w <= 0.0 {
                 continue;
             }
-            match e.at_level(level) {
-                Some(codes) => {
-                    for (&(_, n), &(c, d)) in e.counts.iter().zip(codes) {
-                        *asked.entry(c).or_default() += w * f64::from(n) / d;
-                    }
-                }
-                None => {
-                    for &(o, n) in e.counts.iter() {
-                        let c = truncated(o, level);
-                        *asked.entry(c).or_default() += w * f64::from(n) / (self.size(c) + SMOOTHING);
-                    }
-                }
+            let codes = e.at_level(level).unwrap_or_default();
+            for (&(_, n), &(c, d)) in e.counts.iter().zip(codes) {
+                *asked.entry(c).or_default() += w * f64::from(n) / d;
             }
         }
         let mut out: Vec<(OccupationCode, f64)> = asked
@@ -375,27 +367,20 @@ impl OccupationModel {
 
 /// The vacancies of a code (packed, at `level`) that ask for a term.
 fn asked_of(e: &Evidence, code: u32, level: usize) -> u32 {
-    match e.at_level(level) {
-        Some(codes) => e
-            .counts
-            .iter()
-            .zip(codes)
-            .filter(|&(_, &(c, _))| c == code)
-            .map(|(&(_, n), _)| n)
-            .sum(),
-        None => e
-            .counts
-            .iter()
-            .filter(|&&(o, _)| truncated(o, level) == code)
-            .map(|&(_, n)| n)
-            .sum(),
-    }
+    let codes = e.at_level(level).unwrap_or_default();
+    e.counts
+        .iter()
+        .zip(codes)
+        .filter(|&(_, &(c, _))| c == code)
+        .map(|(&(_, n), _)| n)
+        .sum()
 }
 
 impl Evidence {
-    /// The counts' codes at `level` with their sizes plus κ (levels 1–4).
+    /// The counts' codes at `level` with their sizes plus κ: a level past
+    /// 4 keeps the whole code as 4 does; none for level 0.
     fn at_level(&self, level: usize) -> Option<&[(u32, f64)]> {
-        self.levels.get(level.checked_sub(1)?).map(|l| &**l)
+        self.levels.get(level.min(4).checked_sub(1)?).map(|l| &**l)
     }
 }
 

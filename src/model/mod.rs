@@ -277,10 +277,12 @@ impl fmt::Display for Date {
 
 /// Checks a required text field: non-blank, at most `max` bytes.
 pub(crate) fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
-    match text_problem(value, max) {
-        Some(reason) => Err(Error::invalid(field, reason)),
-        None => Ok(()),
-    }
+    refuse(field, text_problem(value, max))
+}
+
+/// `field` refused for `problem`, if there is one.
+fn refuse(field: &str, problem: Option<String>) -> Result<()> {
+    problem.map_or(Ok(()), |reason| Err(Error::invalid(field, reason)))
 }
 
 /// What is wrong with a required text field, if anything.
@@ -293,10 +295,7 @@ fn text_problem(value: &str, max: usize) -> Option<String> {
 
 /// Checks an optional text field's length.
 pub(crate) fn check_len(field: &str, value: &str, max: usize) -> Result<()> {
-    match len_problem(value, max) {
-        Some(reason) => Err(Error::invalid(field, reason)),
-        None => Ok(()),
-    }
+    refuse(field, len_problem(value, max))
 }
 
 /// Whether a text field is longer than `max` bytes, and by how much.
