@@ -95,6 +95,15 @@ proptest! {
                 seeker.mobility.relocate = true;
                 seeker.mobility.max_km = Some(150.0);
             }
+            if j % 3 == 2 {
+                // A second (and third) trade: the top k is then a pool
+                // shared among them, which the pruned search cuts short.
+                for other in [market.seeker(j + 40), market.seeker(j + 80)] {
+                    seeker.skills.extend(other.skills);
+                    seeker.titles.extend(other.titles);
+                    seeker.occupations.extend(other.occupations);
+                }
+            }
             let fast = matcher.match_one(&seeker, k).unwrap();
             let slow = matcher.match_exhaustive(&seeker, k).unwrap();
             prop_assert_eq!(ids(&fast), ids(&slow), "seeker {}", j);

@@ -399,6 +399,30 @@ fn trades_hold_when_seekers_say_more() {
     }
 }
 
+/// A seeker of two or more trades ranks through the index exactly as by
+/// the exhaustive scan, whatever k: the pruned search holds only what the
+/// shared places may pick, and prunes below the rest.
+#[test]
+fn shared_places_are_exact_for_every_k() {
+    let (_, m) = market_60k();
+    let seekers: [&[&str]; 4] = [
+        &["焊接", "电焊", "烹饪"],
+        &["焊接", "电焊", "C1驾照"],
+        &["焊接", "烹饪", "C1驾照", "电工"],
+        &["叉车", "护理", "会计", "吃苦耐劳"],
+    ];
+    for skills in seekers {
+        let s = typed(skills);
+        for k in [1, 3, 10, 20, 50, 200] {
+            assert_eq!(
+                m.match_one(&s, k).unwrap(),
+                m.match_exhaustive(&s, k).unwrap(),
+                "{skills:?}, k = {k}"
+            );
+        }
+    }
+}
+
 /// 驾驶 with C1驾照 is a road driver, not a ship's: the licence is strong
 /// evidence; soft skills are none.
 #[test]

@@ -202,16 +202,38 @@ impl Matcher {
         stats: &mut SearchStats,
         allow: &Allowance,
     ) -> Result<Vec<Entry>> {
+        self.run_shared(q, k, None, exhaustive, stats, allow)
+    }
+
+    /// As [`Matcher::run`]; with `share = Some((places, trades))`, the `k`
+    /// found are a pool for [`trades::share`] to cut to `places` shared
+    /// among `trades`, and the pruned search holds only what it may pick
+    /// (the exhaustive scan, the reference, holds the whole pool).
+    fn run_shared(
+        &self,
+        q: &Query,
+        k: usize,
+        share: Option<(usize, &[u32])>,
+        exhaustive: bool,
+        stats: &mut SearchStats,
+        allow: &Allowance,
+    ) -> Result<Vec<Entry>> {
         let mut top = TopK::new(k, self.config.max_per_employer, self.snapshot.segments());
         if exhaustive {
             search::scan(&self.snapshot, q, &mut top, stats)?;
             return Ok(top.into_entries());
         }
+        if let Some((places, trades)) = share {
+            top = top.share_among(places, trades);
+        }
         // First under a floor guessed from earlier seekers' k-th scores: the
         // search prunes from its first posting instead of waiting for θ to
         // climb. If k vacancies reach the floor they are the top k;
-        // otherwise search again without it (what was found is kept).
-        let guess = self.theta.guess(k);
+        // otherwise search again without it (what was found is kept). Not
+        // for a shared pool: it holds fewer than k once its bar rises, and
+        // its k-th says nothing of other seekers' k-th.
+        let shared = top.is_shared();
+        let guess = if shared { None } else { self.theta.guess(k) };
         if let Some(floor) = guess {
             top.set_floor(floor);
             search::search(&self.snapshot, q, &mut top, stats, allow)?;
@@ -225,6 +247,7 @@ impl Matcher {
         }
         if let Some(kth) = top.kth()
             && !stats.truncated
+            && !shared
         {
             self.theta.observe(k, kth);
         }
@@ -363,7 +386,7 @@ impl Matcher {
             Vec::new()
         } else if trades.len() >= 2 {
             let pool = k.saturating_mul(trades::POOL).min(RankingConfig::MAX_K_LIMIT);
-            let pool = self.run(&q, pool, exhaustive, stats, allow)?;
+            let pool = self.run_shared(&q, pool, Some((k, &trades)), exhaustive, stats, allow)?;
             let segments = self.snapshot.segments();
             trades::share(pool, k, &trades, |e| {
                 segments

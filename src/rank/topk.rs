@@ -27,10 +27,75 @@ pub(crate) struct Entry {
 pub(crate) struct TopK<'a> {
     k: usize,
     cap: Option<usize>,
-    entries: Vec<Entry>,
+    /// What orders the entries held, best first.
+    entries: Vec<Key>,
+    /// The entries themselves, where their keys say; `free` lists the
+    /// places of entries dropped.
+    slab: Vec<Entry>,
+    free: Vec<u32>,
     segments: &'a [Arc<SegmentColumns>],
     /// A score the search may prune below (see [`TopK::set_floor`]).
     floor: f64,
+    /// Places shared among trades, when the entries are a pool to share.
+    shares: Option<Shares>,
+    /// The least score a pool entry needs to be picked by
+    /// [`super::trades::share`] ([`Shares`]); `-∞` without shares.
+    bar: f64,
+}
+
+/// What orders an entry, and where it is held: a list of thousands (a
+/// pool to share, see [`Shares`]) shifts these 32 bytes on an insert, not
+/// the entry's 150.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    score: f64,
+    /// Id term ordinal: orders ids within one segment.
+    ord: u64,
+    segment: u32,
+    doc: u32,
+    /// The entry's place in the slab.
+    slot: u32,
+}
+
+impl Key {
+    fn of(e: &Entry, slot: u32) -> Key {
+        Key {
+            score: e.score,
+            ord: e.ord,
+            segment: e.segment,
+            doc: e.doc,
+            slot,
+        }
+    }
+}
+
+/// A pool of `k × POOL` searched for [`super::trades::share`] need not hold
+/// every entry of the pool: only those `share` may pick. It picks an entry
+/// only if it is among the best `k` overall or among the best `places` of
+/// its trade, so once `k` entries are held and each trade has its places
+/// filled, an entry scoring below the lowest of those bars cannot be
+/// picked: the search may prune below it, far above the pool's last score.
+///
+/// Sound whatever comes later: an entry pruned below trade t's bar has
+/// `places` entries of t above it, each either still in the final pool (so
+/// the entry is not among t's best) or dropped from it for scoring below
+/// the pool's last (and the entry, lower still, is out of the pool too).
+/// What the pruned pool holds beyond the full pool's entries lies below
+/// them all, and only a trade with fewer than `places` in the full pool
+/// could pick it; such a trade sets no bar, so nothing above it was
+/// pruned. `tests/real_seekers.rs` and the ranking properties check the
+/// pruned path against the exhaustive scan on seekers of several trades.
+/// Counts only entries taken into the pool, each once (an entry offered
+/// again is refused, see [`TopK::offer`]), and only without a cap per
+/// employer (the cap, not the score, may keep a trade's entry out).
+struct Shares {
+    /// The list's length once shared.
+    k: usize,
+    /// Places each trade is sure of.
+    places: usize,
+    /// Each trade and its best scores taken so far, best first, at most
+    /// `places`.
+    trades: Vec<(u32, Vec<f64>)>,
 }
 
 impl<'a> TopK<'a> {
@@ -41,16 +106,73 @@ impl<'a> TopK<'a> {
             // Grown as entries come: k is bounded by the config, but a large k
             // with few vacancies in reach should not claim memory up front.
             entries: Vec::with_capacity(k.saturating_add(1).min(1024)),
+            slab: Vec::with_capacity(k.saturating_add(1).min(1024)),
+            free: Vec::new(),
             segments,
             floor: f64::NEG_INFINITY,
+            shares: None,
+            bar: f64::NEG_INFINITY,
         }
+    }
+
+    /// A pool of this top's `k` entries to be cut to `k` places shared
+    /// among `trades` by [`super::trades::share`]: the search may prune
+    /// below what `share` could pick (see [`Shares`]). Ignored with a cap
+    /// per employer; with a floor, [`TopK::settled`] speaks of the pool.
+    pub fn share_among(mut self, k: usize, trades: &[u32]) -> Self {
+        if self.cap.is_none() && trades.len() >= 2 && k < self.k {
+            self.shares = Some(Shares {
+                k,
+                places: super::trades::places(k, trades.len()),
+                trades: trades.iter().map(|&t| (t, Vec::new())).collect(),
+            });
+        }
+        self
+    }
+
+    /// Whether the entries are a pool to share ([`TopK::share_among`]).
+    pub fn is_shared(&self) -> bool {
+        self.shares.is_some()
+    }
+
+    /// Notes an entry taken into the pool under its trade, and raises the
+    /// bar when it can.
+    fn note_share(&mut self, e: &Entry) {
+        let Some(shares) = &mut self.shares else { return };
+        let trade = self
+            .segments
+            .get(e.segment as usize)
+            .and_then(|c| c.occupation.get(e.doc as usize))
+            .map_or(0, |&o| super::trades::group(o));
+        if let Some((_, best)) = shares.trades.iter_mut().find(|(t, _)| *t == trade)
+            && shares.places > 0
+        {
+            let at = best.partition_point(|&x| x >= e.score);
+            if at < shares.places {
+                best.insert(at, e.score);
+                best.truncate(shares.places);
+            }
+        }
+        let Some(kth) = self.entries.get(shares.k.wrapping_sub(1)).map(|x| x.score) else {
+            return;
+        };
+        let mut bar = kth;
+        if shares.places > 0 {
+            for (_, best) in &shares.trades {
+                match best.get(shares.places - 1) {
+                    Some(&s) => bar = bar.min(s),
+                    None => return,
+                }
+            }
+        }
+        self.bar = bar;
     }
 
     /// The score below which the search may prune: the k-th score, or the
     /// floor when higher. Ties at it are decided by id.
     #[inline]
     pub fn threshold(&self) -> f64 {
-        self.kth().map_or(self.floor, |s| s.max(self.floor))
+        self.kth().map_or(self.floor, |s| s.max(self.floor)).max(self.bar)
     }
 
     /// Lets the search prune below `floor` whatever the entries. A search
@@ -73,7 +195,7 @@ impl<'a> TopK<'a> {
     }
 
     /// Whether `a` ranks before `b`.
-    fn before(&self, a: &Entry, b: &Entry) -> bool {
+    fn before(&self, a: &Key, b: &Key) -> bool {
         match a.score.total_cmp(&b.score) {
             std::cmp::Ordering::Greater => true,
             std::cmp::Ordering::Less => false,
@@ -81,7 +203,7 @@ impl<'a> TopK<'a> {
                 if a.segment == b.segment {
                     a.ord < b.ord
                 } else {
-                    let id = |e: &Entry| self.segments[e.segment as usize].id_str(e.doc);
+                    let id = |e: &Key| self.segments[e.segment as usize].id_str(e.doc);
                     id(a) < id(b)
                 }
             }
@@ -94,16 +216,20 @@ impl<'a> TopK<'a> {
         if self.k == 0 {
             return;
         }
-        if self.entries.len() >= self.k && !self.before(&e, &self.entries[self.k - 1]) {
+        let mut key = Key::of(&e, u32::MAX);
+        if self.entries.len() >= self.k && !self.before(&key, &self.entries[self.k - 1]) {
             return;
         }
         // A search run again under a lower floor offers some docs twice:
-        // once is enough. A doc offered and since dropped cannot come back
-        // (it ranks below the k-th entry, which only rises).
+        // once is enough. A doc offered again scores the same, so it is
+        // where the new one would go (the first not before it). A doc
+        // offered and since dropped cannot come back (it ranks below the
+        // k-th entry, which only rises).
+        let at = self.entries.partition_point(|x| self.before(x, &key));
         if self
             .entries
-            .iter()
-            .any(|x| x.segment == e.segment && x.doc == e.doc)
+            .get(at)
+            .is_some_and(|x| x.segment == e.segment && x.doc == e.doc)
         {
             return;
         }
@@ -114,26 +240,44 @@ impl<'a> TopK<'a> {
             let mut same = 0;
             let mut worst = 0;
             for (i, x) in self.entries.iter().enumerate() {
-                if x.employer == e.employer {
+                if self.slab[x.slot as usize].employer == e.employer {
                     same += 1;
                     worst = i;
                 }
             }
             if same >= cap {
-                if self.before(&e, &self.entries[worst]) {
-                    self.entries.remove(worst);
+                if self.before(&key, &self.entries[worst]) {
+                    let dropped = self.entries.remove(worst);
+                    self.free.push(dropped.slot);
                 } else {
                     return;
                 }
             }
         }
-        let pos = self.entries.partition_point(|x| self.before(x, &e));
-        self.entries.insert(pos, e);
-        self.entries.truncate(self.k);
+        key.slot = match self.free.pop() {
+            Some(slot) => {
+                self.slab[slot as usize] = e;
+                slot
+            }
+            None => {
+                self.slab.push(e);
+                self.slab.len() as u32 - 1
+            }
+        };
+        let pos = self.entries.partition_point(|x| self.before(x, &key));
+        self.entries.insert(pos, key);
+        while self.entries.len() > self.k {
+            if let Some(dropped) = self.entries.pop() {
+                self.free.push(dropped.slot);
+            }
+        }
+        if self.shares.is_some() {
+            self.note_share(&e);
+        }
     }
 
     pub fn into_entries(self) -> Vec<Entry> {
-        self.entries
+        self.entries.iter().map(|k| self.slab[k.slot as usize]).collect()
     }
 }
 
