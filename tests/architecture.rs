@@ -54,7 +54,7 @@ const INNER: &[(&str, &[&str])] = &[
     (
         "rank",
         &[
-            "signal", "config", "related", "query", "score", "topk", "search", "trades",
+            "signal", "config", "related", "query", "score", "trades", "topk", "search",
         ],
     ),
     ("matcher", &["result", "theta"]),

@@ -128,7 +128,8 @@ impl TermBound {
     #[inline]
     pub fn other(&self, q: &Query, skills: u8) -> f64 {
         self.title
-            + q.weights[Signal::Skills] * signal::skills(self.miss_trade, self.miss_soft, self.held, skills)
+            + q.weights[Signal::Skills]
+                * signal::skills_bound(self.miss_trade, self.miss_soft, self.held, skills)
     }
 
     /// Bound of the whole terms' part (the vacancy's skills unknown).

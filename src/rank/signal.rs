@@ -308,6 +308,37 @@ pub(crate) fn skills(miss_trade: f64, miss_soft: f64, held: f64, count: u8) -> f
     (evidence * (0.5 + 0.5 * covered)).clamp(0.0, 1.0)
 }
 
+/// `1 / n` for every skill count a vacancy can hold (a byte), rounded up.
+// Indexing cannot panic: n < 256, the table's length.
+#[allow(clippy::indexing_slicing)]
+const RECIPROCAL_UP: [f64; 256] = {
+    let mut t = [0.0; 256];
+    let mut n = 1;
+    while n < 256 {
+        t[n] = (1.0 / n as f64).next_up();
+        n += 1;
+    }
+    t
+};
+
+/// A bound of [`skills`] at least as high, computed without a division:
+/// the search bounds every doc met on the essential lists with it, where
+/// a division's latency was the costliest step. `held · (1/count rounded
+/// up)` is at least `held / count` once rounded, and the rest is the same
+/// non-decreasing arithmetic.
+#[inline]
+// Indexing cannot panic: a byte indexes a table of 256.
+#[allow(clippy::indexing_slicing)]
+pub(crate) fn skills_bound(miss_trade: f64, miss_soft: f64, held: f64, count: u8) -> f64 {
+    let evidence = skill_tier(false) * (1.0 - miss_trade) + skill_tier(true) * (1.0 - miss_soft);
+    let covered = if count == 0 {
+        1.0
+    } else {
+        (held * RECIPROCAL_UP[usize::from(count)]).min(1.0)
+    };
+    (evidence * (0.5 + 0.5 * covered)).clamp(0.0, 1.0)
+}
+
 /// The location signal at `km` from home (not remote): full within
 /// `full_km`, falling linearly to 0 at the commute radius.
 #[inline]
@@ -463,5 +494,25 @@ mod tests {
             + w.dot_of(&ones, Source::Place)
             + w.dot_of(&ones, Source::Columns);
         assert!((by_source - total).abs() < 1e-12, "every signal has one source");
+    }
+
+    proptest::proptest! {
+        /// The division-free bound never falls below the signal it bounds,
+        /// and is that signal but for rounding.
+        #[test]
+        fn the_skills_bound_bounds_the_skills_signal(
+            miss_trade in 0.0..=1.0f64,
+            miss_soft in 0.0..=1.0f64,
+            held_units in 0u32..600,
+            quarter in proptest::bool::ANY,
+            count in proptest::num::u8::ANY,
+        ) {
+            // Credits are sums of 1s and fractions such as ½ and 0.3.
+            let held = f64::from(held_units) * if quarter { 0.25 } else { 0.3 };
+            let exact = skills(miss_trade, miss_soft, held, count);
+            let bound = skills_bound(miss_trade, miss_soft, held, count);
+            proptest::prop_assert!(bound >= exact, "{bound} < {exact}");
+            proptest::prop_assert!(bound - exact < 1e-12, "{bound} far above {exact}");
+        }
     }
 }
