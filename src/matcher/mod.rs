@@ -388,12 +388,7 @@ impl Matcher {
             let pool = k.saturating_mul(trades::POOL).min(RankingConfig::MAX_K_LIMIT);
             let pool = self.run_shared(&q, pool, Some((k, &trades)), exhaustive, stats, allow)?;
             let segments = self.snapshot.segments();
-            trades::share(pool, k, &trades, |e| {
-                segments
-                    .get(e.segment as usize)
-                    .and_then(|c| c.occupation.get(e.doc as usize))
-                    .map_or(0, |&o| trades::group(o))
-            })
+            trades::share(pool, k, &trades, |e| trades::of_doc(segments, e.segment, e.doc))
         } else {
             self.run(&q, k, exhaustive, stats, allow)?
         };

@@ -298,13 +298,18 @@ pub(crate) fn skill_tier(transversal: bool) -> f64 {
 /// = 0.05 for one matched on soft skills alone.
 #[inline]
 pub(crate) fn skills(miss_trade: f64, miss_soft: f64, held: f64, count: u8) -> f64 {
-    let evidence = skill_tier(false) * (1.0 - miss_trade) + skill_tier(true) * (1.0 - miss_soft);
-    let count = f64::from(count);
-    let covered = if count == 0.0 {
+    let covered = if count == 0 {
         1.0
     } else {
-        (held / count).min(1.0)
+        (held / f64::from(count)).min(1.0)
     };
+    skills_of(miss_trade, miss_soft, covered)
+}
+
+/// `E · (½ + ½·P)` for the tiers' misses and the share covered `P`.
+#[inline]
+fn skills_of(miss_trade: f64, miss_soft: f64, covered: f64) -> f64 {
+    let evidence = skill_tier(false) * (1.0 - miss_trade) + skill_tier(true) * (1.0 - miss_soft);
     (evidence * (0.5 + 0.5 * covered)).clamp(0.0, 1.0)
 }
 
@@ -330,13 +335,12 @@ const RECIPROCAL_UP: [f64; 256] = {
 // Indexing cannot panic: a byte indexes a table of 256.
 #[allow(clippy::indexing_slicing)]
 pub(crate) fn skills_bound(miss_trade: f64, miss_soft: f64, held: f64, count: u8) -> f64 {
-    let evidence = skill_tier(false) * (1.0 - miss_trade) + skill_tier(true) * (1.0 - miss_soft);
     let covered = if count == 0 {
         1.0
     } else {
         (held * RECIPROCAL_UP[usize::from(count)]).min(1.0)
     };
-    (evidence * (0.5 + 0.5 * covered)).clamp(0.0, 1.0)
+    skills_of(miss_trade, miss_soft, covered)
 }
 
 /// The location signal at `km` from home (not remote): full within

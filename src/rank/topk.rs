@@ -139,11 +139,7 @@ impl<'a> TopK<'a> {
     /// bar when it can.
     fn note_share(&mut self, e: &Entry) {
         let Some(shares) = &mut self.shares else { return };
-        let trade = self
-            .segments
-            .get(e.segment as usize)
-            .and_then(|c| c.occupation.get(e.doc as usize))
-            .map_or(0, |&o| super::trades::group(o));
+        let trade = super::trades::of_doc(self.segments, e.segment, e.doc);
         if let Some((_, best)) = shares.trades.iter_mut().find(|(t, _)| *t == trade)
             && shares.places > 0
         {

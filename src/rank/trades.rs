@@ -23,6 +23,19 @@ pub(crate) fn group(packed: u32) -> u32 {
     packed / 100
 }
 
+/// The trade of a doc of a snapshot's `segments` (0 when unknown).
+#[inline]
+pub(crate) fn of_doc(
+    segments: &[std::sync::Arc<crate::index::SegmentColumns>],
+    segment: u32,
+    doc: u32,
+) -> u32 {
+    segments
+        .get(segment as usize)
+        .and_then(|c| c.occupation.get(doc as usize))
+        .map_or(0, |&o| group(o))
+}
+
 /// The distinct trades (minor groups) of a seeker's packed occupations,
 /// in order.
 pub(crate) fn of(occupations: &[u32]) -> Vec<u32> {
