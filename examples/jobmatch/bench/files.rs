@@ -92,7 +92,8 @@ pub(super) fn measure_files(
         matcher.match_one(s, args.top)?;
     }
     let open_first_query_ms = start.elapsed().as_secs_f64() * 1e3;
-    let (sorted, results) = latencies(&matcher, &seekers, args.top, quiet)?;
+    let (sorted, results, times) = latencies(&matcher, &seekers, args.top, quiet)?;
+    super::write_seeker_times(args.seeker_times.as_deref(), &times)?;
     let throughput_1t = throughput(&matcher, &seekers, args.top, 1)?;
     let throughput_all = throughput(&matcher, &seekers, args.top, threads)?;
     let scan = exhaustive(&matcher, &seekers, &results, args.top, threads, quiet)?;

@@ -88,6 +88,9 @@ pub struct BenchArgs {
     /// Build the index from the same market written as free-text postings (`generate --raw`), through `ingest`: quality then shows what survives ingestion, and the build reports the ingest's speed beside `index` on the clean file.
     #[arg(long, conflicts_with_all = ["vacancies_file", "shards", "sizes"])]
     pub raw: bool,
+    /// Write each seeker's indexed search as JSON Lines (id, skills, titles, ms, postings met, columns read, vacancies scored): which seekers are slow, and why. Two builds' files compare seeker by seeker (`scripts/seeker_times.py`).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["reverse", "shards", "sizes"])]
+    pub seeker_times: Option<PathBuf>,
 }
 
 /// The market an index was built from (kept beside it so that a later
@@ -395,7 +398,8 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
     });
     let seekers: Vec<Seeker> = (0..args.seekers).map(|j| market.seeker(j)).collect();
     let (index, matcher, open_first_query_ms) = open_and_serve(args, &market, &seekers)?;
-    let (sorted, results) = latencies(&matcher, &seekers, args.top, quiet)?;
+    let (sorted, results, times) = latencies(&matcher, &seekers, args.top, quiet)?;
+    write_seeker_times(args.seeker_times.as_deref(), &times)?;
     let throughput_1t = throughput(&matcher, &seekers, args.top, 1)?;
     let throughput_all = throughput(&matcher, &seekers, args.top, threads)?;
     let scan = exhaustive(&matcher, &seekers, &results, args.top, threads, quiet)?;
@@ -576,20 +580,61 @@ pub(super) fn latencies(
     seekers: &[Seeker],
     top: usize,
     quiet: bool,
-) -> Result<(Vec<f64>, Vec<MatchResult>)> {
+) -> Result<(Vec<f64>, Vec<MatchResult>, Vec<SeekerTime>)> {
     let bar = ui::progress(seekers.len() as u64, "latency", quiet, false);
     let mut lat = Vec::with_capacity(seekers.len());
     let mut results = Vec::with_capacity(seekers.len());
+    let mut times = Vec::with_capacity(seekers.len());
     for s in seekers {
         let t = Instant::now();
-        let r = matcher.match_one(s, top)?;
-        lat.push(t.elapsed().as_secs_f64() * 1e3);
+        let (r, stats) = matcher.match_one_with_stats(s, top)?;
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        lat.push(ms);
         results.push(r);
+        times.push(SeekerTime {
+            id: s.id.clone(),
+            skills: s.skills.len(),
+            titles: s.titles.len(),
+            ms,
+            postings: stats.postings,
+            columns_read: stats.columns_read,
+            scored: stats.scored,
+        });
         bar.inc(1);
     }
     bar.finish_and_clear();
     lat.sort_by(f64::total_cmp);
-    Ok((lat, results))
+    Ok((lat, results, times))
+}
+
+/// One seeker's indexed search, as `bench --seeker-times` writes it.
+#[derive(Serialize)]
+pub(super) struct SeekerTime {
+    id: String,
+    /// Skills and titles as the seeker gave them.
+    skills: usize,
+    titles: usize,
+    /// Wall time of the search, one thread.
+    ms: f64,
+    /// Docs met on the essential lists, columns read, vacancies scored.
+    postings: u64,
+    columns_read: u64,
+    scored: u64,
+}
+
+/// Writes `bench --seeker-times`, when asked for.
+pub(super) fn write_seeker_times(path: Option<&std::path::Path>, times: &[SeekerTime]) -> Result<()> {
+    let Some(path) = path else { return Ok(()) };
+    let mut out = ui::create(path)?;
+    let io = |source| Error::Io {
+        path: Some(path.to_owned()),
+        source,
+    };
+    for t in times {
+        serde_json::to_writer(&mut out, t).map_err(|e| io(e.into()))?;
+        std::io::Write::write_all(&mut out, b"\n").map_err(io)?;
+    }
+    std::io::Write::flush(&mut out).map_err(io)
 }
 
 /// Batch throughput on `threads`, seekers a second: the median of three

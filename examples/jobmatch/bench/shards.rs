@@ -133,7 +133,7 @@ pub(super) fn sharded(args: &BenchArgs, split: &str, quiet: bool) -> Result<Shar
         } else {
             ("sharded", &sharded)
         };
-        let (lat, rs) = latencies(m, &seekers, args.top, quiet)?;
+        let (lat, rs, _) = latencies(m, &seekers, args.top, quiet)?;
         if round < 2 {
             results.push(rs);
         }
