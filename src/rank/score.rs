@@ -123,6 +123,18 @@ impl TermBound {
         self
     }
 
+    /// The bound of both sets of terms (disjoint sets).
+    #[inline]
+    pub fn and(self, other: TermBound) -> TermBound {
+        TermBound {
+            occupation: self.occupation + other.occupation,
+            title: self.title + other.title,
+            miss_trade: self.miss_trade * other.miss_trade,
+            miss_soft: self.miss_soft * other.miss_soft,
+            held: self.held + other.held,
+        }
+    }
+
     /// Bound of the skills and title signals' part for a vacancy asking
     /// for at least `skills` skills (0 when unknown).
     #[inline]
@@ -306,8 +318,43 @@ mod tests {
         prop_oneof![Just(none), some]
     }
 
+    fn role() -> impl Strategy<Value = TermRole> {
+        prop_oneof![
+            Just(TermRole::Title),
+            Just(TermRole::Occupation),
+            (0.0..=1.0f64, 0.0..=1.0f64, any::<bool>()).prop_map(|(miss, credit, soft)| TermRole::Skill {
+                miss,
+                credit,
+                soft
+            }),
+        ]
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// The search bounds a doc by the terms it probed and those it met
+        /// on the essential lists, built apart and joined by `and`: the
+        /// same bound, to rounding, as adding every term to one.
+        #[test]
+        fn joined_bounds_equal_one_bound_of_all_terms(
+            terms in proptest::collection::vec((role(), 0.0..1.0f64), 0..20),
+            split in any::<Index>(),
+        ) {
+            let at = if terms.is_empty() { 0 } else { split.index(terms.len() + 1) };
+            let (a, b) = terms.split_at(at);
+            let of = |ts: &[(TermRole, f64)]| ts.iter().fold(TermBound::NONE, |t, &(r, ub)| t.with(r, ub));
+            let (joined, all) = (of(a).and(of(b)), of(&terms));
+            for (x, y) in [
+                (joined.occupation, all.occupation),
+                (joined.title, all.title),
+                (joined.miss_trade, all.miss_trade),
+                (joined.miss_soft, all.miss_soft),
+                (joined.held, all.held),
+            ] {
+                prop_assert!((x - y).abs() <= 1e-12 * (1.0 + y.abs()), "{joined:?} vs {all:?}");
+            }
+        }
 
         /// The search skips a vacancy on its summary's bound before reading
         /// its columns, so that bound must never fall below the signals the

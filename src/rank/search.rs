@@ -20,7 +20,12 @@
 //!   holding only those cannot enter, so only the essential terms' postings
 //!   are walked, and the others are probed for the candidates found;
 //! - a doc met on the essential lists is bounded by its terms with its
-//!   number of skills (the skills signal's coverage);
+//!   number of skills (the skills signal's coverage), then, if it may
+//!   still enter, with the shortest non-essential lists probed for it
+//!   (lists an eighth as long as the essential ones, at most 8: their
+//!   cursors are mostly past the doc already, and a doc met on a common
+//!   skill's list rarely holds the seeker's rare title word or
+//!   occupation);
 //! - candidates are gathered 64 at a time, then bounded by their 8-byte
 //!   summaries (read in a loop of their own, so the cache misses overlap),
 //!   then by their exact columns, then by their exact terms; the distance
@@ -119,6 +124,8 @@ struct Cursor {
     term: usize,
     ub: f64,
     role: TermRole,
+    /// Docs in the segment holding the term.
+    df: u32,
 }
 
 fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
@@ -154,6 +161,7 @@ fn open(terms: &[SegTerm], from: u32) -> Result<Vec<Cursor>> {
                 term: t.term,
                 ub: t.ub,
                 role: t.role,
+                df: t.info.doc_freq,
             })
         })
         .collect()
@@ -549,9 +557,12 @@ impl SegmentSearch<'_> {
     /// summaries read, then the survivors' columns. Reading one array for many
     /// docs in a row lets the memory system fetch them in parallel, where
     /// interleaving the reads with the postings' decoding waited for each.
-    /// Each survivor is then bounded with its exact columns, then its exact
-    /// terms; only then is its distance computed. θ only rises, so checking a
-    /// batch against the θ it started with is safe.
+    /// A doc is gathered only if its bound reaches θ with the short
+    /// non-essential lists probed ([`Early`]); each survivor is then bounded
+    /// with its exact columns, then its exact terms (the other
+    /// non-essential lists probed); only then is its distance computed. θ
+    /// only rises, so checking a batch against the θ it started with is
+    /// safe.
     fn walk(
         &self,
         w: &Work,
@@ -567,6 +578,9 @@ impl SegmentSearch<'_> {
         let mut non_essential = 0;
         // Bound of the non-essential terms.
         let mut ne = TermBound::NONE;
+        // The non-essential terms probed as a doc is gathered (bits of
+        // query terms), and the bound of the others.
+        let mut early = Early::default();
         let mut batch = [Candidate {
             doc: 0,
             terms: TermBound::NONE,
@@ -582,6 +596,7 @@ impl SegmentSearch<'_> {
                 return;
             }
             let theta = top.threshold();
+            let before = non_essential;
             while let Some(c) = cursors.get(non_essential) {
                 let with = ne.with(c.role, c.ub);
                 if with.total(q) + rest + EPS >= theta {
@@ -589,6 +604,9 @@ impl SegmentSearch<'_> {
                 }
                 ne = with;
                 non_essential += 1;
+            }
+            if non_essential != before {
+                early = Early::new(cursors, non_essential);
             }
             // Gather.
             let mut n = 0;
@@ -612,15 +630,16 @@ impl SegmentSearch<'_> {
                     continue;
                 }
                 stats.postings += 1;
-                let mut held = ne;
+                let mut ess = TermBound::NONE;
                 let mut mask: u128 = 0;
                 for c in essential.iter_mut() {
                     if c.postings.doc() == doc {
-                        held.add(c.role, c.ub);
+                        ess.add(c.role, c.ub);
                         mask |= 1 << c.term;
                         c.postings.advance();
                     }
                 }
+                let mut held = ne.and(ess);
                 // The vacancy's number of skills (one byte, read in doc
                 // order) bounds the share of them the seeker can cover: a
                 // vacancy matched on one skill of the five it asks for
@@ -631,16 +650,29 @@ impl SegmentSearch<'_> {
                     continue;
                 }
                 let place = blocks.place(q, cols, doc);
-                if terms + columns + place + EPS >= theta {
-                    batch[n] = Candidate {
-                        doc,
-                        terms: held,
-                        skills,
-                        mask,
-                        place,
-                    };
-                    n += 1;
+                if terms + columns + place + EPS < theta {
+                    continue;
                 }
+                if early.bits != 0 {
+                    // The short non-essential lists probed now, before the
+                    // doc's summary is read: most docs met on a long list
+                    // hold none of them, and fall below θ without them.
+                    let (probed, with) = early.probe(cursors, doc);
+                    let exact = probed.and(ess);
+                    if exact.total_at(q, skills) + columns + place + EPS < theta {
+                        continue;
+                    }
+                    held = exact;
+                    mask |= with;
+                }
+                batch[n] = Candidate {
+                    doc,
+                    terms: held,
+                    skills,
+                    mask,
+                    place,
+                };
+                n += 1;
             }
             // Bound by place and summary. The summaries are read in a loop of
             // their own, so that all their cache misses are in flight together.
@@ -676,7 +708,8 @@ impl SegmentSearch<'_> {
                 // any trigonometry.
                 let mut mask = c.mask;
                 for nc in cursors[..non_essential].iter_mut() {
-                    if seek_to(&mut nc.postings, doc) == doc {
+                    // Those probed as the doc was gathered are in its mask.
+                    if early.bits & (1 << nc.term) == 0 && seek_to(&mut nc.postings, doc) == doc {
                         mask |= 1 << nc.term;
                     }
                 }
@@ -687,6 +720,90 @@ impl SegmentSearch<'_> {
                 self.admit_and_offer(doc, s, top, stats);
             }
         }
+    }
+}
+
+/// How much longer the essential lists must be, together, than a
+/// non-essential list for it to be probed as each doc is gathered rather
+/// than once its columns are read: a probe of a list that short is mostly a
+/// comparison with a cursor already past the doc.
+const EARLY_PROBE_RATIO: u64 = 8;
+
+/// At most this many lists are probed as each doc is gathered (the
+/// shortest): a seeker of many terms would otherwise pay a loop over all
+/// of them for every doc met.
+const MAX_EARLY: usize = 8;
+
+/// The non-essential lists probed as docs are gathered, and the bound of
+/// the other non-essential ones.
+#[derive(Clone, Copy)]
+struct Early {
+    /// Their query-term bits.
+    bits: u128,
+    /// Their cursors' indices.
+    cursors: [u8; MAX_EARLY],
+    len: usize,
+    /// Bound of the non-essential terms not among them.
+    late: TermBound,
+}
+
+impl Default for Early {
+    fn default() -> Self {
+        Early {
+            bits: 0,
+            cursors: [0; MAX_EARLY],
+            len: 0,
+            late: TermBound::NONE,
+        }
+    }
+}
+
+impl Early {
+    /// Which of the first `non_essential` cursors to probe early: those
+    /// [`EARLY_PROBE_RATIO`] times shorter than the essential lists
+    /// together, the shortest [`MAX_EARLY`] of them.
+    fn new(cursors: &[Cursor], non_essential: usize) -> Early {
+        let (ne, essential) = cursors.split_at(non_essential.min(cursors.len()));
+        let essential_df: u64 = essential.iter().map(|c| u64::from(c.df)).sum();
+        // The shortest lists short enough, as (df, cursor), kept sorted.
+        let mut short = [(u32::MAX, u8::MAX); MAX_EARLY];
+        for (i, c) in ne.iter().enumerate() {
+            let Ok(at) = u8::try_from(i) else { break };
+            if u64::from(c.df) * EARLY_PROBE_RATIO <= essential_df && c.df < short[MAX_EARLY - 1].0 {
+                short[MAX_EARLY - 1] = (c.df, at);
+                short.sort_unstable();
+            }
+        }
+        let mut early = Early::default();
+        for (i, c) in ne.iter().enumerate() {
+            if short.iter().any(|&(_, at)| usize::from(at) == i) {
+                early.bits |= 1 << c.term;
+                early.cursors[early.len] = i as u8;
+                early.len += 1;
+            } else {
+                early.late.add(c.role, c.ub);
+            }
+        }
+        early
+    }
+
+    /// The bound of the non-essential terms for `doc` with the early lists
+    /// probed (the late ones assumed held), and the early terms it holds
+    /// (bits). Docs are probed in increasing order, so the early cursors
+    /// only move forward.
+    #[inline]
+    fn probe(&self, cursors: &mut [Cursor], doc: u32) -> (TermBound, u128) {
+        let mut bound = self.late;
+        let mut held = 0;
+        for &i in &self.cursors[..self.len] {
+            if let Some(c) = cursors.get_mut(usize::from(i))
+                && seek_to(&mut c.postings, doc) == doc
+            {
+                bound.add(c.role, c.ub);
+                held |= 1 << c.term;
+            }
+        }
+        (bound, held)
     }
 }
 
