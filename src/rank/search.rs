@@ -15,7 +15,9 @@
 //!   walked first, so the k-th score θ rises early; the others follow in doc
 //!   order with one cursor set per segment, and a range whose bound is
 //!   below θ is skipped whole;
-//! - within a range, terms sorted by `ub`, the longest prefix whose bounds
+//! - within a range, terms sorted by `ub` per posting (the lists that can
+//!   add least for their length first, as Lucene's MaxScore orders its
+//!   clauses by max score over cost), the longest prefix whose bounds
 //!   sum with the range's bound below θ is *non-essential*: a vacancy
 //!   holding only those cannot enter, so only the essential terms' postings
 //!   are walked, and the others are probed for the candidates found;
@@ -142,8 +144,16 @@ fn segment_terms(q: &Query, seg: &SegmentReader) -> Result<Vec<SegTerm>> {
             });
         }
     }
-    // Ascending bound: the MaxScore order.
-    out.sort_by(|a, b| a.ub.total_cmp(&b.ub).then(a.term.cmp(&b.term)));
+    // Ascending bound per posting: the lists that can add least for what
+    // they cost to walk become non-essential first (Lucene's MaxScore
+    // orders its clauses the same way, by max score over cost).
+    let per_posting = |t: &SegTerm| t.ub / f64::from(t.info.doc_freq.max(1));
+    out.sort_by(|a, b| {
+        per_posting(a)
+            .total_cmp(&per_posting(b))
+            .then(a.ub.total_cmp(&b.ub))
+            .then(a.term.cmp(&b.term))
+    });
     Ok(out)
 }
 
@@ -201,7 +211,8 @@ struct SegmentSearch<'a> {
     ord: u32,
     reader: &'a SegmentReader,
     cols: &'a SegmentColumns,
-    /// The query's terms present in the segment, by ascending bound.
+    /// The query's terms present in the segment, by ascending bound per
+    /// posting (the MaxScore order).
     terms: Vec<SegTerm>,
     /// Bound of the column signals of a vacancy holding no query term.
     columns: f64,
