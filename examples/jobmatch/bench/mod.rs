@@ -625,16 +625,11 @@ pub(super) struct SeekerTime {
 /// Writes `bench --seeker-times`, when asked for.
 pub(super) fn write_seeker_times(path: Option<&std::path::Path>, times: &[SeekerTime]) -> Result<()> {
     let Some(path) = path else { return Ok(()) };
-    let mut out = ui::create(path)?;
-    let io = |source| Error::Io {
-        path: Some(path.to_owned()),
-        source,
-    };
+    let mut w = jobmatch::io::JsonLinesWriter::new(ui::create(path)?);
     for t in times {
-        serde_json::to_writer(&mut out, t).map_err(|e| io(e.into()))?;
-        std::io::Write::write_all(&mut out, b"\n").map_err(io)?;
+        w.write(t)?;
     }
-    std::io::Write::flush(&mut out).map_err(io)
+    w.finish().map(drop)
 }
 
 /// Batch throughput on `threads`, seekers a second: the median of three
