@@ -84,12 +84,32 @@ LICENCES = [
     ("健康证", "Health certificate", "健康合格证|从业人员健康证", "",
      "4-03-02-01|4-03-02-02|4-03-02-03|4-03-02-04|4-03-02-05"),
     ("护士资格证", "Nurse's licence", "护士证|护士执业证|护士执业资格证|护资", "护理", "2-05-08-"),
-    ("教师资格证", "Teacher's certificate", "教师证|教资", "教学", "2-08-0"),
+    ("教师资格证", "Teacher's certificate", "教师证|教资|幼师证|幼师资格证|幼儿园教师资格证", "教学", "2-08-0"),
     ("保安员证", "Security guard's certificate", "保安证|保安上岗证", "安保", "4-07-05-01"),
     ("消防设施操作员证", "Fire facility operator's certificate", "消防证|消防操作员证|消防员证|消防上岗证", "消防",
      "4-07-05-03"),
     ("养老护理员证", "Elderly carer's certificate", "养老护理证", "养老护理", "4-10-01-05"),
     ("育婴师证", "Infant carer's certificate", "育婴员证|母婴护理证", "育婴", "4-10-01-01"),
+    # Asked for by name in postings, in no occupation's profile (the
+    # generated market is unchanged; real postings and seekers name them).
+    ("建造师证", "Constructor's certificate", "建造师|一级建造师|二级建造师|建造师证书", "施工管理|项目管理", ""),
+    ("挖掘机操作证", "Excavator operator's certificate", "挖掘机证|挖机证|挖掘机操作员证", "挖掘机", ""),
+]
+
+# Skills job boards name that no occupation's definition gave as a
+# keyword (name, English name, aliases, kind): read from postings and typed
+# by seekers, in no profile, so the generated market is unchanged; the kind
+# by hand, as ESCO's levels would place it.
+NAMED = [
+    ("挖掘机", "Excavator operation", "挖机|挖掘机操作|挖掘机驾驶|开挖机", "occupation"),
+    ("ERP", "ERP systems", "ERP系统|SAP系统", "cross_sector"),
+]
+
+# More job-board spellings of skills the vocabulary has (reading only).
+SPELLINGS = [
+    ("会计", "用友|金蝶|财务软件"),
+    ("烹饪", "川菜|粤菜|湘菜|炒锅|掌勺"),
+    ("建筑识图", "建筑图纸"),
 ]
 
 # Aliases that named a licence as if it were the skill, moved to the licence.
@@ -126,6 +146,13 @@ def main():
         add_skill(by_name, name, en, aliases)
         transversal[name] = 'hand: soft skill (ESCO transversal)'
 
+    named = {}
+    for name, en, aliases, kind in NAMED:
+        add_skill(by_name, name, en, aliases)
+        named[name] = kind
+    for name, aliases in SPELLINGS:
+        add_skill(by_name, name, '', aliases)
+
     licence = {}
     implies = {}
     for name, en, aliases, implied, codes in LICENCES:
@@ -161,6 +188,8 @@ def main():
             row['kind'], row['kind_basis'] = 'licence', licence[name]
         elif name in transversal:
             row['kind'], row['kind_basis'] = 'transversal', transversal[name]
+        elif name in named:
+            row['kind'], row['kind_basis'] = named[name], 'hand: named in postings, in no profile'
         else:
             codes = holders.get(name, [])
             n = len(codes)

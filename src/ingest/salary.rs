@@ -107,7 +107,13 @@ pub fn parse_salary(text: &str) -> Result<Read<Option<Salary>>> {
                 (Some(*one), Some(*one))
             }
         }
-        [a, b, ..] => (Some(*a), Some(*b)),
+        // A range written as one (`8000-15000`) is the pay, wherever it
+        // stands among other amounts (`底薪4000+提成，综合8000-15000`);
+        // else the first two amounts.
+        [a, b, ..] => match amounts.windows(2).find(|w| w.first().is_some_and(|a| a.to_next)) {
+            Some([a, b]) => (Some(*a), Some(*b)),
+            _ => (Some(*a), Some(*b)),
+        },
     };
     // A unit written once applies to both ends (`15-20k`, `1-1.5万`); a
     // range written without any unit is plain yuan.
@@ -190,9 +196,15 @@ fn period_of(s: &str) -> Period {
 struct Amount {
     number: f64,
     unit: Option<f64>,
+    /// Joined to the next amount as a range (`8千-1.2万`, `3000至5000`).
+    to_next: bool,
 }
 
-/// The amounts in a salary text, in order (at most two matter).
+/// What joins the two ends of a range.
+const RANGE_MARKS: [char; 7] = ['-', '~', '～', '—', '–', '至', '到'];
+
+/// The amounts in a salary text, in order; a percentage (`提成5%`) is not
+/// an amount.
 fn amounts(s: &str) -> Vec<Amount> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
@@ -222,7 +234,16 @@ fn amounts(s: &str) -> Vec<Amount> {
         if unit.is_some() {
             i += 1;
         }
-        out.push(Amount { number, unit });
+        if matches!(chars.get(i), Some('%' | '％')) {
+            continue;
+        }
+        let to_next = chars.get(i).is_some_and(|c| RANGE_MARKS.contains(c))
+            && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        out.push(Amount {
+            number,
+            unit,
+            to_next,
+        });
     }
     out
 }
@@ -250,6 +271,21 @@ mod tests {
         assert_eq!(read("1-1.5万"), (Some(10000), Some(15000), None));
         assert_eq!(read("6k-8k*14薪"), (Some(6000), Some(8000), Some(14)));
         assert_eq!(read("月薪5500"), (Some(5500), Some(5500), None));
+        // Base pay beside the range a posting promises in all, and a
+        // commission's share, which is no amount.
+        assert_eq!(
+            read("底薪4000+提成，综合8000-15000"),
+            (Some(8000), Some(15000), None)
+        );
+        assert_eq!(
+            read("综合月薪6000至8000，底薪3500"),
+            (Some(6000), Some(8000), None)
+        );
+        assert_eq!(read("底薪2500+提成5%"), (Some(2500), None, None));
+        assert_eq!(
+            read("3000～5000元/月，另有全勤奖200"),
+            (Some(3000), Some(5000), None)
+        );
     }
 
     #[test]

@@ -572,4 +572,32 @@ mod tests {
         assert!(got.iter().any(|g| g.eq_ignore_ascii_case("java")), "{got:?}");
         assert!(!got.iter().any(|g| g.eq_ignore_ascii_case("go")), "{got:?}");
     }
+
+    #[test]
+    fn a_bare_ai_is_no_machine_learning() {
+        // Designers' postings list Illustrator as AI beside PS and CDR.
+        let got = names("熟练使用PS、AI、CDR等设计软件");
+        assert!(got.iter().any(|g| g == "平面设计"), "{got:?}");
+        assert!(!got.iter().any(|g| g == "机器学习"), "{got:?}");
+        let got = names("负责AI算法的研发与落地");
+        assert!(got.iter().any(|g| g == "机器学习"), "{got:?}");
+    }
+
+    #[test]
+    fn skills_postings_name_that_no_definition_gave() {
+        let cases = [
+            ("持挖掘机操作证，熟练开挖机", &["挖掘机操作证", "挖掘机"][..]),
+            ("持一级建造师证，有市政项目经验", &["建造师证"][..]),
+            ("会做川菜，有健康证", &["烹饪", "健康证"][..]),
+            ("持有幼师资格证，会舞蹈", &["教师资格证"][..]),
+            ("熟练使用用友、金蝶财务软件", &["会计"][..]),
+            ("熟悉ERP系统", &["ERP"][..]),
+        ];
+        for (text, want) in cases {
+            let got = names(text);
+            for w in want {
+                assert!(got.iter().any(|g| g == w), "{text}: {got:?}");
+            }
+        }
+    }
 }
