@@ -390,11 +390,44 @@ fn typed_skill(item: &str) -> (Vec<String>, Extraction) {
 }
 
 /// Words a typed skill item may hold around the skills it names: ability
-/// and operation verbs before (`会电焊`, `熟练操作叉车`) and a trade's
-/// generic endings after (`电焊工`, `焊接技术`, `叉车证`).
-const ITEM_AFFIXES: [&str; 27] = [
-    "会", "能", "懂", "可", "有", "熟悉", "熟练", "精通", "掌握", "擅长", "具备", "具有", "持有", "了解",
-    "开", "做", "操作", "使用", "从事", "工", "工作", "技术", "技能", "经验", "能力", "证", "证书",
+/// and operation verbs before (`会电焊`, `熟练操作叉车`), a trade's
+/// generic endings after (`电焊工`, `焊接技术`, `叉车证`) and the words
+/// that close a list of them (`川菜、湘菜都会`).
+const ITEM_AFFIXES: [&str; 34] = [
+    "会",
+    "能",
+    "懂",
+    "可",
+    "有",
+    "熟悉",
+    "熟练",
+    "精通",
+    "掌握",
+    "擅长",
+    "具备",
+    "具有",
+    "持有",
+    "了解",
+    "开",
+    "做",
+    "操作",
+    "使用",
+    "从事",
+    "工",
+    "工作",
+    "技术",
+    "技能",
+    "经验",
+    "能力",
+    "证",
+    "证书",
+    "都会",
+    "都能",
+    "都可以",
+    "都行",
+    "也会",
+    "也能",
+    "均可",
 ];
 
 /// What an item says besides the mentions found in it, punctuation and
@@ -958,6 +991,9 @@ mod tests {
         }
         // A longer name is specific enough wherever it stands.
         assert_eq!(typed_skill("精通CAD制图").0, ["CAD"]);
+        // The words that close a list of skills are no other phrase.
+        assert_eq!(typed_skill("湘菜都会").0, ["烹饪"]);
+        assert_eq!(typed_skill("电焊也会").0, ["焊接"]);
         // Said not to be held: no skill, the mention passed over.
         for not_held in ["不会焊接", "没有叉车证", "不懂焊接"] {
             let (skills, e) = typed_skill(not_held);
