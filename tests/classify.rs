@@ -22,6 +22,8 @@ fn hand_picked_titles_land_on_the_right_code() {
         ("护士", "2-05-08"),
         ("数控车床操作工", "6-18-01"),
         ("Java开发工程师", "2-02-10"),
+        ("幼师", "2-08-03"),
+        ("挖掘机司机", "6-30-05-05"),
     ];
     let mut wrong = Vec::new();
     for (title, prefix) in cases {

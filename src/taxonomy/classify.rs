@@ -131,7 +131,7 @@ const NOISE: [&str; 24] = [
 
 /// Colloquial job words and the official words they stand for (general
 /// usage, e.g. 老师 for 教师): the official word is added to the title.
-const SYNONYMS: [(&str, &str); 10] = [
+const SYNONYMS: [(&str, &str); 11] = [
     ("老师", "教师"),
     ("司机", "驾驶员"),
     ("师傅", "工"),
@@ -140,6 +140,7 @@ const SYNONYMS: [(&str, &str); 10] = [
     ("导购", "营业员"),
     ("客服", "客户服务"),
     ("普工", "生产辅助工"),
+    ("幼师", "幼儿园教师"),
     ("保洁", "保洁员"),
     ("助教", "教师"),
 ];
@@ -546,8 +547,8 @@ impl Classifier {
 }
 
 /// Bump when the coder's features or learner change in a way the probe in
-/// [`Classifier::fingerprint`] might miss.
-const MODEL_VERSION: u64 = 1;
+/// [`Classifier::fingerprint`] might miss (2: the 幼师 synonym).
+const MODEL_VERSION: u64 = 2;
 
 /// FNV-1a's starting value.
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
