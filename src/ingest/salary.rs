@@ -115,9 +115,14 @@ pub fn parse_salary(text: &str) -> Result<Read<Option<Salary>>> {
             _ => (Some(*a), Some(*b)),
         },
     };
-    // A unit written once applies to both ends (`15-20k`, `1-1.5万`); a
+    // A unit written once applies to both ends (`15-20k`, `1-1.5万`), the
+    // range's own before any other amount's (`综合8-15k，底薪3000元`); a
     // range written without any unit is plain yuan.
-    let unit = amounts.iter().rev().find_map(|a| a.unit);
+    let unit = [hi, lo]
+        .into_iter()
+        .flatten()
+        .find_map(|a| a.unit)
+        .or_else(|| amounts.iter().rev().find_map(|a| a.unit));
     let value = |a: Option<Amount>| -> Option<f64> {
         a.map(|a| a.number * a.unit.or(unit).unwrap_or(1.0) * period.to_month())
     };
@@ -282,6 +287,7 @@ mod tests {
             (Some(6000), Some(8000), None)
         );
         assert_eq!(read("底薪2500+提成5%"), (Some(2500), None, None));
+        assert_eq!(read("综合8-15k，底薪3000元"), (Some(8000), Some(15000), None));
         assert_eq!(
             read("3000～5000元/月，另有全勤奖200"),
             (Some(3000), Some(5000), None)
