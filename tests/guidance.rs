@@ -51,8 +51,16 @@ fn check_exact(m: &Matcher, uncapped: &Matcher, guide: &Guide<'_>, seeker: &Seek
     let before: Vec<f64> = now.matches.iter().map(|x| x.score).collect();
     let was = bar.map(|bar| above(uncapped, seeker, bar, n));
     let (mut entering, mut leaving) = (0, 0);
+    let vocab = jobmatch::taxonomy::skills();
     for g in &fast.skills {
         assert!(!seeker.skills.contains(&g.skill));
+        // Named as the vocabulary names it (`Excel`), not as the index
+        // folds it (`excel`).
+        let named = vocab
+            .lookup(&g.skill)
+            .and_then(|id| vocab.get(id))
+            .map(|k| k.name.as_str());
+        assert_eq!(named, Some(g.skill.as_str()));
         let mut with = seeker.clone();
         with.skills.push(g.skill.clone());
         let after: Vec<f64> = m
@@ -241,6 +249,54 @@ fn gaps_by_district_hold_together() {
     }
     let skill = report.skill.clone().unwrap();
     assert!(!report.skill_by_area.is_empty());
+    // Skills are named as the vocabulary names them, and a mapped skill is
+    // found in any spelling the vocabulary reads (`excel`, `ＥＸＣＥＬ`).
+    let vocab = jobmatch::taxonomy::skills();
+    let is_named = |s: &str| {
+        vocab
+            .lookup(s)
+            .and_then(|id| vocab.get(id))
+            .is_some_and(|k| k.name == s)
+    };
+    assert!(is_named(&skill), "{skill}");
+    assert!(
+        report
+            .areas
+            .iter()
+            .flat_map(|a| &a.gaps)
+            .all(|g| is_named(&g.skill))
+    );
+    for spelling in ["Excel", "excel", "ＥＸＣＥＬ", "C1驾照", "c1驾驶证"] {
+        let mapped = |s: &str| {
+            gaps(
+                &m,
+                &seekers,
+                &GapConfig {
+                    skill: Some(s.into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        };
+        let (a, b) = (mapped(spelling), mapped(&vocab.canonical(spelling)));
+        assert_eq!(a.skill, b.skill, "{spelling}");
+        assert!(
+            a.skill.as_deref().is_some_and(is_named),
+            "{spelling}: {:?}",
+            a.skill
+        );
+        assert_eq!(a.skill_by_area, b.skill_by_area, "{spelling}");
+    }
+    let excel = gaps(
+        &m,
+        &seekers,
+        &GapConfig {
+            skill: Some("Excel".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert!(!excel.skill_by_area.is_empty(), "no area asks for Excel");
     // One district, by name.
     let name = report.areas[0].name.clone();
     let one = gaps(

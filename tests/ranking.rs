@@ -547,6 +547,21 @@ proptest! {
 }
 
 #[test]
+fn explanations_name_skills_as_the_vocabulary_does() {
+    let index = index_of(&[vacancy("office", "文员", &["excel", "C1驾驶证"], "500107")]);
+    let m = matcher(&index);
+    let s = Seeker::new(
+        "w",
+        vec!["ＥＸＣＥＬ".into(), "c1驾照".into()],
+        "500107".parse().unwrap(),
+    )
+    .unwrap();
+    let e = m.explain(&s, "office").unwrap();
+    let matched: Vec<Option<&str>> = e.skills.iter().take(2).map(|c| c.matched.as_deref()).collect();
+    assert_eq!(matched, [Some("Excel"), Some("C1驾照")], "{:?}", e.skills);
+}
+
+#[test]
 fn related_skills_earn_partial_credit_and_say_which() {
     let (index, _) = market_index(4_000, 17, 1);
     let config = RankingConfig {

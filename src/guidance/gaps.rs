@@ -54,7 +54,8 @@ pub struct GapConfig {
     /// Report only the area with this name or code (default: all).
     pub area: Option<String>,
     /// Also report this skill's demand and supply in every area (for a
-    /// map); default: the skill with the largest gap over all areas.
+    /// map), in any spelling the vocabulary reads (`Excel`, `电焊`);
+    /// default: the skill with the largest gap over all areas.
     pub skill: Option<String>,
 }
 
@@ -100,7 +101,7 @@ pub struct Blocked {
 /// One skill's gap in one area.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Gap {
-    /// The skill (canonical).
+    /// The skill as the vocabulary names it.
     pub skill: String,
     /// Weighted openings asking for it.
     pub demand: f64,
@@ -157,7 +158,7 @@ pub struct GapReport {
     pub level: AreaLevel,
     /// The areas reported, by largest gap first.
     pub areas: Vec<AreaGaps>,
-    /// The skill mapped.
+    /// The skill mapped, as the vocabulary names it.
     pub skill: Option<String>,
     /// Its demand and supply in every area with either.
     pub skill_by_area: Vec<SkillArea>,
@@ -256,6 +257,10 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
         }
     };
     let terms = DocTerms::of(snapshot, snapshot.fields().skills)?;
+    // Skills are counted by their index terms (folded: `excel`) and named
+    // as the vocabulary names them (`Excel`).
+    let vocab = snapshot.reference().skills();
+    let named = |term: &str| vocab.of_term(term).map_or(term, |k| k.name.as_str()).to_owned();
     let n: u64 = snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum();
     let weights: Vec<f64> = terms.doc_freqs().iter().map(|&df| idf(n, df)).collect();
     let today = matcher.today().days_since_epoch();
@@ -424,8 +429,7 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
         }
         let mut gaps = Vec::with_capacity(g.len());
         for (t, demand, supply, gap) in g {
-            let skill = terms.name(t).to_owned();
-            let mut b = blocked.remove(skill.as_str()).unwrap_or_default();
+            let mut b = blocked.remove(terms.name(t)).unwrap_or_default();
             b.sort_by(|a, b| {
                 b.net
                     .cmp(&a.net)
@@ -436,7 +440,7 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
             gaps.push(Gap {
                 by_industry: breakdown(by_industry.remove(&(area, t)).unwrap_or_default()),
                 by_major_group: breakdown(by_major.remove(&(area, t)).unwrap_or_default()),
-                skill,
+                skill: named(terms.name(t)),
                 demand,
                 supply,
                 gap,
@@ -457,8 +461,9 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
         let top = |x: &AreaGaps| x.gaps.first().map_or(0.0, |g| g.gap);
         top(b).total_cmp(&top(a)).then(a.code.cmp(&b.code))
     });
-    // The skill mapped: asked for, or the largest gap over all areas.
-    let skill = config.skill.clone().or_else(|| {
+    // The skill mapped: asked for (any spelling the vocabulary reads), or
+    // the largest gap over all areas.
+    let skill = config.skill.as_deref().map(|s| vocab.canonical(s)).or_else(|| {
         let mut total: HashMap<u32, f64> = HashMap::new();
         for tally in areas.values() {
             for &t in tally.demand.keys() {
@@ -496,7 +501,7 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
     Ok(GapReport {
         level: config.level,
         areas: out,
-        skill,
+        skill: skill.as_deref().map(named),
         skill_by_area,
     })
 }

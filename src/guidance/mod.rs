@@ -164,7 +164,8 @@ pub struct Count {
 /// What adding skills would change for one seeker.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SkillGain {
-    /// The skill (canonical), or the skills joined by `+` for a set.
+    /// The skill as the vocabulary names it, or the skills joined by `+`
+    /// for a set.
     pub skill: String,
     /// Vacancies that would score above the bar and do not now.
     pub entering: u64,
@@ -555,7 +556,14 @@ impl<'m> Guide<'m> {
         let net = entering as i64 - leaving as i64;
         let districts = top_counts(districts, 3);
         let industries = top_counts(industries, 3);
-        let skill = skills.join("+");
+        // Named as the vocabulary writes them (`Excel`, not the index's
+        // folded `excel`).
+        let vocab = self.matcher.snapshot().reference().skills();
+        let skill = skills
+            .iter()
+            .map(|s| vocab.of_term(s).map_or(s.as_str(), |k| k.name.as_str()))
+            .collect::<Vec<_>>()
+            .join("+");
         let rise = top_mean_after - base.top_mean;
         let explanation = match (base.bar, districts.first()) {
             (None, _) => format!(

@@ -542,6 +542,14 @@ impl Matcher {
                     .map(|(_, e)| format!("asked for in the {}: {}", e.field, e.clause));
             }
         }
+        // Each skill matched named as the vocabulary names it (`Excel`,
+        // `C1驾照`), not as the index folds it.
+        let vocab = self.snapshot.reference().skills();
+        for c in &mut skills {
+            if let Some(skill) = c.matched.as_deref().and_then(|t| vocab.of_term(t)) {
+                c.matched = Some(skill.name.clone());
+            }
+        }
         Ok(Explanation {
             seeker: seeker.id.clone(),
             vacancy: vacancy.to_owned(),

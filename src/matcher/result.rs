@@ -161,7 +161,8 @@ pub struct TermCredit {
     /// Credit earned: 1 when the vacancy holds it, less through a related
     /// skill, 0 when absent.
     pub credit: f64,
-    /// The vacancy's term that earned the credit.
+    /// The vacancy's term that earned the credit (a skill as the
+    /// vocabulary names it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matched: Option<String>,
     /// Where the posting asks for it, when the skill was read from its
