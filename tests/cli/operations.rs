@@ -148,6 +148,36 @@ fn seekers_index_candidates_and_alerts_round_trip() {
     );
     std::fs::write(&draft, format!("{v7}\n{{\"id\": \"d2\", \"title\": 5}}\n")).unwrap();
     assert_user_error(&reverse(idx, &["--draft", draft.to_str().unwrap()]), "line 2");
+    // A draft as an employer writes it (`--raw`) gets the candidates of
+    // the vacancy `ingest` reads from it; one without a title is named.
+    let raw = dir.path().join("raw-draft.jsonl");
+    std::fs::write(
+        &raw,
+        "{\"id\": \"r1\", \"title\": \"电焊工（包吃住）\", \"salary\": \"8千-1.2万\", \"location\": \"重庆市九龙坡区西彭镇\", \"description\": \"任职要求：会电焊，有焊工证，吃苦耐劳\"}\n",
+    )
+    .unwrap();
+    let clean = dir.path().join("clean-draft.jsonl");
+    let report = dir.path().join("report.json");
+    let ingested = run(&[
+        "ingest",
+        "--input",
+        raw.to_str().unwrap(),
+        "--output",
+        clean.to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert!(ingested.status.success(), "{}", text(&ingested.stderr));
+    let from_raw = reverse(idx, &["--draft", raw.to_str().unwrap(), "--raw", "--top", "5"]);
+    assert!(from_raw.status.success(), "{}", text(&from_raw.stderr));
+    let from_clean = reverse(idx, &["--draft", clean.to_str().unwrap(), "--top", "5"]);
+    assert_eq!(text(&from_raw.stdout), text(&from_clean.stdout));
+    assert_eq!(json_lines(&from_raw)[0]["vacancy"], "r1");
+    std::fs::write(&raw, "{\"id\": \"r2\", \"location\": \"成都市\"}\n").unwrap();
+    assert_user_error(
+        &reverse(idx, &["--draft", raw.to_str().unwrap(), "--raw"]),
+        "line 1",
+    );
 
     // Alerts change the vacancy index: on a copy.
     let copy = dir.path().join("idx");

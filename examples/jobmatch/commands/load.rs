@@ -91,6 +91,27 @@ pub struct Loading {
     pub raw: bool,
 }
 
+/// The vacancies of a file: clean JSON Lines, or raw postings (`raw`)
+/// ingested on the way in (JSON Lines or CSV by extension), with a bar of
+/// the bytes read.
+pub fn vacancy_records(
+    input: &Path,
+    raw: bool,
+    quiet: bool,
+) -> Result<(Box<dyn Iterator<Item = Result<Vacancy>>>, indicatif::ProgressBar)> {
+    if raw {
+        let (raw, bar) = super::raw_records::<jobmatch::ingest::RawVacancy>(input, None, None, quiet)?;
+        let items = jobmatch::ingest::ingest_all(raw, 4096).map(|item| item.result.map(|i| i.record));
+        return Ok((Box::new(items), bar));
+    }
+    let (reader, read_bytes, total_bytes) = ui::open_counted(input)?;
+    let bar = ui::progress(total_bytes, "indexing", quiet, true);
+    let shown = bar.clone();
+    let lines = JsonLines::<_, Vacancy>::new(reader)
+        .inspect(move |_| shown.set_position(read_bytes.load(Ordering::Relaxed)));
+    Ok((Box::new(lines), bar))
+}
+
 /// Loads a file into an index (created unless `how.must_exist`).
 pub fn load(input: &Path, dir: &Path, how: Loading, quiet: bool) -> Result<LoadSummary> {
     let index = if how.must_exist {
@@ -98,18 +119,7 @@ pub fn load(input: &Path, dir: &Path, how: Loading, quiet: bool) -> Result<LoadS
     } else {
         VacancyIndex::open_or_create(dir)?
     };
-    let (records, bar): (Box<dyn Iterator<Item = Result<Vacancy>>>, _) = if how.raw {
-        let (raw, bar) = super::raw_records::<jobmatch::ingest::RawVacancy>(input, None, None, quiet)?;
-        let items = jobmatch::ingest::ingest_all(raw, 4096).map(|item| item.result.map(|i| i.record));
-        (Box::new(items), bar)
-    } else {
-        let (reader, read_bytes, total_bytes) = ui::open_counted(input)?;
-        let bar = ui::progress(total_bytes, "indexing", quiet, true);
-        let shown = bar.clone();
-        let lines = JsonLines::<_, Vacancy>::new(reader)
-            .inspect(move |_| shown.set_position(read_bytes.load(Ordering::Relaxed)));
-        (Box::new(lines), bar)
-    };
+    let (records, bar) = vacancy_records(input, how.raw, quiet)?;
     let options = LoadOptions {
         on_error: if how.skip_bad {
             OnError::Skip

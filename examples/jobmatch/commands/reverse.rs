@@ -48,6 +48,9 @@ pub struct CandidatesArgs {
     /// Vacancies not in the index (JSON Lines, e.g. drafts an employer is writing): each gets the seekers who would fit it, scored against the indexed market.
     #[arg(long)]
     pub draft: Option<PathBuf>,
+    /// The drafts are raw postings (free-text fields, as `ingest` reads them; JSON Lines or CSV by extension), ingested on the way in.
+    #[arg(long, requires = "draft")]
+    pub raw: bool,
     /// Seekers per vacancy.
     #[arg(long, default_value_t = 20)]
     pub top: usize,
@@ -67,6 +70,9 @@ pub struct AlertsArgs {
     /// New or changed vacancies (JSON Lines): added to the vacancy index, then every saved seeker whose top k one would enter is alerted.
     #[arg(long)]
     pub new: PathBuf,
+    /// The feed holds raw postings (free-text fields, as `ingest` reads them; JSON Lines or CSV by extension), ingested on the way in.
+    #[arg(long)]
+    pub raw: bool,
     /// Length of each saved seeker's top list.
     #[arg(long, default_value_t = 20)]
     pub top: usize,
@@ -156,8 +162,9 @@ pub fn candidates(args: CandidatesArgs, quiet: bool) -> Result<()> {
         write_candidates(&mut out, human, args.explain, &r, vacancy, &explained)?;
     }
     if let Some(path) = &args.draft {
-        let (reader, _, _) = ui::open_counted(path)?;
-        for v in JsonLines::<_, Vacancy>::new(reader) {
+        let (drafts, bar) = super::load::vacancy_records(path, args.raw, true)?;
+        bar.finish_and_clear();
+        for v in drafts {
             let v = v.map_err(|e| e.with_path(path))?;
             let r = sm.candidates_for(&v, args.top).map_err(|e| e.with_path(path))?;
             // A draft's candidates carry their per-signal components; the
@@ -265,10 +272,11 @@ pub fn alerts(args: AlertsArgs, quiet: bool) -> Result<()> {
         }
     };
     // The feed goes into the index; scores are then the ones `match` gives.
-    let (reader, _, _) = ui::open_counted(&args.new)?;
-    let feed = JsonLines::<_, Vacancy>::new(reader)
+    let (records, bar) = super::load::vacancy_records(&args.new, args.raw, quiet)?;
+    let feed = records
         .collect::<Result<Vec<_>>>()
         .map_err(|e| e.with_path(&args.new))?;
+    bar.finish_and_clear();
     for v in &feed {
         index.upsert(v).map_err(|e| e.with_path(&args.new))?;
     }
