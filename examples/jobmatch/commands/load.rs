@@ -91,6 +91,9 @@ pub struct Loading {
     pub raw: bool,
 }
 
+/// Vacancies read one at a time, each a record or the error naming it.
+pub type VacancyRecords = Box<dyn Iterator<Item = Result<Vacancy>>>;
+
 /// The vacancies of a file: clean JSON Lines, or raw postings (`raw`)
 /// ingested on the way in (JSON Lines or CSV by extension), with a bar of
 /// the bytes read.
@@ -98,7 +101,7 @@ pub fn vacancy_records(
     input: &Path,
     raw: bool,
     quiet: bool,
-) -> Result<(Box<dyn Iterator<Item = Result<Vacancy>>>, indicatif::ProgressBar)> {
+) -> Result<(VacancyRecords, indicatif::ProgressBar)> {
     if raw {
         let (raw, bar) = super::raw_records::<jobmatch::ingest::RawVacancy>(input, None, None, quiet)?;
         let items = jobmatch::ingest::ingest_all(raw, 4096).map(|item| item.result.map(|i| i.record));
