@@ -309,6 +309,16 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         e(
             Method::POST,
+            "/candidates/raw",
+            Read,
+            "The saved seekers who fit a draft posting as an employer writes it (free-text salary, place, education, skills in the description: as `jobmatch ingest` reads them), with the vacancy it was read as (needs --seekers).",
+            vec![TOP],
+            Some((JSON, "a raw posting")),
+            JSON,
+            post(candidates_for_raw),
+        ),
+        e(
+            Method::POST,
             "/alerts",
             Read,
             "Job alerts: for a feed of new vacancies (JSON Lines) not yet committed, the saved seekers whose top k (in the served state) each would enter, with the vacancy it would push out (needs --seekers).",
@@ -887,6 +897,30 @@ async fn candidates_for(
     bounded(&app, move || {
         let found = s.reverse()?.candidates_for(&vacancy, n)?;
         serde_json::to_value(found).map_err(|e| ApiError::internal(&e.to_string()))
+    })
+    .await
+    .map(Json)
+}
+
+/// `POST /candidates/raw?top=N`: a draft posting in free text, read as
+/// `jobmatch ingest` reads it → the saved seekers who fit it, and the
+/// vacancy it was read as (a posting that cannot be one is a 400 naming
+/// the field).
+async fn candidates_for_raw(
+    State(app): State<Arc<AppState>>,
+    Query(q): Query<HashMap<String, String>>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let raw: jobmatch::ingest::RawVacancy = parse_one(&body)?;
+    let vacancy = jobmatch::ingest::ingest_vacancy(&raw, 1)?.record;
+    let n = top(&q)?;
+    let s = app.served()?;
+    s.reverse()?;
+    bounded(&app, move || {
+        let found = s.reverse()?.candidates_for(&vacancy, n)?;
+        let mut reply = serde_json::to_value(found).map_err(|e| ApiError::internal(&e.to_string()))?;
+        reply["read_as"] = serde_json::to_value(&vacancy).map_err(|e| ApiError::internal(&e.to_string()))?;
+        Ok(reply)
     })
     .await
     .map(Json)

@@ -77,4 +77,21 @@ fn raw_registrations_are_ingested_all_or_none_and_saved() {
     let (status, body) = call(&server, "GET", "/vacancies/raw-1/candidates?top=3", "");
     assert_eq!(status, 200, "{body}");
     assert_eq!(json(&body)["candidates"][0]["seeker"], "reg-1", "{body}");
+    // So does the same posting as a draft in free text, not yet posted,
+    // with the vacancy it was read as; one without a title is a 400 naming it.
+    let draft = r#"{"id":"draft-1","title":"电焊工（包吃住）","salary":"8千-1.2万","location":"重庆市九龙坡区西彭镇","description":"任职要求：会电焊，持焊工证"}"#;
+    let (status, body) = call(&server, "POST", "/candidates/raw?top=3", draft);
+    assert_eq!(status, 200, "{body}");
+    let reply = json(&body);
+    assert_eq!(reply["candidates"][0]["seeker"], "reg-1", "{body}");
+    assert_eq!(reply["read_as"]["region"], "500107", "{body}");
+    assert_eq!(reply["read_as"]["salary_min"], 8000, "{body}");
+    let (status, body) = call(
+        &server,
+        "POST",
+        "/candidates/raw",
+        r#"{"id":"draft-2","location":"成都市"}"#,
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("title"), "{body}");
 }
