@@ -423,7 +423,27 @@ fn main() -> ExitCode {
         Err(e) if closed_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
+            if free_text(&e) {
+                eprintln!(
+                    "hint: this looks like free text as a job board writes it; read postings with `jobmatch ingest` (registrations with `ingest --seekers`), or give `--raw` to `index`, `candidates --draft` or `alerts`"
+                );
+            }
             ExitCode::from(if e.is_user_error() { 2 } else { 1 })
         }
+    }
+}
+
+/// Whether a record was refused for holding free text where the
+/// interchange format wants a code or a list (`education: unknown variant
+/// `大专及以上``, `skills: invalid type: string "会电焊，有焊工证"`): the
+/// input is raw, not clean.
+fn free_text(e: &jobmatch::Error) -> bool {
+    match e {
+        jobmatch::Error::WithPath { source, .. } => free_text(source),
+        jobmatch::Error::Parse { reason, .. } => {
+            (reason.starts_with("unknown variant") || reason.starts_with("invalid type: string"))
+                && reason.chars().any(jobmatch::text::is_cjk)
+        }
+        _ => false,
     }
 }

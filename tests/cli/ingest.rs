@@ -49,6 +49,32 @@ fn raw_postings_are_ingested_reported_and_indexed() {
             .count(),
         3000
     );
+    // The raw file given where clean records are wanted: the error names
+    // the line and field, and a hint says how to read free text.
+    for (command, input) in [
+        ("index", d("postings.jsonl")),
+        ("seekers-index", d("raw/registrations.jsonl")),
+    ] {
+        let out = run(&[
+            command,
+            "--input",
+            &input,
+            "--index",
+            &d(&format!("wrong-{command}")),
+        ]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        let lines: Vec<&str> = err.trim().lines().collect();
+        assert_eq!(lines.len(), 2, "{err}");
+        assert!(
+            lines[0].starts_with("error: ") && lines[0].contains("line 1: "),
+            "{err}"
+        );
+        assert!(
+            lines[1].starts_with("hint: ") && lines[1].contains("jobmatch ingest"),
+            "{err}"
+        );
+    }
     let out = ingest(&["--skip-bad"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
