@@ -60,13 +60,38 @@ pub fn parse_education(text: &str) -> Result<Read<Option<Education>>> {
         .filter(|(w, _)| folded.contains(w))
         .map(|(_, e)| *e)
         .min();
+    // `高中及以下` sets no minimum; `高中以下` is the level below.
+    if lowest.is_some() && ["及以下", "或以下", "以内"].iter().any(|w| folded.contains(w)) {
+        return Ok(Read::new(None, "at most a level: no minimum"));
+    }
+    let below = folded.contains("以下");
     match lowest {
+        Some(e) if below => {
+            let e = level_below(e);
+            Ok(Read::new(
+                Some(e),
+                format!("{} (below the level named)", e.as_str()),
+            ))
+        }
         Some(e) => Ok(Read::new(
             Some(e),
             format!("{} (the lowest level named)", e.as_str()),
         )),
         None if ANY.iter().any(|w| folded.contains(w)) => Ok(Read::new(None, "no requirement")),
         None => refuse("education", text, "no education level in it"),
+    }
+}
+
+/// The highest level below `e` (`高中以下` → 初中; 中专 and 高中 are
+/// parallel, so 大专以下 is 高中).
+fn level_below(e: Education) -> Education {
+    match e {
+        Education::Doctorate => Education::Master,
+        Education::Master => Education::Bachelor,
+        Education::Bachelor => Education::Associate,
+        Education::Associate => Education::HighSchool,
+        Education::Vocational | Education::HighSchool => Education::JuniorHigh,
+        Education::JuniorHigh | Education::None => Education::None,
     }
 }
 
@@ -264,6 +289,12 @@ mod tests {
         assert_eq!(e("中专/技校"), Some(Education::Vocational));
         assert_eq!(e("高中以上学历"), Some(Education::HighSchool));
         assert_eq!(e("本科或硕士"), Some(Education::Bachelor));
+        // Below a level is the level under it; at most a level sets no
+        // minimum.
+        assert_eq!(e("高中以下"), Some(Education::JuniorHigh));
+        assert_eq!(e("初中以下"), Some(Education::None));
+        assert_eq!(e("大专以下"), Some(Education::HighSchool));
+        assert_eq!(e("高中及以下"), None);
         assert_eq!(e("不限"), None);
         assert!(parse_education("会电脑").is_err());
     }

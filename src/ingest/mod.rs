@@ -29,6 +29,7 @@
 //! ```
 
 mod batch;
+mod groups;
 mod levels;
 mod place;
 mod salary;
@@ -42,6 +43,7 @@ use crate::error::{Error, Result};
 use crate::model::{Industry, MAX_DESCRIPTION_BYTES, MAX_LIST_LEN, MAX_TEXT_BYTES, Seeker, Vacancy};
 use crate::taxonomy::skills as vocabulary;
 pub use batch::{Item, Raw, ingest_all, json_lines};
+pub use groups::parse_groups;
 pub use levels::{parse_date, parse_education, parse_experience, parse_headcount};
 pub use place::{Place, parse_place, remote_cue};
 pub use salary::{HOURS_PER_DAY, Period, Salary, WEEKS_PER_MONTH, WORKING_DAYS_PER_MONTH, parse_salary};
@@ -134,6 +136,9 @@ pub struct RawSeeker {
     pub experience: Option<String>,
     /// Self-description (skills in it are extracted too).
     pub about: Option<String>,
+    /// Priority groups as written (`退役军人`, `登记失业人员`); groups named
+    /// in the skills, experience or self-description count too.
+    pub groups: Option<String>,
 }
 
 /// An id given as a string or a number.
@@ -610,6 +615,8 @@ pub fn ingest_seeker(raw: &RawSeeker, line: u64) -> Result<Ingested<Seeker>> {
         extracted.extend(e.found);
         passed.extend(e.passed);
     }
+    // A priority group said among the skills (`退伍军人`) is no skill.
+    skills.retain(|s| !groups::only_a_group(s));
     let mut dedup = Vec::new();
     add_distinct(&mut dedup, skills);
     r.push(
@@ -642,6 +649,7 @@ pub fn ingest_seeker(raw: &RawSeeker, line: u64) -> Result<Ingested<Seeker>> {
     }
     s.education = r.read("education", raw.education.as_ref(), parse_education);
     s.experience_years = r.read("experience", raw.experience.as_ref(), parse_experience);
+    s.groups = read_groups(&mut r, raw);
     s.validate()?;
     Ok(Ingested {
         record: s,
@@ -649,6 +657,46 @@ pub fn ingest_seeker(raw: &RawSeeker, line: u64) -> Result<Ingested<Seeker>> {
         extracted,
         passed,
     })
+}
+
+/// The priority groups a registration names, in its own field or in the
+/// skills, experience or self-description, recorded as one reading; a
+/// `groups` field naming none is refused (left unset, counted).
+fn read_groups(r: &mut Readings, raw: &RawSeeker) -> Vec<crate::model::PriorityGroup> {
+    let sources = [
+        ("groups", &raw.groups),
+        ("skills", &raw.skills),
+        ("experience", &raw.experience),
+        ("about", &raw.about),
+    ];
+    let mut found = Vec::new();
+    let mut from = Vec::new();
+    for (field, text) in sources {
+        let Some(text) = text.as_deref() else {
+            continue;
+        };
+        let named = parse_groups(text);
+        if !named.is_empty() {
+            from.push(field);
+        }
+        for g in named {
+            if !found.contains(&g) {
+                found.push(g);
+            }
+        }
+    }
+    let given = raw.groups.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if found.is_empty() {
+        match given {
+            Some(text) => r.push("groups", Outcome::Refused, "names no priority group", text),
+            None => r.push("groups", Outcome::Defaulted, "none named", ""),
+        }
+    } else {
+        let names: Vec<&str> = found.iter().map(|g| g.as_str()).collect();
+        let how = format!("{} (named in {})", names.join(", "), from.join(", "));
+        r.push("groups", Outcome::Parsed, &how, given.unwrap_or_default());
+    }
+    found
 }
 
 /// `期望薪资 5k` → `5k`: a label before the amount.
@@ -855,6 +903,10 @@ impl Columns {
             ("skills", &["skills", "技能要求", "技能"]),
             ("desired", &["desired", "求职意向", "期望岗位", "期望职位"]),
             ("about", &["about", "自我介绍", "自我评价", "个人简介"]),
+            (
+                "groups",
+                &["groups", "人员类别", "人员类型", "重点群体", "就业群体"],
+            ),
         ];
         Columns(
             pairs

@@ -24,7 +24,7 @@ use rand_chacha::ChaCha8Rng;
 use super::Market;
 use crate::error::Result;
 use crate::ingest::{RawSeeker, RawVacancy};
-use crate::model::{Cny, Date, Education, Seeker, Vacancy};
+use crate::model::{Cny, Date, Education, PriorityGroup, Seeker, Vacancy};
 use crate::region::{Level, RegionCode};
 use crate::taxonomy::{SkillKind, skills};
 
@@ -366,14 +366,17 @@ fn raw_registration(rng: &mut ChaCha8Rng, s: &Seeker) -> RawSeeker {
             _ => format!("{}-{}", u32::from(m), u32::from(m) / 100 * 130),
         }),
         education: Some(education_text(rng, s.education)),
-        experience: s.experience_years.map(|y| {
-            if y == 0 {
-                "应届生".to_owned()
-            } else {
-                format!("{y}年")
-            }
+        experience: s.experience_years.map(|y| match y {
+            0 if s.groups.contains(&PriorityGroup::Graduate) => "应届生".to_owned(),
+            0 => "无经验".to_owned(),
+            y => format!("{y}年"),
         }),
         about: None,
+        // 人员类别, as a registration form records it.
+        groups: (!s.groups.is_empty()).then(|| {
+            let names: Vec<&str> = s.groups.iter().map(|g| g.name_zh()).collect();
+            names.join(pick(rng, &["、", "，", " "]))
+        }),
     }
 }
 
@@ -431,7 +434,9 @@ mod tests {
         );
         for j in 0..100 {
             let s = ingest_seeker(&m.raw_seeker(j), j + 1).unwrap().record;
-            assert_eq!(s.region, m.seeker(j).region);
+            let clean = m.seeker(j);
+            assert_eq!(s.region, clean.region);
+            assert_eq!(s.groups, clean.groups, "{:?}", m.raw_seeker(j));
         }
     }
 }

@@ -149,6 +149,18 @@ impl PriorityGroup {
             PriorityGroup::PovertyAlleviated => "poverty_alleviated",
         }
     }
+
+    /// The name the public employment services use, e.g. `农民工`.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            PriorityGroup::Graduate => "高校毕业生",
+            PriorityGroup::MigrantWorker => "农民工",
+            PriorityGroup::Veteran => "退役军人",
+            PriorityGroup::Unemployed => "登记失业人员",
+            PriorityGroup::HardToEmploy => "就业困难人员",
+            PriorityGroup::PovertyAlleviated => "脱贫人口",
+        }
+    }
 }
 
 impl fmt::Display for PriorityGroup {
