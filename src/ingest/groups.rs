@@ -62,10 +62,12 @@ pub fn parse_groups(text: &str) -> Vec<PriorityGroup> {
             continue;
         };
         let before = folded.get(..folded.len() - rest.len()).unwrap_or_default();
-        if !NEGATIONS.iter().any(|n| before.ends_with(n)) && !out.contains(&group) {
+        rest = rest.get(word.len()..).unwrap_or_default();
+        // `失业保险` is insurance everyone pays, not a group.
+        let insurance = rest.starts_with("保险");
+        if !insurance && !NEGATIONS.iter().any(|n| before.ends_with(n)) && !out.contains(&group) {
             out.push(group);
         }
-        rest = rest.get(word.len()..).unwrap_or_default();
     }
     out
 }
@@ -90,7 +92,7 @@ mod tests {
     #[test]
     fn the_groups_people_name_themselves() {
         use PriorityGroup::*;
-        let cases: [(&str, &[PriorityGroup]); 8] = [
+        let cases: [(&str, &[PriorityGroup]); 9] = [
             ("退役军人", &[Veteran]),
             ("我是退伍军人，会开车", &[Veteran]),
             ("农民工，在工地干过五年", &[MigrantWorker]),
@@ -98,6 +100,7 @@ mod tests {
             ("建档立卡脱贫户", &[PovertyAlleviated]),
             ("应届毕业生", &[Graduate]),
             ("不是应届生", &[]),
+            ("缴纳过失业保险", &[]),
             ("焊接、叉车", &[]),
         ];
         for (text, want) in cases {
