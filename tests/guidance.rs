@@ -266,18 +266,18 @@ fn gaps_by_district_hold_together() {
             .flat_map(|a| &a.gaps)
             .all(|g| is_named(&g.skill))
     );
+    let mapped = |s: &str| {
+        gaps(
+            &m,
+            &seekers,
+            &GapConfig {
+                skill: Some(s.into()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
     for spelling in ["Excel", "excel", "ＥＸＣＥＬ", "C1驾照", "c1驾驶证"] {
-        let mapped = |s: &str| {
-            gaps(
-                &m,
-                &seekers,
-                &GapConfig {
-                    skill: Some(s.into()),
-                    ..Default::default()
-                },
-            )
-            .unwrap()
-        };
         let (a, b) = (mapped(spelling), mapped(&vocab.canonical(spelling)));
         assert_eq!(a.skill, b.skill, "{spelling}");
         assert!(
@@ -287,15 +287,7 @@ fn gaps_by_district_hold_together() {
         );
         assert_eq!(a.skill_by_area, b.skill_by_area, "{spelling}");
     }
-    let excel = gaps(
-        &m,
-        &seekers,
-        &GapConfig {
-            skill: Some("Excel".into()),
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let excel = mapped("Excel");
     assert!(!excel.skill_by_area.is_empty(), "no area asks for Excel");
     // One district, by name.
     let name = report.areas[0].name.clone();
