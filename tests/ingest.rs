@@ -9,7 +9,7 @@ use jobmatch::Vacancy;
 use jobmatch::index::VacancyIndex;
 use jobmatch::ingest::{
     Field, RawSeeker, RawVacancy, extract_skills, ingest_all, ingest_seeker, ingest_vacancy, json_lines,
-    parse_date, parse_education, parse_experience, parse_headcount, parse_place, parse_salary,
+    parse_date, parse_education, parse_experience, parse_groups, parse_headcount, parse_place, parse_salary,
 };
 use jobmatch::matcher::Matcher;
 use jobmatch::rank::RankingConfig;
@@ -392,12 +392,41 @@ proptest! {
             prop_assert!(r.value.is_none_or(|y| y <= 50));
         }
         let _ = parse_education(&text);
+        let groups = parse_groups(&text);
+        for (i, g) in groups.iter().enumerate() {
+            prop_assert!(!groups[..i].contains(g), "{groups:?}");
+        }
         let _ = parse_headcount(&text);
         let _ = parse_date(&text);
         for f in [Field::Title, Field::Description, Field::Skills] {
             for found in extract_skills(&text, f).found {
                 prop_assert!(text.get(found.start..found.end).is_some());
             }
+        }
+    }
+
+    /// A registration of any strings is ingested or refused with a reason;
+    /// its groups are each named once.
+    #[test]
+    fn raw_registrations_never_panic(skills in any_text(), groups in any_text(), about in any_text(), experience in any_text()) {
+        let raw = RawSeeker {
+            id: Some("s".into()),
+            location: Some("重庆市九龙坡区".into()),
+            skills: Some(skills),
+            groups: Some(groups),
+            about: Some(about),
+            experience: Some(experience),
+            ..RawSeeker::default()
+        };
+        match ingest_seeker(&raw, 1) {
+            Ok(s) => {
+                prop_assert!(s.record.validate().is_ok());
+                let g = &s.record.groups;
+                for (i, x) in g.iter().enumerate() {
+                    prop_assert!(!g[..i].contains(x), "{g:?}");
+                }
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
 
