@@ -49,35 +49,43 @@ struct Tables {
 /// another; a shard that fills up is emptied.
 #[derive(Default)]
 struct TitleMemo {
-    shards: [Mutex<HashMap<String, Coded>>; MEMO_SHARDS],
+    shards: [Mutex<HashMap<String, TitleCodes>>; MEMO_SHARDS],
     hasher: std::hash::RandomState,
 }
 
-/// A title's code and confidence, `None` when it does not code.
-type Coded = Option<(OccupationCode, f32)>;
+/// A title's codes, best first (at most [`TITLE_CANDIDATES`]), each with
+/// the coder's confidence.
+type TitleCodes = Arc<[(OccupationCode, f32)]>;
 
 const MEMO_SHARDS: usize = 16;
+
+/// Codes [`ReferenceData::title_candidates`] gives per title.
+pub const TITLE_CANDIDATES: usize = 5;
 
 /// Titles a shard remembers before it is emptied (half a million in all).
 const MEMO_PER_SHARD: usize = 32_768;
 
 impl TitleMemo {
-    fn code(&self, title: &str, coder: &Classifier) -> Coded {
+    fn codes(&self, title: &str, coder: &Classifier) -> TitleCodes {
         use std::hash::BuildHasher;
         let shard = self
             .shards
             .get(self.hasher.hash_one(title) as usize % MEMO_SHARDS);
         if let Some(m) = shard.and_then(|m| m.lock().ok())
-            && let Some(&hit) = m.get(title)
+            && let Some(hit) = m.get(title)
         {
-            return hit;
+            return Arc::clone(hit);
         }
-        let coded = coder.code_title(title);
+        let coded: TitleCodes = coder
+            .classify(title, TITLE_CANDIDATES)
+            .into_iter()
+            .map(|c| (c.code, c.confidence))
+            .collect();
         if let Some(mut m) = shard.and_then(|m| m.lock().ok()) {
             if m.len() >= MEMO_PER_SHARD {
                 m.clear();
             }
-            m.insert(title.to_owned(), coded);
+            m.insert(title.to_owned(), Arc::clone(&coded));
         }
         coded
     }
@@ -204,7 +212,21 @@ impl ReferenceData {
     /// [`crate::taxonomy::code_title`]), with this market's coder, memoised
     /// by title (half a million titles at most).
     pub fn code_title(&self, title: &str) -> Option<(OccupationCode, f32)> {
-        self.0.coded.code(title, self.0.coder)
+        // The coder's best code, as `Classifier::code_title` keeps it.
+        self.0
+            .coded
+            .codes(title, self.0.coder)
+            .first()
+            .copied()
+            .filter(|&(_, p)| p >= crate::taxonomy::MIN_CODING_CONFIDENCE)
+    }
+
+    /// The codes the coder ranks first for a title (at most
+    /// [`TITLE_CANDIDATES`]) with their confidences, however low: what a
+    /// title that does not code still says. Memoised with
+    /// [`ReferenceData::code_title`].
+    pub fn title_candidates(&self, title: &str) -> Vec<(OccupationCode, f32)> {
+        self.0.coded.codes(title, self.0.coder).to_vec()
     }
 
     /// The provinces of the gazetteer.

@@ -367,3 +367,69 @@ fn vacancies_written_before_there_was_a_model_are_inferred_once_there_is() {
         assert_eq!(occupation_of(&index, &id), occupation_of(&loaded, &id), "{id}");
     }
 }
+
+/// A seeker's title that the coder cannot code with confidence still says
+/// which codes are likely, and steers the occupation inferred from skills
+/// toward them; the skills alone decide when no hinted code covers them.
+#[test]
+fn a_title_that_does_not_code_still_steers_the_inferred_occupation() {
+    use jobmatch::index::{LoadOptions, OccupationModel, VacancyIndex};
+    let (installer, engineer) = (code("6-29-03-07"), code("2-02-12-01"));
+    // 发电设备 is asked by every installer's posting and by most of the
+    // engineers'.
+    let vacancy = |id: String, occupation: OccupationCode, skills: &[&str]| {
+        let mut v = jobmatch::Vacancy::new(&id, "岗位", "500107".parse().unwrap()).unwrap();
+        v.occupation = Some(occupation);
+        v.skills = skills.iter().map(|&s| s.to_owned()).collect();
+        v
+    };
+    let records = (0..30)
+        .map(|i| vacancy(format!("i{i}"), installer, &["发电设备"]))
+        .chain((0..30).map(|i| {
+            vacancy(
+                format!("e{i}"),
+                engineer,
+                if i < 20 {
+                    &["发电设备", "电机"]
+                } else {
+                    &["电机"]
+                },
+            )
+        }))
+        .map(Ok);
+    let index = VacancyIndex::create_in_ram().unwrap().with_threads(1);
+    index.bulk_load(records, LoadOptions::default()).unwrap();
+    let model = OccupationModel::learn(&index.snapshot().unwrap()).unwrap();
+    let held = ["发电设备"];
+    let alone = model.infer_trades(&held, skills(), 0.3);
+    assert_eq!(alone[0].code, installer, "{alone:?}");
+    // A title pointing to the engineer, however weakly, tips it.
+    let hinted = model.infer_trades_hinted(
+        &held,
+        skills(),
+        0.3,
+        &[(engineer, 0.25), (code("2-02-12-02"), 0.2)],
+    );
+    assert_eq!(hinted[0].code, engineer, "{hinted:?}");
+    // A hint covering none of the skills leaves them to decide.
+    let elsewhere = model.infer_trades_hinted(&held, skills(), 0.3, &[(code("4-03-02-01"), 0.9)]);
+    assert_eq!(elsewhere[0].code, installer, "{elsewhere:?}");
+
+    // Through the ranker: a seeker's uncoded title gives the coder's
+    // candidates as the hints.
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let reference = m.snapshot().reference();
+    let title = "电机工程师";
+    assert!(
+        reference.code_title(title).is_none(),
+        "the title codes: pick one that does not"
+    );
+    let mut seeker = skills_only("e", &held);
+    seeker.titles = vec![title.into()];
+    let e = m.explain(&seeker, "i0").unwrap();
+    let want = model.infer_trades_hinted(&held, skills(), 0.3, &reference.title_candidates(title));
+    assert_eq!(
+        e.inferred_occupation.map(|i| i.code),
+        want.first().map(|i| i.code)
+    );
+}

@@ -49,6 +49,7 @@ use super::Snapshot;
 use super::schema::{OCCUPATION_SOURCE_FIELD, OccupationSource};
 use super::terms::idf;
 use crate::error::{Error, Result};
+use crate::taxonomy::occupation::relatedness_packed;
 use crate::taxonomy::{OccupationCode, SkillKind, SkillVocabulary};
 
 /// Vacancies a code must have beyond those asking for a skill before its
@@ -295,10 +296,34 @@ impl OccupationModel {
         vocab: &SkillVocabulary,
         min_confidence: f64,
     ) -> Vec<Inference> {
+        self.infer_trades_hinted(skills, vocab, min_confidence, &[])
+    }
+
+    /// [`OccupationModel::infer_trades`], steered by what a seeker's titles
+    /// say when the coder could not code them with confidence: `hints`
+    /// are the codes the coder ranks for them with its confidences. The
+    /// first trade is the hinted code (a hint itself, a group holding one
+    /// or one a hint holds), among those covering the skills at least
+    /// `min_confidence`, whose coverage times its hint's confidence is
+    /// highest, backing off from occupations to groups as
+    /// [`OccupationModel::infer`] does; the skills alone decide when no
+    /// hinted code covers them well enough.
+    /// A seeker who wants `幼儿园老师` and can play 钢琴 is a
+    /// kindergarten teacher, not a piano tuner.
+    pub fn infer_trades_hinted<S: AsRef<str>>(
+        &self,
+        skills: &[S],
+        vocab: &SkillVocabulary,
+        min_confidence: f64,
+        hints: &[(OccupationCode, f32)],
+    ) -> Vec<Inference> {
         let known = self.known(skills, vocab);
         let mut out: Vec<Inference> = Vec::new();
         let mut first_weight = 0.0;
-        let rest = match self.infer_known(&known, min_confidence) {
+        let first = self
+            .hinted(&known, min_confidence, hints)
+            .or_else(|| self.infer_known(&known, min_confidence));
+        let rest = match first {
             Some(first) => {
                 let (code, level) = (first.code.packed(), first.code.depth());
                 let size = self.size(code).max(1.0);
@@ -345,11 +370,53 @@ impl OccupationModel {
         out
     }
 
+    /// The hinted code of [`OccupationModel::infer_trades_hinted`], by
+    /// level as [`OccupationModel::infer_known`] backs off.
+    fn hinted(
+        &self,
+        known: &[Known<'_, '_>],
+        min_confidence: f64,
+        hints: &[(OccupationCode, f32)],
+    ) -> Option<Inference> {
+        if hints.is_empty() {
+            return None;
+        }
+        let support = |code: OccupationCode| {
+            hints
+                .iter()
+                .filter(|(h, _)| relatedness_packed(h.packed(), code.packed()) >= 1.0)
+                .map(|&(_, p)| f64::from(p))
+                .fold(0.0, f64::max)
+        };
+        let (code, confidence, level) = [4, 3, 2].into_iter().find_map(|level| {
+            self.ranked(known, level)
+                .into_iter()
+                .filter(|&(_, v)| v >= min_confidence)
+                .map(|(c, v)| (c, v, v * support(c)))
+                .filter(|&(_, _, joint)| joint > 0.0)
+                .max_by(|a, b| a.2.total_cmp(&b.2).then(b.0.cmp(&a.0)))
+                .map(|(c, v, _)| (c, v, level))
+        })?;
+        Some(self.inference(known, code, confidence, level))
+    }
+
     fn infer_known(&self, known: &[Known<'_, '_>], min_confidence: f64) -> Option<Inference> {
         let (code, confidence, level) = [4, 3, 2].into_iter().find_map(|level| {
             let &(code, v) = self.ranked(known, level).first()?;
             (v >= min_confidence).then_some((code, v, level))
         })?;
+        Some(self.inference(known, code, confidence, level))
+    }
+
+    /// The inference of `code` (at `level`) with the skills its vacancies
+    /// ask for, most telling first.
+    fn inference(
+        &self,
+        known: &[Known<'_, '_>],
+        code: OccupationCode,
+        confidence: f64,
+        level: usize,
+    ) -> Inference {
         // Which skills its vacancies ask for, most telling first.
         let mut from: Vec<(f64, &str)> = known
             .iter()
@@ -357,11 +424,11 @@ impl OccupationModel {
             .filter(|&(v, _)| v > 0.0)
             .collect();
         from.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
-        Some(Inference {
+        Inference {
             code,
             confidence,
             from: from.into_iter().map(|(_, s)| s.to_owned()).collect(),
-        })
+        }
     }
 }
 

@@ -430,7 +430,14 @@ impl Query {
         if codes.is_empty()
             && let Some(model) = (cx.occupations)()?
         {
-            inferred = model.infer_trades(&seeker_skills, vocab, config.infer_min_confidence);
+            // Titles the coder could not code with confidence still say
+            // which codes are likely: they steer the inference.
+            let hints: Vec<(OccupationCode, f32)> = seeker
+                .titles
+                .iter()
+                .flat_map(|t| snapshot.reference().title_candidates(t))
+                .collect();
+            inferred = model.infer_trades_hinted(&seeker_skills, vocab, config.infer_min_confidence, &hints);
             codes.extend(inferred.iter().map(|i| i.code));
         }
         // The hierarchy's terms bound the occupation signal (see
