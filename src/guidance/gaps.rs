@@ -260,7 +260,7 @@ pub fn gaps(matcher: &Matcher, seekers: &[Seeker], config: &GapConfig) -> Result
     // Skills are counted by their index terms (folded: `excel`) and named
     // as the vocabulary names them (`Excel`).
     let vocab = snapshot.reference().skills();
-    let named = |term: &str| vocab.of_term(term).map_or(term, |k| k.name.as_str()).to_owned();
+    let named = |term: &str| vocab.name_of_term(term).to_owned();
     let n: u64 = snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum();
     let weights: Vec<f64> = terms.doc_freqs().iter().map(|&df| idf(n, df)).collect();
     let today = matcher.today().days_since_epoch();

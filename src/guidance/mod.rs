@@ -561,7 +561,7 @@ impl<'m> Guide<'m> {
         let vocab = self.matcher.snapshot().reference().skills();
         let skill = skills
             .iter()
-            .map(|s| vocab.of_term(s).map_or(s.as_str(), |k| k.name.as_str()))
+            .map(|s| vocab.name_of_term(s))
             .collect::<Vec<_>>()
             .join("+");
         let rise = top_mean_after - base.top_mean;

@@ -546,8 +546,8 @@ impl Matcher {
         // `C1驾照`), not as the index folds it.
         let vocab = self.snapshot.reference().skills();
         for c in &mut skills {
-            if let Some(skill) = c.matched.as_deref().and_then(|t| vocab.of_term(t)) {
-                c.matched = Some(skill.name.clone());
+            if let Some(term) = &c.matched {
+                c.matched = Some(vocab.name_of_term(term).to_owned());
             }
         }
         Ok(Explanation {

@@ -387,6 +387,13 @@ impl SkillVocabulary {
         self.by_folded.get(term).and_then(|&id| self.get(id))
     }
 
+    /// How a user reads a canonical skill term: the vocabulary's name of
+    /// its skill (`Excel` for the index's `excel`), or the term itself when
+    /// the vocabulary does not know it.
+    pub fn name_of_term<'a>(&'a self, term: &'a str) -> &'a str {
+        self.of_term(term).map_or(term, |s| s.name.as_str())
+    }
+
     /// The kind of a canonical skill term; `None` for a term the
     /// vocabulary does not know.
     pub fn kind_of_term(&self, term: &str) -> Option<SkillKind> {
