@@ -39,6 +39,41 @@ fn hand_picked_titles_land_on_the_right_code() {
     assert!(wrong.len() <= 1, "{wrong:#?}");
 }
 
+/// Words that name a group and none of its occupations (普工, 杂工: the
+/// job board's aliases of 生产制造及有关人员 and 生产辅助人员) code to the
+/// group, untrained, rather than to an occupation that shares characters
+/// (普工 was an industrial engineer); a title a caseworker coded only to a
+/// group teaches the group.
+#[test]
+fn group_words_code_to_their_group() {
+    let tax = taxonomy();
+    let untrained = Classifier::new(tax);
+    for (title, group) in [
+        ("普工", "6-00-00-00"),
+        ("杂工", "6-31-00-00"),
+        ("科研人员", "2-01-00-00"),
+    ] {
+        let top = untrained.classify(title, 1);
+        assert_eq!(
+            top.first().map(|c| c.code.to_string()).as_deref(),
+            Some(group),
+            "{title}: {top:?}"
+        );
+    }
+    let group: OccupationCode = "4-03-00-00".parse().unwrap();
+    let before = untrained.classify("后厨帮工", 1);
+    assert_ne!(before.first().map(|c| c.code), Some(group), "{before:?}");
+    let examples: Vec<LabeledTitle> = ["后厨帮工", "餐饮帮工包吃住", "酒楼帮工"]
+        .into_iter()
+        .map(|t| LabeledTitle {
+            title: t.into(),
+            code: group,
+        })
+        .collect();
+    let trained = Classifier::train(tax, &examples);
+    assert_eq!(trained.classify("饭店帮工", 1)[0].code, group);
+}
+
 /// Coded titles of the train split, a few at a time.
 fn train_split() -> Vec<LabeledTitle> {
     read_labeled_titles(include_str!("../data/job_titles_csco_train.csv"))
@@ -170,9 +205,9 @@ fn dev_set_accuracy() {
 }
 
 /// Measured on this dev set (see the README).
-const MIN_TOP1: f64 = 64.8;
-const MIN_TOP5: f64 = 85.3;
-const MIN_OCCUPATION_TOP1: f64 = 61.3;
+const MIN_TOP1: f64 = 64.9;
+const MIN_TOP5: f64 = 84.8;
+const MIN_OCCUPATION_TOP1: f64 = 61.5;
 
 /// A coder taught a service's own coded titles is kept with the index: a
 /// reopened index codes seekers' and new vacancies' titles the same way.

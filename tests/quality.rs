@@ -419,7 +419,7 @@ fn a_title_that_does_not_code_still_steers_the_inferred_occupation() {
     // candidates as the hints.
     let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
     let reference = m.snapshot().reference();
-    let title = "电机工程师";
+    let title = "发电工程师";
     assert!(
         reference.code_title(title).is_none(),
         "the title codes: pick one that does not"

@@ -13,10 +13,11 @@
 //!    (`司机`, `老师`) adds the features of the title with the official word
 //!    (`驾驶员`, `教师`). Weighted by sublinear TF × IDF, unit length.
 //! 3. **A linear model.** One class per occupation (and per group, for
-//!    titles coded no deeper), learned by averaged passive-aggressive
-//!    updates (a large-margin learner, `linear`) from every occupation's
-//!    official name and job-board aliases and, counting twice as much, the
-//!    titles a person coded. A title scores each class by the weights of
+//!    groups with job-board aliases and titles coded no deeper), learned
+//!    by averaged passive-aggressive updates (a large-margin learner,
+//!    `linear`) from every occupation's official name and job-board
+//!    aliases, each group's aliases (`普工`, `机械工程师`) and, counting
+//!    twice as much, the titles a person coded. A title scores each class by the weights of
 //!    its features.
 //! 4. **Confidence.** A code's score and its margin over the best other
 //!    code, through a logistic curve fitted on cross-validated scores of
@@ -400,20 +401,32 @@ impl Classifier {
     }
 
     /// The same, learning from titles a person coded as well (each counts
-    /// twice a name; a title coded only to a minor group teaches that
-    /// group, which the coder may then return). Codes outside `taxonomy`
-    /// and major or middle groups teach nothing. Deterministic: the same
-    /// examples give the same coder.
+    /// twice a name; a title coded only to a group teaches that group,
+    /// which the coder may then return: `普工` is coded 生产制造及有关人员,
+    /// as the platforms' caseworkers code it, not a guess at one of its
+    /// occupations). Codes outside `taxonomy` teach nothing.
+    /// Deterministic: the same examples give the same coder.
     pub fn train(taxonomy: &Taxonomy, examples: &[LabeledTitle]) -> Classifier {
         let mut codes = Vec::new();
         let mut target: HashMap<OccupationCode, u32> = HashMap::new();
         // (class, features with frequencies, weight)
         let mut raw: Vec<(u32, Frequencies, f32)> = Vec::new();
-        for o in taxonomy.occupations() {
+        for o in taxonomy.all() {
+            // An occupation learns from its name and aliases; a group from
+            // its aliases only (job-board words such as 普工 or 机械工程师
+            // that name no occupation in it; its name, 生产制造及有关人员,
+            // is no title anyone posts).
+            let names: Vec<&String> = match o.level {
+                OccupationLevel::Occupation => std::iter::once(&o.name).chain(&o.aliases).collect(),
+                _ => o.aliases.iter().collect(),
+            };
+            if names.is_empty() {
+                continue;
+            }
             let class = codes.len() as u32;
             codes.push(o.code);
             target.insert(o.code, class);
-            for name in std::iter::once(&o.name).chain(&o.aliases) {
+            for name in names {
                 let cleaned = clean(name);
                 if !cleaned.is_empty() {
                     raw.push((class, frequencies(features(&cleaned)), NAME_WEIGHT));
@@ -421,9 +434,8 @@ impl Classifier {
             }
         }
         for e in examples {
-            let entry = taxonomy.get(e.code);
-            let teaches = entry.code == e.code
-                && matches!(entry.level, OccupationLevel::Occupation | OccupationLevel::Minor);
+            // A code outside the taxonomy teaches nothing.
+            let teaches = taxonomy.get(e.code).code == e.code;
             let cleaned = clean(&e.title);
             if !teaches || cleaned.is_empty() {
                 continue;
@@ -547,8 +559,9 @@ impl Classifier {
 }
 
 /// Bump when the coder's features or learner change in a way the probe in
-/// [`Classifier::fingerprint`] might miss (2: the 幼师 synonym).
-const MODEL_VERSION: u64 = 2;
+/// [`Classifier::fingerprint`] might miss (2: the 幼师 synonym; 3: groups
+/// learn from their aliases and group-coded titles).
+const MODEL_VERSION: u64 = 3;
 
 /// FNV-1a's starting value.
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
