@@ -116,7 +116,11 @@ fn cooks_and_drivers_who_give_only_skills_see_their_kind_of_job_first() {
             "{occupation} {names:?}: {with} of the top 10 in its group, {without} without inference"
         );
         let first = m.match_one(&seeker, 1).unwrap().matches[0].vacancy.clone();
-        assert_eq!(of[&first], occupation, "{occupation} {names:?}: first is {first}");
+        assert_eq!(
+            of[&first], occupation,
+            "{occupation} {names:?}: first is {first} ({})",
+            of[&first]
+        );
         // The inferred occupation is of the same kind (its middle group): on
         // a market this small, 客运 and 驾驶 are asked about as often by
         // passenger-ship as by passenger-vehicle drivers' vacancies, and
@@ -366,6 +370,77 @@ fn vacancies_written_before_there_was_a_model_are_inferred_once_there_is() {
         let id = market.vacancy(i).id;
         assert_eq!(occupation_of(&index, &id), occupation_of(&loaded, &id), "{id}");
     }
+}
+
+/// Skills that cannot tell two occupations of one minor group apart, in a
+/// market with about as many of each, credit both: a seeker who only says
+/// 烹饪 is as likely a Chinese as a Western cook. A sibling the skills fit
+/// less well, one the market has markedly fewer of, or a near-tied code of
+/// another group, is not added.
+#[test]
+fn near_tied_occupations_of_one_group_are_both_credited() {
+    use jobmatch::index::{LoadOptions, OccupationModel, VacancyIndex};
+    let (chinese, western, pastry, rarer, elsewhere) = (
+        code("4-03-02-01"),
+        code("4-03-02-03"),
+        code("4-03-02-02"),
+        code("4-03-02-04"),
+        code("4-14-03-01"),
+    );
+    let vacancy = |id: String, occupation: OccupationCode, skills: &[&str]| {
+        let mut v = jobmatch::Vacancy::new(&id, "岗位", "500107".parse().unwrap()).unwrap();
+        v.occupation = Some(occupation);
+        v.skills = skills.iter().map(|&s| s.to_owned()).collect();
+        v
+    };
+    // Every cook's posting asks 烹饪; half the pastry cooks' do; all of a
+    // rarer sibling's (within 10% of the cooks' coverage, a fifth fewer);
+    // the other group's code asks it as often as the cooks.
+    let mut records: Vec<jobmatch::Vacancy> = Vec::new();
+    for (prefix, occupation, n, asking) in [
+        ("c", chinese, 30, 30),
+        ("w", western, 32, 32),
+        ("p", pastry, 30, 15),
+        ("r", rarer, 25, 25),
+        ("o", elsewhere, 25, 25),
+    ] {
+        for i in 0..n {
+            let skills: &[&str] = if i < asking { &["烹饪"] } else { &["面点"] };
+            records.push(vacancy(format!("{prefix}{i}"), occupation, skills));
+        }
+    }
+    let index = VacancyIndex::create_in_ram().unwrap().with_threads(1);
+    index
+        .bulk_load(records.into_iter().map(Ok), LoadOptions::default())
+        .unwrap();
+    let model = OccupationModel::learn(&index.snapshot().unwrap()).unwrap();
+    let inferred: Vec<OccupationCode> = model
+        .infer_trades(&["烹饪"], skills(), 0.3)
+        .iter()
+        .map(|i| i.code)
+        .collect();
+    assert_eq!(inferred, vec![western, chinese]);
+
+    // Through the ranker: both cooks' postings earn the occupation's full
+    // credit, the pastry cook's the group's.
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let seeker = skills_only("cook", &["烹饪"]);
+    let occupation = |id: &str| {
+        let e = m.explain(&seeker, id).unwrap();
+        e.signals.iter().find(|s| s.name == "occupation").unwrap().value
+    };
+    assert_eq!(occupation("c0"), 1.0);
+    assert_eq!(occupation("w0"), 1.0);
+    assert!(occupation("p0") < 1.0);
+    let e = m.explain(&seeker, "c0").unwrap();
+    assert_eq!(e.inferred_occupation.map(|i| i.code), Some(western));
+    assert_eq!(
+        e.other_inferred_occupations
+            .iter()
+            .map(|i| i.code)
+            .collect::<Vec<_>>(),
+        vec![chinese]
+    );
 }
 
 /// A seeker's title that the coder cannot code with confidence still says

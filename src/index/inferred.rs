@@ -13,7 +13,10 @@
 //! that every occupation asks for (沟通能力) counts for little beside 焊接.
 //! Among the codes within [`NEAR_TIE`] of the best coverage, the one with the
 //! most vacancies wins: with only 焊接 to go on, a welder is likelier than a
-//! welding engineer where the market has more welders.
+//! welding engineer where the market has more welders. Occupations of the
+//! winner's own minor group that tie with it on both counts (coverage and
+//! vacancies) are inferred beside it: with only 烹饪 to go on, in a market
+//! with as many Chinese as Western cooks, both are credited.
 //!
 //! Each skill weighs its IDF times [`evidence_weight`] of its kind: a soft
 //! skill (吃苦耐劳) is no evidence, a licence (C1驾照) names its occupations
@@ -286,7 +289,10 @@ impl OccupationModel {
     /// grouped by the middle group whose vacancies ask for them
     /// most; each group weighing at least [`OTHER_TRADE`] of the first
     /// trade's skills is inferred on its own skills and added (the
-    /// occupation signal then credits the nearest of them). When all the
+    /// occupation signal then credits the nearest of them). The first
+    /// trade, when the skills alone found it, is followed by the
+    /// occupations of its minor group that they cannot tell from it
+    /// (near-ties; at most [`MAX_TRADES`] − 1, not counted as trades). When all the
     /// skills together point to no code (a seeker of several trades), the
     /// groups are inferred from the heaviest on. A welder who also cooks
     /// gets a welder and a cook.
@@ -320,9 +326,18 @@ impl OccupationModel {
         let known = self.known(skills, vocab);
         let mut out: Vec<Inference> = Vec::new();
         let mut first_weight = 0.0;
-        let first = self
-            .hinted(&known, min_confidence, hints)
-            .or_else(|| self.infer_known(&known, min_confidence));
+        // Trades inferred (a trade's near-tied siblings are one trade).
+        let mut trades = 0;
+        let (first, siblings) = match self.hinted(&known, min_confidence, hints) {
+            Some(hinted) => (Some(hinted), Vec::new()),
+            None => match self.infer_known(&known, min_confidence) {
+                Some(first) => {
+                    let siblings = self.near_siblings(&known, &first, min_confidence);
+                    (Some(first), siblings)
+                }
+                None => (None, Vec::new()),
+            },
+        };
         let rest = match first {
             Some(first) => {
                 let (code, level) = (first.code.packed(), first.code.depth());
@@ -332,6 +347,8 @@ impl OccupationModel {
                     .partition(|k| f64::from(asked_of(k.1, code, level)) >= EXPLAINED_SHARE * size);
                 first_weight = trade_weight(&explained);
                 out.push(first);
+                out.extend(siblings);
+                trades += 1;
                 unexplained
             }
             None => known,
@@ -350,7 +367,7 @@ impl OccupationModel {
         }
         groups.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         for (_, weight, members) in groups {
-            if out.len() >= MAX_TRADES {
+            if trades >= MAX_TRADES {
                 break;
             }
             if first_weight > 0.0 && weight < OTHER_TRADE * first_weight {
@@ -366,8 +383,60 @@ impl OccupationModel {
                 first_weight = weight;
             }
             out.push(next);
+            trades += 1;
         }
         out
+    }
+
+    /// The occupations of `first`'s minor group that neither the skills nor
+    /// the market can tell from it: coverage within [`NEAR_TIE`] of the
+    /// best and at least `min_confidence`, every skill asked for by at
+    /// least [`EXPLAINED_SHARE`] of the vacancies of each, and vacancies
+    /// within [`NEAR_TIE`] of `first`'s (which the counts picked among the
+    /// near-ties); largest first, at most [`MAX_TRADES`] − 1. A seeker who
+    /// only says 烹饪, in a market with as many Chinese as Western cooks,
+    /// is as likely either. None when `first` is a group.
+    fn near_siblings(
+        &self,
+        known: &[Known<'_, '_>],
+        first: &Inference,
+        min_confidence: f64,
+    ) -> Vec<Inference> {
+        if first.code.depth() < 4 {
+            return Vec::new();
+        }
+        let ranked = self.ranked(known, 4);
+        let Some(best) = ranked.iter().map(|r| r.1).reduce(f64::max) else {
+            return Vec::new();
+        };
+        let minor = first.code.truncate(3);
+        // Whether a code's vacancies ask for every one of the skills.
+        let explains_all = |code: OccupationCode| {
+            let size = self.size(code.packed()).max(1.0);
+            known
+                .iter()
+                .all(|k| f64::from(asked_of(k.1, code.packed(), 4)) >= EXPLAINED_SHARE * size)
+        };
+        // A skill `first` does not explain may be what tells its siblings
+        // apart (客运车辆 beside 驾驶 and C1驾照): then they are not tied.
+        if !explains_all(first.code) {
+            return Vec::new();
+        }
+        let first_size = self.size(first.code.packed());
+        ranked
+            .into_iter()
+            .filter(|&(c, v)| {
+                c != first.code
+                    && c.depth() == 4
+                    && c.truncate(3) == minor
+                    && v >= best * (1.0 - NEAR_TIE)
+                    && v >= min_confidence
+                    && self.size(c.packed()) >= first_size * (1.0 - NEAR_TIE)
+                    && explains_all(c)
+            })
+            .take(MAX_TRADES - 1)
+            .map(|(c, v)| self.inference(known, c, v, 4))
+            .collect()
     }
 
     /// The hinted code of [`OccupationModel::infer_trades_hinted`], by
