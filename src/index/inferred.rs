@@ -292,9 +292,9 @@ impl OccupationModel {
     /// occupation signal then credits the nearest of them). The first
     /// trade, when the skills alone found it, is followed by the
     /// occupations of its minor group that they cannot tell from it
-    /// (near-ties; at most [`MAX_TRADES`] − 1, not counted as trades). When all the
-    /// skills together point to no code (a seeker of several trades), the
-    /// groups are inferred from the heaviest on. A welder who also cooks
+    /// (near-ties; at most [`MAX_TRADES`] − 1, not counted as trades).
+    /// When all the skills together point to no code (a seeker of several
+    /// trades), the groups are inferred from the heaviest on. A welder who also cooks
     /// gets a welder and a cook.
     pub fn infer_trades<S: AsRef<str>>(
         &self,

@@ -17,8 +17,8 @@
 //!    by averaged passive-aggressive updates (a large-margin learner,
 //!    `linear`) from every occupation's official name and job-board
 //!    aliases, each group's aliases (`普工`, `机械工程师`) and, counting
-//!    twice as much, the titles a person coded. A title scores each class by the weights of
-//!    its features.
+//!    twice as much, the titles a person coded. A title scores each class
+//!    by the weights of its features.
 //! 4. **Confidence.** A code's score and its margin over the best other
 //!    code, through a logistic curve fitted on cross-validated scores of
 //!    the train split: a confidence of 0.7 is right about 70% of the time.
