@@ -55,7 +55,7 @@ struct TitleMemo {
 
 /// A title's codes, best first (at most [`TITLE_CANDIDATES`]), each with
 /// the coder's confidence.
-type TitleCodes = Arc<[(OccupationCode, f32)]>;
+pub(crate) type TitleCodes = Arc<[(OccupationCode, f32)]>;
 
 const MEMO_SHARDS: usize = 16;
 
@@ -212,13 +212,14 @@ impl ReferenceData {
     /// [`crate::taxonomy::code_title`]), with this market's coder, memoised
     /// by title (half a million titles at most).
     pub fn code_title(&self, title: &str) -> Option<(OccupationCode, f32)> {
-        // The coder's best code, as `Classifier::code_title` keeps it.
-        self.0
-            .coded
-            .codes(title, self.0.coder)
-            .first()
-            .copied()
-            .filter(|&(_, p)| p >= crate::taxonomy::MIN_CODING_CONFIDENCE)
+        crate::taxonomy::classify::trusted(self.title_codes(title).first().copied())
+    }
+
+    /// A title's codes, best first, however low their confidence
+    /// (memoised): [`ReferenceData::code_title`] keeps the first by the
+    /// coding rule, [`ReferenceData::title_candidates`] gives them all.
+    pub(crate) fn title_codes(&self, title: &str) -> TitleCodes {
+        self.0.coded.codes(title, self.0.coder)
     }
 
     /// The codes the coder ranks first for a title (at most
@@ -226,7 +227,7 @@ impl ReferenceData {
     /// title that does not code still says. Memoised with
     /// [`ReferenceData::code_title`].
     pub fn title_candidates(&self, title: &str) -> Vec<(OccupationCode, f32)> {
-        self.0.coded.codes(title, self.0.coder).to_vec()
+        self.title_codes(title).to_vec()
     }
 
     /// The provinces of the gazetteer.

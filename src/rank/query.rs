@@ -14,8 +14,10 @@ use crate::index::inferred::{Inference, OccupationModel};
 use crate::index::memo::TextMemo;
 use crate::index::terms::{KnownTexts, occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
+use crate::reference::TitleCodes;
 use crate::region::RegionPrefix;
 use crate::retrieve::{Constraints, Reach};
+use crate::taxonomy::classify::trusted;
 use crate::taxonomy::{OccupationCode, SkillKind, path_credits};
 
 /// Most distinct terms one query may hold (a bit each in a `u128`).
@@ -417,13 +419,22 @@ impl Query {
         // Occupation: given, else coded from the desired titles as the index
         // codes vacancies, else inferred from the skills.
         let mut codes: Vec<OccupationCode> = seeker.occupations.clone();
-        if codes.is_empty() {
-            for t in &seeker.titles {
-                if let Some((code, _)) = snapshot.reference().code_title(t)
-                    && !codes.contains(&code)
-                {
-                    codes.push(code);
-                }
+        // Each desired title's codes, looked up once: the first codes the
+        // title by the coding rule, all of them steer an inference.
+        let title_codes: Vec<TitleCodes> = if codes.is_empty() {
+            seeker
+                .titles
+                .iter()
+                .map(|t| snapshot.reference().title_codes(t))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for ranked in &title_codes {
+            if let Some((code, _)) = trusted(ranked.first().copied())
+                && !codes.contains(&code)
+            {
+                codes.push(code);
             }
         }
         let mut inferred = Vec::new();
@@ -432,11 +443,8 @@ impl Query {
         {
             // Titles the coder could not code with confidence still say
             // which codes are likely: they steer the inference.
-            let hints: Vec<(OccupationCode, f32)> = seeker
-                .titles
-                .iter()
-                .flat_map(|t| snapshot.reference().title_candidates(t))
-                .collect();
+            let hints: Vec<(OccupationCode, f32)> =
+                title_codes.iter().flat_map(|c| c.iter().copied()).collect();
             inferred = model.infer_trades_hinted(&seeker_skills, vocab, config.infer_min_confidence, &hints);
             codes.extend(inferred.iter().map(|i| i.code));
         }

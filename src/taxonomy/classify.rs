@@ -291,6 +291,12 @@ pub fn code_title(title: &str) -> Option<(OccupationCode, f32)> {
     classifier().code_title(title)
 }
 
+/// [`code_title`]'s rule on a title's best code and confidence: kept when
+/// the confidence is at least [`MIN_CODING_CONFIDENCE`].
+pub(crate) fn trusted(best: Option<(OccupationCode, f32)>) -> Option<(OccupationCode, f32)> {
+    best.filter(|&(_, p)| p >= MIN_CODING_CONFIDENCE)
+}
+
 /// Strips the noise around the job in a title (see the module docs).
 pub fn clean(title: &str) -> String {
     let mut t = fold(title);
@@ -489,11 +495,7 @@ impl Classifier {
 
     /// A title's occupation as the engine codes it (see [`code_title`]).
     pub fn code_title(&self, title: &str) -> Option<(OccupationCode, f32)> {
-        self.classify(title, 1)
-            .into_iter()
-            .next()
-            .filter(|c| c.confidence >= MIN_CODING_CONFIDENCE)
-            .map(|c| (c.code, c.confidence))
+        trusted(self.classify(title, 1).first().map(|c| (c.code, c.confidence)))
     }
 
     /// Codes a title: the `k` most likely occupations, best first, each
