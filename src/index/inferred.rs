@@ -330,13 +330,16 @@ impl OccupationModel {
         let mut trades = 0;
         let (first, siblings) = match self.hinted(&known, min_confidence, hints) {
             Some(hinted) => (Some(hinted), Vec::new()),
-            None => match self.infer_known(&known, min_confidence) {
-                Some(first) => {
-                    let siblings = self.near_siblings(&known, &first, min_confidence);
-                    (Some(first), siblings)
+            None => {
+                let occupations = self.ranked(&known, 4);
+                match self.infer_ranked(&known, &occupations, min_confidence) {
+                    Some(first) => {
+                        let siblings = self.near_siblings(&known, &first, occupations, min_confidence);
+                        (Some(first), siblings)
+                    }
+                    None => (None, Vec::new()),
                 }
-                None => (None, Vec::new()),
-            },
+            }
         };
         let rest = match first {
             Some(first) => {
@@ -393,19 +396,20 @@ impl OccupationModel {
     /// best and at least `min_confidence`, every skill asked for by at
     /// least [`EXPLAINED_SHARE`] of the vacancies of each, and vacancies
     /// within [`NEAR_TIE`] of `first`'s (which the counts picked among the
-    /// near-ties); largest first, at most [`MAX_TRADES`] − 1. A seeker who
+    /// near-ties); largest first, at most [`MAX_TRADES`] − 1. `ranked` is
+    /// the occupations' ranking `first` was inferred from. A seeker who
     /// only says 烹饪, in a market with as many Chinese as Western cooks,
     /// is as likely either. None when `first` is a group.
     fn near_siblings(
         &self,
         known: &[Known<'_, '_>],
         first: &Inference,
+        ranked: Vec<(OccupationCode, f64)>,
         min_confidence: f64,
     ) -> Vec<Inference> {
         if first.code.depth() < 4 {
             return Vec::new();
         }
-        let ranked = self.ranked(known, 4);
         let Some(best) = ranked.iter().map(|r| r.1).reduce(f64::max) else {
             return Vec::new();
         };
@@ -470,10 +474,26 @@ impl OccupationModel {
     }
 
     fn infer_known(&self, known: &[Known<'_, '_>], min_confidence: f64) -> Option<Inference> {
-        let (code, confidence, level) = [4, 3, 2].into_iter().find_map(|level| {
-            let &(code, v) = self.ranked(known, level).first()?;
-            (v >= min_confidence).then_some((code, v, level))
-        })?;
+        self.infer_ranked(known, &self.ranked(known, 4), min_confidence)
+    }
+
+    /// [`OccupationModel::infer_known`] given the occupations' ranking
+    /// (`occupations`, [`OccupationModel::ranked`] at level 4), which the
+    /// caller keeps for the near-tied siblings.
+    fn infer_ranked(
+        &self,
+        known: &[Known<'_, '_>],
+        occupations: &[(OccupationCode, f64)],
+        min_confidence: f64,
+    ) -> Option<Inference> {
+        let confident = |&(code, v): &(OccupationCode, f64)| (v >= min_confidence).then_some((code, v));
+        let (code, confidence, level) = match occupations.first().and_then(confident) {
+            Some((code, v)) => (code, v, 4),
+            None => [3, 2].into_iter().find_map(|level| {
+                let (code, v) = self.ranked(known, level).first().and_then(confident)?;
+                Some((code, v, level))
+            })?,
+        };
         Some(self.inference(known, code, confidence, level))
     }
 
