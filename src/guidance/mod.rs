@@ -567,7 +567,8 @@ impl<'m> Guide<'m> {
         let rise = top_mean_after - base.top_mean;
         let explanation = match (base.bar, districts.first()) {
             (None, _) => format!(
-                "fewer than {k} vacancies are in reach: adding {skill} changes no count, and moves the mean of your matches by {rise:+.3}"
+                "fewer than {k} vacancies are in reach: adding {skill} changes no count, and moves the mean of your matches by {rise:+.3} ({})",
+                source.reason(),
             ),
             (Some(_), Some(d)) => format!(
                 "adding {skill} brings {}{entering} more {} above your {} match ({net:+} net), most of them in {} {}; your top {k} rise by {rise:+.3} on average ({})",

@@ -120,6 +120,21 @@ const STREAM_VACANCY: u64 = 1;
 const STREAM_SEEKER: u64 = 2;
 const STREAM_DUPLICATE: u64 = 3;
 
+/// The share of an occupation's vacancies that are remote: only work done
+/// at a screen can be (a digital occupation of the 2022 classification,
+/// 数字职业), and not where the classification puts it in a plant or a
+/// field (major groups 5 and 6: a 炼钢工 is digital and works at a
+/// furnace). A remote vacancy is in every seeker's reach, so a few remote
+/// welders or nannies would lead every welder's and nanny's list from
+/// hundreds of kilometres away.
+fn remote_share(digital: bool, major: usize) -> f64 {
+    if digital && !matches!(major, 5 | 6) {
+        0.15
+    } else {
+        0.0
+    }
+}
+
 fn region_class(code: RegionCode) -> usize {
     let r = code.region();
     let n = code.get();
@@ -270,11 +285,9 @@ impl Market {
         let today = self.config.today;
         let posted = today.plus_days(-rng.random_range(0..60));
         let expires = posted.and_then(|p| p.plus_days(rng.random_range(20..120)));
-        let remote = if occ.digital {
-            rng.random_bool(0.15)
-        } else {
-            rng.random_bool(0.003)
-        };
+        // The draw is made for every vacancy, so that whether one can be
+        // remote changes nothing else about it.
+        let remote = rng.random_bool(remote_share(occ.digital, major));
         let centre = place.code.region().centroid;
         let coordinates = rng
             .random_bool(0.8)
@@ -610,6 +623,27 @@ mod tests {
         assert!((sc - 0.0312 * fsc).abs() < 0.003, "Sichuan → Chongqing {sc}");
         assert!((cq - 0.0806 * fcq).abs() < 0.006, "Chongqing → Sichuan {cq}");
         assert_eq!(MarketConfig::default().mobility_scale, FITTED_MOBILITY_SCALE);
+    }
+
+    #[test]
+    fn only_screen_work_is_remote() {
+        let m = market(40_000);
+        let (mut remote, mut digital_office) = (0u32, 0u32);
+        for i in 0..40_000 {
+            let v = m.vacancy(i);
+            let Some(code) = v.occupation else { continue };
+            let (occ, major) = (code.occupation(), code.parts()[0]);
+            let screen = occ.digital && major != 5 && major != 6;
+            assert!(!v.remote || screen, "{} ({}) is remote", v.id, occ.name);
+            remote += u32::from(v.remote);
+            digital_office += u32::from(screen);
+        }
+        // Remote work exists where it can be done: about the share drawn.
+        let share = f64::from(remote) / f64::from(digital_office.max(1));
+        assert!(
+            remote > 0 && (share - 0.15).abs() < 0.05,
+            "{remote} of {digital_office}"
+        );
     }
 
     #[test]
