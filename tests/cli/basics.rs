@@ -351,6 +351,43 @@ fn inline_seeker_and_classify() {
     assert_eq!(lines[0]["codes"][0]["code"], "6-18-02-04");
 }
 
+/// An inline seeker's home is read as `ingest` reads a place: a city named
+/// alone is its seat county (绵阳 is 涪城区, not the prefecture's centroid
+/// 42 km north), a development zone its district, an address its county;
+/// a place outside the two provinces is refused, naming `--region`.
+#[test]
+fn inline_home_is_read_as_people_write_it() {
+    let (_, _, idx) = market();
+    let home = |region: &str| -> std::process::Output {
+        run(&[
+            "match",
+            "--index",
+            idx.to_str().unwrap(),
+            "--skills",
+            "焊接",
+            "--region",
+            region,
+            "--relocate",
+            "--top",
+            "5",
+        ])
+    };
+    let matches = |region: &str| -> serde_json::Value {
+        let out = home(region);
+        assert!(out.status.success(), "{region}: {}", text(&out.stderr));
+        let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+        assert_eq!(line["matches"].as_array().map(Vec::len), Some(5), "{region}");
+        line["matches"].clone()
+    };
+    // Relocating anywhere, every vacancy is in reach: the distances say
+    // where home is.
+    assert_eq!(matches("绵阳"), matches("510703"));
+    assert_ne!(matches("绵阳"), matches("510700"), "the prefecture's centroid");
+    assert_eq!(matches("成都市高新区"), matches("510107"));
+    assert_eq!(matches("重庆市九龙坡区西彭镇"), matches("九龙坡"));
+    assert_user_error(&home("贵州省贵阳市"), "--region");
+}
+
 #[test]
 fn profiles_and_a_coder_kept_with_the_index() {
     let out = run(&["profiles", "--codes", "6-18-02-04,4-03-02-01"]);

@@ -13,7 +13,7 @@ pub struct InlineSeeker {
     /// Desired titles, comma-separated.
     #[arg(long, value_delimiter = ',')]
     titles: Vec<String>,
-    /// Home region code (6 digits) or name (`九龙坡`).
+    /// Home: a region code (6 digits), or a place as people write it, read as `ingest` reads one (`九龙坡`, `重庆市九龙坡区西彭镇`, `成都高新区`; a city alone is its seat county: `绵阳` is 涪城区).
     #[arg(long)]
     region: Option<String>,
     /// Farthest daily commute, km.
@@ -46,15 +46,26 @@ impl InlineSeeker {
             field: "--region".into(),
             reason: "an inline seeker needs a home region (code or name)".into(),
         })?;
-        let region = gazetteer().resolve(region).map_err(|e| match e {
-            Error::Invalid { reason, .. } => Error::Invalid {
-                field: "--region".into(),
-                reason,
-            },
-            other => other,
-        })?;
-        let region = region.code;
+        // A code as given; a name or an address as `ingest` reads a place
+        // (a city named alone is its seat county, not its centroid, which
+        // may lie 40 km out: 绵阳 is 涪城区; 成都高新区 is 武侯区).
+        let (region, coordinates) = match region.parse::<RegionCode>() {
+            Ok(code) => (code, None),
+            Err(_) => {
+                let place = jobmatch::ingest::parse_place(region)
+                    .map_err(|e| match e {
+                        Error::Invalid { reason, .. } => Error::Invalid {
+                            field: "--region".into(),
+                            reason,
+                        },
+                        other => other,
+                    })?
+                    .value;
+                (place.region, place.coordinates)
+            }
+        };
         let mut s = Seeker::new("cli", self.skills.clone().unwrap_or_default(), region)?;
+        s.coordinates = coordinates;
         s.titles = self.titles.clone();
         if let Some(km) = self.commute_km {
             s.commute_km = km;
