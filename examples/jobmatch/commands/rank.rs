@@ -49,20 +49,19 @@ impl InlineSeeker {
         // A code as given; a name or an address as `ingest` reads a place
         // (a city named alone is its seat county, not its centroid, which
         // may lie 40 km out: 绵阳 is 涪城区; 成都高新区 is 武侯区).
-        let (region, coordinates) = match region.parse::<RegionCode>() {
-            Ok(code) => (code, None),
-            Err(_) => {
-                let place = jobmatch::ingest::parse_place(region)
-                    .map_err(|e| match e {
-                        Error::Invalid { reason, .. } => Error::Invalid {
-                            field: "--region".into(),
-                            reason,
-                        },
-                        other => other,
-                    })?
-                    .value;
-                (place.region, place.coordinates)
-            }
+        let (region, coordinates) = if !region.is_empty() && region.bytes().all(|b| b.is_ascii_digit()) {
+            (region.parse::<RegionCode>()?, None)
+        } else {
+            let place = jobmatch::ingest::parse_place(region)
+                .map_err(|e| match e {
+                    Error::Invalid { reason, .. } => Error::Invalid {
+                        field: "--region".into(),
+                        reason,
+                    },
+                    other => other,
+                })?
+                .value;
+            (place.region, place.coordinates)
         };
         let mut s = Seeker::new("cli", self.skills.clone().unwrap_or_default(), region)?;
         s.coordinates = coordinates;
