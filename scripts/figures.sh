@@ -21,7 +21,7 @@ import json, os, platform, subprocess, sys, datetime
 d = json.load(open(sys.argv[1]))
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), platform.processor())
 version = next(l.split('"')[1] for l in open('Cargo.toml') if l.startswith('version'))
-q, s = d['quality_all'], d['quality_skills_only']
+q, s, c = d['quality_all'], d['quality_skills_only'], d['quality_ceiling']
 print(f"""# Headline figures
 
 Written by `scripts/figures.sh` (do not edit by hand): jobmatch {version},
@@ -46,6 +46,7 @@ scripts/figures.sh INDEX_DIR {sys.argv[3]}
 | upsert 10,000 vacancies into the full index, with commit | {d['upsert_10k_s']:.2f} s |
 | right kind of job, all seekers: precision@10 at occupation / minor group, nDCG@10 | {q['precision_at_10_occupation']:.3f} / {q['precision_at_10_minor_group']:.3f}, {q['ndcg_at_10']:.3f} |
 | the same seekers giving only their skills | {s['precision_at_10_occupation']:.3f} / {s['precision_at_10_minor_group']:.3f}, {s['ndcg_at_10']:.3f} |
+| the most the vacancies in each seeker's reach allow: precision@10 at occupation / minor group | {c['occupation']:.3f} / {c['minor_group']:.3f} |
 | recall@10 / MRR of the vacancy each seeker was planted from | {d['recall_at_10']:.2f} / {d['mrr']:.2f} |
 | share of recommendations crossing the Sichuan–Chongqing border | {d['cross_border_share']:.1%} |
 """)

@@ -26,7 +26,7 @@ use files::{measure_files, print_files};
 pub use print::{cjk_font, register_font};
 use print::{plot, print};
 pub use quality::Quality;
-use quality::{kind_quality, market_health, planted_quality, skills_only_quality};
+use quality::{Ceiling, kind_ceiling, kind_quality, market_health, planted_quality, skills_only_quality};
 use shards::{print_sharded, sharded};
 
 /// Arguments of `bench`.
@@ -131,6 +131,8 @@ pub struct Report {
     /// The same for the same seekers giving only their skills (no title,
     /// no code), ranked again.
     pub quality_skills_only: Quality,
+    /// The most precision@10 the vacancies in the seekers' reach allow.
+    pub quality_ceiling: Ceiling,
     pub top1pct_share: f64,
     pub orphan_share: f64,
     pub cross_border_share: f64,
@@ -406,6 +408,7 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
     let (recall_at_10, mrr) = planted_quality(&market, &results);
     let quality_all = kind_quality(&market, &results);
     let quality_skills_only = skills_only_quality(&market, &matcher, &seekers, args.top)?;
+    let quality_ceiling = kind_ceiling(&market, &seekers, args.vacancies, matcher.today());
     let health = market_health(&market, &seekers, &results, args.vacancies);
     let worst_seeker = worst_seeker(&matcher)?;
     let upsert_10k_s = upsert_10k(&index, &market, args.vacancies)?;
@@ -433,6 +436,7 @@ pub fn measure(args: &BenchArgs, quiet: bool) -> Result<(Report, Latencies)> {
         mrr,
         quality_all,
         quality_skills_only,
+        quality_ceiling,
         top1pct_share: health.top1pct_share,
         orphan_share: health.orphan_share,
         cross_border_share: health.cross_border_share,

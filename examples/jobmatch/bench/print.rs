@@ -162,6 +162,13 @@ pub(super) fn print(r: &Report) {
             ),
         ],
         vec![
+            "quality ceiling".into(),
+            format!(
+                "the most the vacancies in reach allow: precision@10 occupation {:.3}, minor group {:.3}",
+                r.quality_ceiling.occupation, r.quality_ceiling.minor_group
+            ),
+        ],
+        vec![
             "market health".into(),
             format!(
                 "top 1% of vacancies take {:.1}% of slots; {:.1}% never shown; {:.2}% cross-border",

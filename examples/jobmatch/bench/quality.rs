@@ -1,5 +1,9 @@
 //! Ranking quality and market health against the generator's truth.
 
+use std::collections::HashMap;
+
+use jobmatch::taxonomy::OccupationCode;
+
 use super::*;
 
 /// Where each seeker's planted vacancy lands: recall@10 and MRR.
@@ -65,6 +69,65 @@ pub(super) fn kind_quality(market: &Market, results: &[MatchResult]) -> Quality 
         precision_at_10_occupation: occ / n,
         precision_at_10_minor_group: minor / n,
         ndcg_at_10: ndcg / n,
+    }
+}
+
+/// The most precision@10 the market allows each seeker: the share of 10
+/// that open vacancies of the seeker's true occupation (minor group) in its
+/// reach could fill, by the generator's records (remote, within the
+/// commute, or where the seeker would move), averaged over the seekers. A
+/// seeker with three welders' vacancies in reach can have at most three
+/// in its top 10, however good the ranking.
+#[derive(Serialize, Debug, Clone, Copy, Default)]
+pub struct Ceiling {
+    /// At the occupation.
+    pub occupation: f64,
+    /// At the minor group.
+    pub minor_group: f64,
+}
+
+pub(super) fn kind_ceiling(
+    market: &Market,
+    seekers: &[Seeker],
+    vacancies: u64,
+    today: jobmatch::Date,
+) -> Ceiling {
+    // The open vacancies of each minor group: (occupation, position,
+    // region, remote).
+    type Open = (OccupationCode, jobmatch::Coordinates, jobmatch::RegionCode, bool);
+    let open: Vec<Open> = (0..vacancies)
+        .into_par_iter()
+        .filter_map(|i| {
+            let v = market.vacancy(i);
+            (!v.is_expired(today) && v.posted.is_none_or(|p| p <= today))
+                .then(|| (market.true_occupation(i), v.position(), v.region, v.remote))
+        })
+        .collect();
+    let mut by_minor: HashMap<u32, Vec<&Open>> = HashMap::new();
+    for o in &open {
+        by_minor.entry(o.0.truncate(3)).or_default().push(o);
+    }
+    let (occ, minor) = seekers
+        .par_iter()
+        .enumerate()
+        .map(|(j, s)| {
+            let truth = market.true_occupation(market.planted_vacancy(j as u64));
+            let home = s.position();
+            let (mut n_occ, mut n_minor) = (0usize, 0usize);
+            for &&(code, position, region, remote) in by_minor.get(&truth.truncate(3)).into_iter().flatten() {
+                let km = home.distance_km(position);
+                if remote || km <= s.commute_km + 1e-6 || s.mobility.would_move_to(region, km) {
+                    n_minor += 1;
+                    n_occ += usize::from(code == truth);
+                }
+            }
+            (n_occ.min(10) as f64 / 10.0, n_minor.min(10) as f64 / 10.0)
+        })
+        .reduce(|| (0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let n = seekers.len().max(1) as f64;
+    Ceiling {
+        occupation: occ / n,
+        minor_group: minor / n,
     }
 }
 
