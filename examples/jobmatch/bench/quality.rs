@@ -86,6 +86,8 @@ pub struct Ceiling {
     pub minor_group: f64,
 }
 
+/// The [`Ceiling`] of `seekers` (seeker `j` is the market's `j`th) among
+/// the market's first `vacancies`, open on `today`.
 pub(super) fn kind_ceiling(
     market: &Market,
     seekers: &[Seeker],
