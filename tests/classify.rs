@@ -2,8 +2,8 @@
 //! accuracy on the labeled dev set (printed, and guarded against drops).
 
 use jobmatch::taxonomy::{
-    Classifier, LabeledTitle, OccupationCode, classifier, classify, cross_validate, read_labeled_titles,
-    taxonomy,
+    Classifier, LabeledTitle, OccupationCode, classifier, classify, code_title, cross_validate,
+    read_labeled_titles, taxonomy,
 };
 use proptest::prelude::*;
 
@@ -72,6 +72,27 @@ fn group_words_code_to_their_group() {
         .collect();
     let trained = Classifier::train(tax, &examples);
     assert_eq!(trained.classify("饭店帮工", 1)[0].code, group);
+}
+
+/// Everyday short forms are read as their official words (general usage,
+/// as 老师 for 教师): 程序员 was coded 物业管理师 above the bar, so a seeker
+/// who wanted to program saw property managers; 挖机 is 挖掘机.
+#[test]
+fn everyday_short_forms_code_as_their_official_words() {
+    for (title, code) in [
+        ("程序员", "4-04-05-01"),
+        ("高级程序员", "4-04-05-01"),
+        ("挖机师傅", "6-30-05-05"),
+    ] {
+        let top = classify(title, 1);
+        assert_eq!(
+            top.first().map(|c| c.code.to_string()).as_deref(),
+            Some(code),
+            "{title}: {top:?}"
+        );
+    }
+    let property: OccupationCode = "4-06-01-01".parse().unwrap();
+    assert_ne!(code_title("程序员").map(|(c, _)| c), Some(property));
 }
 
 /// Coded titles of the train split, a few at a time.

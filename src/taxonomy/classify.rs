@@ -132,8 +132,10 @@ const NOISE: [&str; 24] = [
 
 /// Colloquial job words and the official words they stand for (general
 /// usage, e.g. 老师 for 教师): the official word is added to the title.
-const SYNONYMS: [(&str, &str); 11] = [
+const SYNONYMS: [(&str, &str); 13] = [
     ("老师", "教师"),
+    ("程序员", "程序设计员"),
+    ("挖机", "挖掘机"),
     ("司机", "驾驶员"),
     ("师傅", "工"),
     ("文员", "办事员"),
@@ -563,7 +565,7 @@ impl Classifier {
 /// Bump when the coder's features or learner change in a way the probe in
 /// [`Classifier::fingerprint`] might miss (2: the 幼师 synonym; 3: groups
 /// learn from their aliases and group-coded titles).
-const MODEL_VERSION: u64 = 3;
+const MODEL_VERSION: u64 = 4;
 
 /// FNV-1a's starting value.
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
