@@ -281,6 +281,11 @@ fn kinds_and_spellings() {
         ("低压电工证", "电工证"),
         ("护士证", "护士资格证"),
         ("ＥＸＣＥＬ", "Excel"),
+        // Gas-shielded welding as welders and job boards write it.
+        ("气保焊", "焊接"),
+        ("CO2焊", "焊接"),
+        ("ｃｏ２保护焊", "焊接"),
+        ("二氧化碳保护焊", "焊接"),
     ] {
         assert_eq!(v.lookup(a), v.lookup(b), "{a} vs {b}");
         assert!(v.lookup(a).is_some(), "{a}");

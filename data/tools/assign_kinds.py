@@ -110,6 +110,7 @@ SPELLINGS = [
     ("会计", "用友|金蝶|财务软件"),
     ("烹饪", "川菜|粤菜|湘菜|炒锅|掌勺"),
     ("建筑识图", "建筑图纸"),
+    ("焊接", "气保焊|气体保护焊|CO2焊|CO2保护焊|二氧化碳保护焊"),
 ]
 
 # Aliases that named a licence as if it were the skill, moved to the licence.
