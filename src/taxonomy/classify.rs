@@ -564,7 +564,8 @@ impl Classifier {
 
 /// Bump when the coder's features or learner change in a way the probe in
 /// [`Classifier::fingerprint`] might miss (2: the 幼师 synonym; 3: groups
-/// learn from their aliases and group-coded titles).
+/// learn from their aliases and group-coded titles; 4: the 程序员 and 挖机
+/// synonyms).
 const MODEL_VERSION: u64 = 4;
 
 /// FNV-1a's starting value.
