@@ -188,6 +188,12 @@ impl ReferenceData {
         &self.0.mobility
     }
 
+    /// Whether `other` is this very reference data (a clone of it), not
+    /// only equal tables.
+    pub(crate) fn is(&self, other: &ReferenceData) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// The regions, with coordinates.
     pub fn gazetteer(&self) -> &'static Gazetteer {
         self.0.gazetteer

@@ -361,6 +361,10 @@ pub struct Gazetteer {
     regions: Vec<Region>,
     by_code: HashMap<u32, usize>,
     by_name: HashMap<String, Vec<usize>>,
+    /// Per dense unit, `false` and `true`: the move tables of the seekers
+    /// who would move nowhere and anywhere (most seekers), shared.
+    nowhere: std::sync::Arc<[bool]>,
+    anywhere: std::sync::Arc<[bool]>,
 }
 
 /// The gazetteer shipped with the crate (parsed once, on first use): the
@@ -392,6 +396,26 @@ fn known_region(code: u32) -> Option<&'static Region> {
 }
 
 impl Gazetteer {
+    /// Per dense unit, whether a seeker would move there: everywhere, or
+    /// into the units under `prefixes`. The tables of moving nowhere and
+    /// anywhere are shared.
+    pub(crate) fn moves_table<'a>(
+        &self,
+        anywhere: bool,
+        prefixes: impl Iterator<Item = &'a RegionPrefix> + Clone,
+    ) -> std::sync::Arc<[bool]> {
+        if anywhere {
+            return self.anywhere.clone();
+        }
+        if prefixes.clone().next().is_none() {
+            return self.nowhere.clone();
+        }
+        self.regions
+            .iter()
+            .map(|r| prefixes.clone().any(|&p| r.code.is_in(p)))
+            .collect()
+    }
+
     /// Reads a gazetteer from CSV text in the format of the shipped
     /// `data/regions.csv` (see `data/SOURCES.md`): one row per unit with its
     /// level, code, name, parent codes and coordinates.
@@ -481,6 +505,8 @@ impl Gazetteer {
             }
         }
         Ok(Gazetteer {
+            nowhere: vec![false; regions.len()].into(),
+            anywhere: vec![true; regions.len()].into(),
             regions,
             by_code,
             by_name,

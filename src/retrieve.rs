@@ -145,11 +145,7 @@ impl Reach {
     ) -> Reach {
         let pos = seeker.position();
         let m = &seeker.mobility;
-        let moves_to = gazetteer
-            .all()
-            .iter()
-            .map(|r| m.relocate || m.regions.iter().chain(extra_moves).any(|&p| r.code.is_in(p)))
-            .collect();
+        let moves_to = gazetteer.moves_table(m.relocate, m.regions.iter().chain(extra_moves));
         Reach {
             home: Point::new(pos.lat(), pos.lon()),
             commute_km,

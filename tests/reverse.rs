@@ -481,3 +481,90 @@ fn seekers_prepared_together_score_as_each_prepared_alone() {
     }
     assert!(scored > 500, "only {scored} pairs in reach");
 }
+
+/// The served state after a commit, renewed from the one before, against
+/// the state made anew: every candidate list and alert the same, bit for
+/// bit, while vacancies arrive (one far out in its district, so that the
+/// seekers' places must be worked out again), seekers change, leave and
+/// join, and the config changes (nothing kept).
+#[test]
+fn a_renewed_state_is_the_state_made_anew() {
+    let (index, market) = market_index(260, 29, 2);
+    let mut seekers = seekers_as_typed(&market, 140);
+    let snapshot_matcher =
+        |config: &RankingConfig| Matcher::new(index.snapshot().unwrap(), config.clone(), today()).unwrap();
+    let config = RankingConfig::default();
+    let mut served = SeekerMatcher::new(snapshot_matcher(&config), &seekers).unwrap();
+    let same = |a: &SeekerMatcher, b: &SeekerMatcher, seekers: &[Seeker], vacancies: u64| {
+        for i in (0..vacancies).step_by(3) {
+            let v = format!("v{i}");
+            assert_eq!(
+                ranked(&a.candidates(&v, 15).unwrap()),
+                ranked(&b.candidates(&v, 15).unwrap()),
+                "{v}"
+            );
+            assert_eq!(
+                ranked(&a.candidates_exhaustive(&v, 15).unwrap()),
+                ranked(&b.candidates(&v, 15).unwrap()),
+                "{v}"
+            );
+        }
+        let thresholds = Thresholds::compute(b.matcher(), seekers, 5).unwrap();
+        let feed: Vec<Vacancy> = (vacancies..vacancies + 30).map(|i| market.vacancy(i)).collect();
+        assert_eq!(
+            a.alerts(&thresholds, &feed).unwrap(),
+            b.alerts(&thresholds, &feed).unwrap()
+        );
+    };
+
+    // A commit of vacancies alone.
+    for i in 260..300 {
+        index.upsert(&market.vacancy(i)).unwrap();
+    }
+    index.commit().unwrap();
+    served = served.renew(snapshot_matcher(&config), &seekers).unwrap();
+    same(
+        &served,
+        &SeekerMatcher::new(snapshot_matcher(&config), &seekers).unwrap(),
+        &seekers,
+        300,
+    );
+
+    // Seekers changed, gone and new; a vacancy 20 km out of 渝中区, the
+    // smallest district, so that seekers are listed in other places.
+    seekers[3].skills.push("烹饪".into());
+    seekers[4].commute_km = 55.0;
+    seekers[6].titles = vec!["电工".into()];
+    seekers[7].mobility.regions = vec!["5101".parse().unwrap()];
+    seekers.remove(9);
+    let mut joined = market.seeker(900);
+    joined.skills.push("吃苦耐劳".into());
+    seekers.push(joined);
+    let mut far = market.vacancy(300);
+    far.region = "500103".parse().unwrap();
+    far.remote = false;
+    far.coordinates = Some(jobmatch::region::Coordinates::new(29.557 + 0.18, 106.577).unwrap());
+    index.upsert(&far).unwrap();
+    index.commit().unwrap();
+    served = served.renew(snapshot_matcher(&config), &seekers).unwrap();
+    same(
+        &served,
+        &SeekerMatcher::new(snapshot_matcher(&config), &seekers).unwrap(),
+        &seekers,
+        301,
+    );
+
+    // Another config: nothing is kept, and the state is still the new one.
+    let other = RankingConfig {
+        max_skills_per_seeker: 12,
+        ..RankingConfig::default()
+    };
+    let capped: Vec<Seeker> = seekers.iter().filter(|s| s.skills.len() <= 3).cloned().collect();
+    served = served.renew(snapshot_matcher(&other), &capped).unwrap();
+    same(
+        &served,
+        &SeekerMatcher::new(snapshot_matcher(&other), &capped).unwrap(),
+        &capped,
+        301,
+    );
+}

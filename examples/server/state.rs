@@ -113,7 +113,7 @@ impl AppState {
         seekers: Option<(SeekerIndex, PathBuf)>,
         config: RankingConfig,
     ) -> jobmatch::Result<AppState> {
-        let served = build_served(&index, seekers.as_ref().map(|s| &s.0), &config)?;
+        let served = build_served(&index, seekers.as_ref().map(|s| &s.0), &config, None)?;
         Ok(AppState {
             metrics: Metrics::default(),
             deadline: None,
@@ -176,7 +176,15 @@ impl AppState {
         if let Some((s, _)) = &self.seekers {
             s.commit()?;
         }
-        let served = build_served(&self.index, self.seekers.as_ref().map(|s| &s.0), &self.config)?;
+        // The saved seekers that did not change are not read again.
+        let before = self.served()?;
+        let served = build_served(
+            &self.index,
+            self.seekers.as_ref().map(|s| &s.0),
+            &self.config,
+            Some(&before),
+        )?;
+        drop(before);
         let counts = (
             served.matcher().snapshot().num_vacancies(),
             served.seekers().len(),
@@ -198,11 +206,13 @@ impl AppState {
     }
 }
 
-/// The served state of the indexes' committed contents.
+/// The served state of the indexes' committed contents, renewing what
+/// `before` prepared of the saved seekers.
 fn build_served(
     index: &VacancyIndex,
     seekers: Option<&SeekerIndex>,
     config: &RankingConfig,
+    before: Option<&Served>,
 ) -> jobmatch::Result<Served> {
     let snapshot = index.snapshot()?;
     let (y, m, d) = FALLBACK_TODAY;
@@ -215,7 +225,10 @@ fn build_served(
         Some(s) => {
             let saved = s.seekers()?;
             (
-                Engine::Both(Box::new(SeekerMatcher::new(matcher, &saved)?)),
+                Engine::Both(Box::new(match before.map(|b| &b.engine) {
+                    Some(Engine::Both(kept)) => kept.renew(matcher, &saved)?,
+                    _ => SeekerMatcher::new(matcher, &saved)?,
+                })),
                 saved,
             )
         }

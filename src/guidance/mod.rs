@@ -241,7 +241,7 @@ fn held_skills(q: &Query) -> Vec<String> {
         .iter()
         .filter(|c| c.signal == Signal::Skills)
         .flat_map(|c| c.options.iter().filter(|o| o.1 >= 1.0))
-        .filter_map(|&(t, _)| q.terms.get(t).map(|t| t.text.clone()))
+        .filter_map(|&(t, _)| q.terms.get(t).map(|t| t.text().to_owned()))
         .collect();
     held.sort();
     held.dedup();

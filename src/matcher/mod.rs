@@ -34,7 +34,7 @@ use crate::index::inferred::OccupationModel;
 use crate::index::memo::TextMemo;
 use crate::model::{Date, Seeker};
 use crate::rank::RankingConfig;
-use crate::rank::query::{Context, Query, QueryTables};
+use crate::rank::query::{Context, Query, QueryTables, Read};
 use crate::rank::related::SkillRelations;
 use crate::rank::score::{admit, score, signals};
 use crate::rank::search::{self, Allowance, SearchStats};
@@ -180,6 +180,19 @@ impl Matcher {
         extra: &[RegionPrefix],
         memo: Option<&TextMemo>,
     ) -> Result<Query> {
+        self.in_context(memo, |cx| Query::new(cx, seeker, commute_km, extra))
+    }
+
+    /// A seeker prepared from what was read of it before ([`Read`]: the
+    /// reverse direction keeps it between commits), reading the
+    /// frequencies of its terms from `memo`. The query is the one
+    /// [`Matcher::prepare_in`] makes, but for the labels the read kept.
+    pub(crate) fn prepare_read(&self, seeker: &Seeker, read: Read, memo: &TextMemo) -> Result<Query> {
+        self.in_context(Some(memo), |cx| Query::from_read(cx, seeker, read))
+    }
+
+    /// Calls `f` with the context this matcher's queries are made in.
+    pub(crate) fn in_context<T>(&self, memo: Option<&TextMemo>, f: impl FnOnce(&Context<'_>) -> T) -> T {
         let learn = || self.occupation_model();
         let cx = Context {
             snapshot: &self.snapshot,
@@ -191,7 +204,7 @@ impl Matcher {
             tables: &self.tables,
             memo,
         };
-        Query::new(&cx, seeker, commute_km, extra)
+        f(&cx)
     }
 
     fn run(
@@ -518,7 +531,7 @@ impl Matcher {
                         share: round6(c.share),
                         kind: c.kind,
                         credit: best.map_or(0.0, |b| b.1),
-                        matched: best.and_then(|b| q.terms.get(b.0)).map(|t| t.text.clone()),
+                        matched: best.and_then(|b| q.terms.get(b.0)).map(|t| t.text().to_owned()),
                         asked_in: None,
                     }
                 })

@@ -118,6 +118,73 @@ pub struct Seeker {
 }
 
 impl Seeker {
+    /// A 128-bit digest of every field: two seekers with the same digest
+    /// are, but for a collision no one will meet, the same seeker. The
+    /// reverse direction keeps what it read of a seeker from one commit to
+    /// the next while the digest holds.
+    pub(crate) fn fingerprint(&self) -> u128 {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        // Every field, so that one added is one hashed (or a build error).
+        let Seeker {
+            id,
+            skills,
+            titles,
+            occupations,
+            region,
+            coordinates,
+            commute_km,
+            mobility:
+                Mobility {
+                    regions,
+                    relocate,
+                    max_km,
+                },
+            salary_min,
+            education,
+            experience_years,
+            industries,
+            groups,
+        } = self;
+        let mut digest = [0u64; 2];
+        for (seed, out) in [0x6a6f_626d_6174_6368u64, 0x7265_7665_7273_6521]
+            .into_iter()
+            .zip(&mut digest)
+        {
+            let mut h = foldhash::quality::FixedState::with_seed(seed).build_hasher();
+            id.hash(&mut h);
+            skills.hash(&mut h);
+            titles.hash(&mut h);
+            occupations.len().hash(&mut h);
+            for o in occupations {
+                o.packed().hash(&mut h);
+            }
+            region.get().hash(&mut h);
+            coordinates
+                .map(|c| (c.lat().to_bits(), c.lon().to_bits()))
+                .hash(&mut h);
+            commute_km.to_bits().hash(&mut h);
+            regions.len().hash(&mut h);
+            for p in regions {
+                p.digits().hash(&mut h);
+            }
+            relocate.hash(&mut h);
+            max_km.map(f64::to_bits).hash(&mut h);
+            salary_min.map(|c| c.yuan()).hash(&mut h);
+            education.map(|e| e.rank()).hash(&mut h);
+            experience_years.hash(&mut h);
+            industries.len().hash(&mut h);
+            for i in industries {
+                i.index().hash(&mut h);
+            }
+            groups.len().hash(&mut h);
+            for &g in groups {
+                (g as u32).hash(&mut h);
+            }
+            *out = h.finish();
+        }
+        (u128::from(digest[0]) << 64) | u128::from(digest[1])
+    }
+
     /// A seeker with the required fields, the default commute and every
     /// optional field unset.
     ///
@@ -262,5 +329,47 @@ impl Serialize for Seeker {
             groups: &self.groups,
         }
         .serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Seeker;
+    use crate::model::{Cny, Education, Industry, PriorityGroup};
+
+    /// One change to a seeker.
+    type Change = Box<dyn Fn(&mut Seeker)>;
+
+    /// A change to any field changes the digest a renewed state keeps a
+    /// seeker by.
+    #[test]
+    fn any_change_changes_the_fingerprint() {
+        let base = Seeker::new("s1", vec!["焊接".into()], "500107".parse().unwrap()).unwrap();
+        let changes: Vec<Change> = vec![
+            Box::new(|s| s.id = "s2".into()),
+            Box::new(|s| s.skills.push("电工".into())),
+            Box::new(|s| s.titles.push("电焊工".into())),
+            Box::new(|s| s.occupations.push("6-18-02-04".parse().unwrap())),
+            Box::new(|s| s.region = "500103".parse().unwrap()),
+            Box::new(|s| s.coordinates = Some(crate::region::Coordinates::new(29.5, 106.5).unwrap())),
+            Box::new(|s| s.commute_km = 31.0),
+            Box::new(|s| s.mobility.regions.push("5101".parse().unwrap())),
+            Box::new(|s| s.mobility.relocate = true),
+            Box::new(|s| s.mobility.max_km = Some(100.0)),
+            Box::new(|s| s.salary_min = Some(Cny::new(4000).unwrap())),
+            Box::new(|s| s.education = Some(Education::Bachelor)),
+            Box::new(|s| s.experience_years = Some(2)),
+            Box::new(|s| s.industries.extend(Industry::all().take(1))),
+            Box::new(|s| s.groups.push(PriorityGroup::Veteran)),
+        ];
+        let mut seen = vec![base.fingerprint()];
+        for change in &changes {
+            let mut s = base.clone();
+            change(&mut s);
+            let print = s.fingerprint();
+            assert!(!seen.contains(&print), "{s:?}");
+            seen.push(print);
+        }
+        assert_eq!(base.clone().fingerprint(), base.fingerprint());
     }
 }

@@ -12,13 +12,13 @@ use crate::error::{Error, Result};
 use crate::index::Snapshot;
 use crate::index::inferred::{Inference, OccupationModel};
 use crate::index::memo::TextMemo;
-use crate::index::terms::{KnownTexts, occupation_term, seeker_terms, skill_term};
+use crate::index::terms::{KnownTexts, SeekerTerm, occupation_term, seeker_terms, skill_term};
 use crate::model::{Education, PriorityGroup, Seeker};
 use crate::reference::TitleCodes;
 use crate::region::RegionPrefix;
 use crate::retrieve::{Constraints, Reach};
 use crate::taxonomy::classify::trusted;
-use crate::taxonomy::{OccupationCode, SkillKind, path_credits};
+use crate::taxonomy::{OccupationCode, PathTerm, SkillKind, path_credits};
 
 /// Most distinct terms one query may hold (a bit each in a `u128`).
 pub(crate) const MAX_TERMS: usize = 128;
@@ -26,12 +26,26 @@ pub(crate) const MAX_TERMS: usize = 128;
 /// One distinct term of the query.
 #[derive(Debug, Clone)]
 pub(crate) struct QTerm {
+    /// The index term; its text is [`QTerm::text`].
     pub term: Term,
-    pub text: String,
     /// Most this term alone can add to the score (weighted, normalised).
     pub ub: f64,
     /// Which signal it serves, and so how its bound combines with others'.
     pub role: TermRole,
+}
+
+impl QTerm {
+    /// The term's text (canonical skill, title word or occupation path),
+    /// read from the term itself: a query holds each text once.
+    pub fn text(&self) -> &str {
+        QTerm::text_of(&self.term)
+    }
+
+    /// The text of a skill, title or path term.
+    pub fn text_of(term: &Term) -> &str {
+        // Text terms are made from `&str` only (skill, title and path terms).
+        std::str::from_utf8(term.serialized_value_bytes()).unwrap_or_default()
+    }
 }
 
 /// What a query term bounds, and how its bound combines with the others'
@@ -112,6 +126,9 @@ pub(crate) struct Query {
     /// The seeker's occupations (packed): given, coded from the titles, or
     /// inferred from the skills (one per trade).
     pub occupations: Vec<u32>,
+    /// How many of the skill clauses are the seeker's own skills (the
+    /// first ones; the others are implied by them).
+    pub own_skills: usize,
     /// Set when `occupations` were inferred from the seeker's skills.
     pub inferred: Vec<Inference>,
     /// The occupation signal is bounded by the occupation terms among
@@ -237,6 +254,80 @@ fn prior_from(config: &RankingConfig, reference: &crate::reference::ReferenceDat
         .collect()
 }
 
+/// What a seeker's query is made of before any statistic of the market is
+/// read: its skills as canonical terms (its own, then those they imply),
+/// its title words and its reach. None of it changes while the seeker, the
+/// reference data and the config do not, so the reverse direction keeps it
+/// from one commit to the next ([`crate::reverse`]).
+pub(crate) struct Read {
+    /// `(label, term, text)`: the seeker's own skills, then those they
+    /// imply.
+    pub skills: Vec<SeekerTerm>,
+    /// How many of `skills` are the seeker's own.
+    pub own_skills: usize,
+    /// `(label, term, text)` of each distinct title word.
+    pub titles: Vec<SeekerTerm>,
+    pub reach: Reach,
+}
+
+impl Read {
+    /// Reads a seeker's skills, titles and reach. `commute_km` and
+    /// `extra_moves` widen reach when broadening.
+    ///
+    /// # Errors
+    /// More skills than the config allows.
+    pub fn new(
+        cx: &Context<'_>,
+        seeker: &Seeker,
+        commute_km: f64,
+        extra_moves: &[RegionPrefix],
+    ) -> Result<Read> {
+        let Context {
+            snapshot,
+            config,
+            memo,
+            ..
+        } = *cx;
+        let f = snapshot.fields();
+        let vocab = snapshot.reference().skills();
+        let (mut skills, titles) = seeker_terms(f, seeker, vocab, memo.map(|m| m as &dyn KnownTexts));
+        if skills.len() > config.max_skills_per_seeker {
+            return Err(Error::TooLarge {
+                what: "skills per seeker",
+                limit: config.max_skills_per_seeker,
+                actual: skills.len(),
+            });
+        }
+        let mut implied_items = Vec::new();
+        for (label, _, text) in &skills {
+            for implied in vocab
+                .of_term(text)
+                .map(|s| vocab.implied(s.id))
+                .unwrap_or_default()
+            {
+                let Some(skill) = vocab.get(implied) else { continue };
+                let text = crate::text::fold(&skill.name);
+                // Up to the skill limit, so that skills and title terms
+                // always fit in one query.
+                if skills.len() + implied_items.len() < config.max_skills_per_seeker
+                    && !skills.iter().chain(&implied_items).any(|(_, _, c)| *c == text)
+                {
+                    implied_items.push((format!("{label} ⇒ {}", skill.name), skill_term(f, &text), text));
+                }
+            }
+        }
+        let own_skills = skills.len();
+        skills.extend(implied_items);
+        let reach = Reach::new(seeker, commute_km, extra_moves, snapshot.reference().gazetteer());
+        Ok(Read {
+            skills,
+            own_skills,
+            titles,
+            reach,
+        })
+    }
+}
+
 impl Query {
     /// Prepares a seeker. `commute_km` and `extra_moves` widen reach when
     /// broadening.
@@ -246,6 +337,13 @@ impl Query {
         commute_km: f64,
         extra_moves: &[RegionPrefix],
     ) -> Result<Query> {
+        Query::from_read(cx, seeker, Read::new(cx, seeker, commute_km, extra_moves)?)
+    }
+
+    /// Prepares a seeker whose texts and reach are already read: `read` is
+    /// what [`Read::new`] gives for `seeker` under this context's
+    /// reference data and config.
+    pub fn from_read(cx: &Context<'_>, seeker: &Seeker, read: Read) -> Result<Query> {
         let Context {
             snapshot,
             config,
@@ -264,9 +362,8 @@ impl Query {
         let total: f64 = raw.values().iter().sum();
         let weights = raw.map(|w| w / total);
 
-        let mut terms: Vec<QTerm> = Vec::new();
         let mut clauses: Vec<Clause> = Vec::new();
-        let term_index = |term: Term, text: &str, terms: &mut Vec<QTerm>| -> Result<usize> {
+        let term_index = |term: Term, terms: &mut Vec<QTerm>| -> Result<usize> {
             if let Some(i) = terms.iter().position(|t| t.term == term) {
                 return Ok(i);
             }
@@ -279,7 +376,6 @@ impl Query {
             }
             terms.push(QTerm {
                 term,
-                text: text.to_owned(),
                 ub: 0.0,
                 role: TermRole::Title,
             });
@@ -290,44 +386,18 @@ impl Query {
         // those they imply: a 焊工证 holder can weld) and per distinct title
         // term.
         let vocab = snapshot.reference().skills();
-        let (mut skill_items, title_items) =
-            seeker_terms(f, seeker, vocab, memo.map(|m| m as &dyn KnownTexts));
-        if skill_items.len() > config.max_skills_per_seeker {
-            return Err(Error::TooLarge {
-                what: "skills per seeker",
-                limit: config.max_skills_per_seeker,
-                actual: skill_items.len(),
-            });
-        }
-        let mut implied_items = Vec::new();
-        for (label, _, text) in &skill_items {
-            for implied in vocab
-                .of_term(text)
-                .map(|s| vocab.implied(s.id))
-                .unwrap_or_default()
-            {
-                let Some(skill) = vocab.get(implied) else { continue };
-                let text = crate::text::fold(&skill.name);
-                // Up to the skill limit, so that skills and title terms
-                // always fit in one query.
-                if skill_items.len() + implied_items.len() < config.max_skills_per_seeker
-                    && !skill_items
-                        .iter()
-                        .chain(&implied_items)
-                        .any(|(_, _, c)| *c == text)
-                {
-                    implied_items.push((format!("{label} ⇒ {}", skill.name), skill_term(f, &text), text));
-                }
-            }
-        }
-        // The occupation is inferred from the seeker's own skills: a skill a
-        // licence implies is no further evidence of what the seeker does.
-        let seeker_skills: Vec<String> = skill_items.iter().map(|(_, _, c)| c.clone()).collect();
-        skill_items.extend(implied_items);
+        let Read {
+            skills: skill_items,
+            own_skills,
+            titles: title_items,
+            reach,
+        } = read;
+        let mut terms: Vec<QTerm> =
+            Vec::with_capacity((skill_items.len() * 4 + title_items.len() + 8).min(MAX_TERMS));
         for (label, term, text) in skill_items {
             let kind = vocab.kind_of_term(&text);
             let evidence = signal::skill_evidence(idf(n, doc_freq(&term)?), kind);
-            let i = term_index(term, &text, &mut terms)?;
+            let i = term_index(term, &mut terms)?;
             let mut options = vec![(i, 1.0)];
             // Partial credit for related skills (soft skills relate to
             // everything, so to nothing in particular).
@@ -338,7 +408,7 @@ impl Query {
                     if terms.len() >= MAX_TERMS || vocab.kind_of_term(other) == Some(SkillKind::Transversal) {
                         continue;
                     }
-                    let j = term_index(skill_term(f, other), other, &mut terms)?;
+                    let j = term_index(skill_term(f, other), &mut terms)?;
                     options.push((j, config.related_credit * f64::from(r)));
                 }
             }
@@ -358,13 +428,13 @@ impl Query {
             });
         }
         let mut weighted = Vec::with_capacity(title_items.len());
-        for (label, term, text) in title_items {
+        for (label, term, _) in title_items {
             let w = idf(n, doc_freq(&term)?);
-            weighted.push((label, term, text, w));
+            weighted.push((label, term, w));
         }
-        let total: f64 = weighted.iter().map(|x| x.3).sum();
-        for (label, term, text, w) in weighted {
-            let i = term_index(term, &text, &mut terms)?;
+        let total: f64 = weighted.iter().map(|x| x.2).sum();
+        for (label, term, w) in weighted {
+            let i = term_index(term, &mut terms)?;
             clauses.push(Clause {
                 signal: Signal::Title,
                 share: if total > 0.0 { w / total } else { 0.0 },
@@ -399,7 +469,7 @@ impl Query {
                         credit,
                         transversal: terms
                             .get(i)
-                            .is_some_and(|t| vocab.kind_of_term(&t.text) == Some(SkillKind::Transversal)),
+                            .is_some_and(|t| vocab.kind_of_term(t.text()) == Some(SkillKind::Transversal)),
                     }),
                 }
             }
@@ -445,6 +515,15 @@ impl Query {
             // which codes are likely: they steer the inference.
             let hints: Vec<(OccupationCode, f32)> =
                 title_codes.iter().flat_map(|c| c.iter().copied()).collect();
+            // The occupation is inferred from the seeker's own skills (the
+            // first clauses): a skill a licence implies is no further
+            // evidence of what the seeker does.
+            let seeker_skills: Vec<&str> = clauses
+                .iter()
+                .take(own_skills)
+                .filter_map(|c| c.options.first().and_then(|&(i, _)| terms.get(i)))
+                .map(QTerm::text)
+                .collect();
             inferred = model.infer_trades_hinted(&seeker_skills, vocab, config.infer_min_confidence, &hints);
             codes.extend(inferred.iter().map(|i| i.code));
         }
@@ -453,32 +532,27 @@ impl Query {
         // it, so the search need not allow for it on every vacancy. Skipped
         // (the signal is then bounded by its weight) when the terms would
         // not fit in the query.
-        let mut credits: Vec<(Term, String, f64)> = Vec::new();
+        let mut credits: Vec<(PathTerm, f64)> = Vec::new();
         for &code in &codes {
             for (t, credit) in path_credits(code) {
-                let text = t.text();
                 let ub = weights[Signal::Occupation] * credit;
-                match credits.iter_mut().find(|(_, x, _)| *x == text) {
-                    Some(c) => c.2 = c.2.max(ub),
-                    None => credits.push((occupation_term(f, &text), text, ub)),
+                match credits.iter_mut().find(|(x, _)| *x == t) {
+                    Some(c) => c.1 = c.1.max(ub),
+                    None => credits.push((t, ub)),
                 }
             }
         }
         let occupation_by_terms =
             weights[Signal::Occupation] > 0.0 && terms.len() + credits.len() <= MAX_TERMS;
         if occupation_by_terms {
-            for (term, text, ub) in credits {
-                terms.push(QTerm {
-                    term,
-                    text,
-                    ub,
-                    role: TermRole::Occupation,
-                });
-            }
+            terms.extend(credits.into_iter().map(|(t, ub)| QTerm {
+                term: occupation_term(f, &t.text()),
+                ub,
+                role: TermRole::Occupation,
+            }));
         }
 
         let reference = snapshot.reference();
-        let reach = Reach::new(seeker, commute_km, extra_moves, reference.gazetteer());
         let prior = cx.tables.prior(config, reference, reach.home_province());
         let salary_min = seeker.salary_min.map(|c| c.yuan());
         let constraints = Constraints::new(reach, today, salary_min.filter(|_| config.require_salary));
@@ -502,6 +576,7 @@ impl Query {
             industries: seeker.industries.iter().fold(0, |m, i| m | 1 << i.index()),
             groups,
             occupations: codes.iter().map(|c| c.packed()).collect(),
+            own_skills,
             inferred,
             occupation_by_terms,
             freshness: cx.freshness.clone(),

@@ -140,7 +140,54 @@ impl SeekerMatcher {
         seekers: &[Seeker],
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<SeekerMatcher> {
-        let prepared = Prepared::new(&matcher, seekers, progress)?;
+        let prepared = Prepared::new(&matcher, seekers, progress, None)?;
+        Ok(SeekerMatcher { matcher, prepared })
+    }
+
+    /// The state of `seekers` against `matcher`'s snapshot, as
+    /// [`SeekerMatcher::new`] makes it, reusing what this one read of the
+    /// seekers that have not changed: a service's commit. Their skills,
+    /// title words and reach are not read again (nor their places while no
+    /// region's vacancies lie farther out than before); what the market's
+    /// statistics decide (term weights, related skills, inferred
+    /// occupations, bounds) is worked out anew. Nothing is kept when the
+    /// reference data or the config differ.
+    ///
+    /// ```
+    /// use jobmatch::index::VacancyIndex;
+    /// use jobmatch::matcher::Matcher;
+    /// use jobmatch::rank::RankingConfig;
+    /// use jobmatch::reverse::SeekerMatcher;
+    /// use jobmatch::{Date, Seeker, Vacancy};
+    /// let index = VacancyIndex::create_in_ram()?;
+    /// let mut v = Vacancy::new("v1", "电焊工", "500107".parse()?)?;
+    /// v.skills = vec!["焊接".into()];
+    /// index.upsert(&v)?;
+    /// index.commit()?;
+    /// let today = Date::new(2021, 3, 31)?;
+    /// let saved = [Seeker::new("s1", vec!["电焊".into()], "500107".parse()?)?];
+    /// let served = SeekerMatcher::new(Matcher::new(index.snapshot()?, RankingConfig::default(), today)?, &saved)?;
+    ///
+    /// // A second welding vacancy is committed: the served state is renewed.
+    /// let mut v = Vacancy::new("v2", "焊工", "500107".parse()?)?;
+    /// v.skills = vec!["焊接".into()];
+    /// index.upsert(&v)?;
+    /// index.commit()?;
+    /// let matcher = Matcher::new(index.snapshot()?, RankingConfig::default(), today)?;
+    /// let served = served.renew(matcher, &saved)?;
+    /// assert_eq!(served.candidates("v2", 5)?.candidates[0].seeker, "s1");
+    /// # Ok::<(), jobmatch::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`SeekerMatcher::new`].
+    pub fn renew(&self, matcher: Matcher, seekers: &[Seeker]) -> Result<SeekerMatcher> {
+        let same = matcher.config() == self.matcher.config()
+            && matcher
+                .snapshot()
+                .reference()
+                .is(self.matcher.snapshot().reference());
+        let prepared = Prepared::new(&matcher, seekers, &|_| {}, same.then_some(&self.prepared))?;
         Ok(SeekerMatcher { matcher, prepared })
     }
 

@@ -28,9 +28,10 @@ use crate::error::Result;
 use crate::index::columns::SegmentTerms;
 use crate::index::columns::{NONE_U8, NONE_U32};
 use crate::index::memo::TextMemo;
+use crate::index::terms::SeekerTerm;
 use crate::matcher::Matcher;
 use crate::model::Seeker;
-use crate::rank::query::{Query, TermRole};
+use crate::rank::query::{Query, Read, TermRole};
 use crate::rank::score::ColumnValues;
 use crate::rank::signal::{self, Signal, Source};
 
@@ -161,6 +162,11 @@ pub(crate) struct Prepared {
     radius: Vec<f64>,
     /// Term ids by field tag and text: for vacancies of other snapshots.
     dict: Dictionary,
+    /// Per seeker: the places it is listed in, and the digest of the
+    /// seeker ([`Seeker::fingerprint`]), by which the next commit knows
+    /// what it may keep.
+    places: Vec<Box<[u32]>>,
+    prints: Vec<u128>,
     /// The most each term signal can add (its weight): skills, title,
     /// occupation.
     pub caps: [f64; 3],
@@ -197,10 +203,22 @@ impl Prepared {
     /// Prepares `seekers` against `matcher`'s snapshot and config, on the
     /// current rayon pool; `progress` is called with the seekers done.
     ///
+    /// With `kept`, seekers prepared there (the state of an earlier commit,
+    /// with the same reference data and config) that have not changed
+    /// since are not read again: their skills, title words and reach are
+    /// taken from it, and their places too while no region's vacancies
+    /// lie farther out than they did. Everything the market's statistics
+    /// decide is worked out anew, so the result is the one made without.
+    ///
     /// # Errors
     /// A seeker the matcher refuses (named); two seekers with one id; an
     /// index read failure.
-    pub fn new(matcher: &Matcher, seekers: &[Seeker], progress: &(dyn Fn(u64) + Sync)) -> Result<Prepared> {
+    pub fn new(
+        matcher: &Matcher,
+        seekers: &[Seeker],
+        progress: &(dyn Fn(u64) + Sync),
+        kept: Option<&Prepared>,
+    ) -> Result<Prepared> {
         let snapshot = matcher.snapshot();
         let fields = snapshot.fields();
         let gazetteer = snapshot.reference().gazetteer();
@@ -235,12 +253,15 @@ impl Prepared {
         // What the seekers share (titles, skill entries, the terms'
         // frequencies), worked out once.
         let memo = TextMemo::new(snapshot, seekers)?;
+        let kept = kept.map(|k| Kept::new(k, radius == k.radius));
+        let kept = kept.as_ref();
         let mut gathered = Gathered {
             dict: Dictionary::default(),
             prepared: Vec::with_capacity(seekers.len()),
             rows: Vec::with_capacity(seekers.len() + 1),
             flat: Vec::new(),
             all_places: Vec::with_capacity(seekers.len()),
+            prints: Vec::with_capacity(seekers.len()),
             ids: Vec::with_capacity(seekers.len()),
             by_id: std::collections::HashSet::with_capacity_and_hasher(seekers.len(), Default::default()),
             moves: Interner::new(),
@@ -257,8 +278,21 @@ impl Prepared {
                     let prepared = part
                         .iter()
                         .map(|s| {
-                            let mut q = matcher.prepare_in(s, &memo)?;
-                            let places: Box<[u32]> = places(s, &q, &centroids, &radius, gazetteer).into();
+                            let print = s.fingerprint();
+                            let before = kept.and_then(|k| k.of(s, print, fields));
+                            let (mut q, places) = match before {
+                                Some((read, Some(places))) => (matcher.prepare_read(s, read, &memo)?, places),
+                                Some((read, None)) => {
+                                    let q = matcher.prepare_read(s, read, &memo)?;
+                                    let places = places(s, &q, &centroids, &radius, gazetteer).into();
+                                    (q, places)
+                                }
+                                None => {
+                                    let q = matcher.prepare_in(s, &memo)?;
+                                    let places = places(s, &q, &centroids, &radius, gazetteer).into();
+                                    (q, places)
+                                }
+                            };
                             let terms: Vec<(u32, f32)> = std::mem::take(&mut q.terms)
                                 .into_iter()
                                 .map(|t| {
@@ -269,14 +303,14 @@ impl Prepared {
                                     } else {
                                         TITLE
                                     };
-                                    (local.id_owned(tag, t.text), round_up(t.ub))
+                                    (local.id(tag, t.text()), round_up(t.ub))
                                 })
                                 .collect();
                             for c in &mut q.clauses {
                                 c.label = String::new();
                             }
                             q.clauses.shrink_to_fit();
-                            Ok((q, places, terms))
+                            Ok((q, places, terms, print))
                         })
                         .collect::<Result<Vec<_>>>()?;
                     Ok((local.into_terms(), prepared))
@@ -310,6 +344,7 @@ impl Prepared {
             mut rows,
             mut flat,
             all_places,
+            prints,
             ids,
             ..
         } = gathered;
@@ -344,7 +379,6 @@ impl Prepared {
             normalised(Signal::Title),
             normalised(Signal::Occupation),
         ];
-        drop(all_places);
         flat.shrink_to_fit();
         Ok(Prepared {
             rows,
@@ -364,6 +398,8 @@ impl Prepared {
             tags,
             radius,
             dict,
+            places: all_places,
+            prints,
             caps,
             seekers: prepared,
             ids,
@@ -485,6 +521,15 @@ struct Dictionary {
 }
 
 impl Dictionary {
+    /// The id of a term, numbered next when new (the text copied only
+    /// then).
+    fn id(&mut self, tag: u8, text: &str) -> u32 {
+        match self.by_tag.get(usize::from(tag)).and_then(|m| m.get(text)) {
+            Some(&id) => id,
+            None => self.id_owned(tag, text.to_owned()),
+        }
+    }
+
     /// The id of a term, numbered next when new.
     fn id_owned(&mut self, tag: u8, text: String) -> u32 {
         let Some(map) = self.by_tag.get_mut(usize::from(tag)) else {
@@ -528,7 +573,7 @@ impl Dictionary {
 /// One part of the seekers prepared on a worker: the terms of its own
 /// dictionary in the order they were met, and per seeker the compact
 /// query, the places it is listed in and its terms by local id.
-type PreparedPart = (Vec<(u8, String)>, Vec<(Query, Box<[u32]>, Vec<(u32, f32)>)>);
+type PreparedPart = (Vec<(u8, String)>, Vec<(Query, Box<[u32]>, Vec<(u32, f32)>, u128)>);
 
 /// What is gathered from the prepared parts, in the seekers' order, on one
 /// thread: the shared dictionary and tables, each seeker's row and terms.
@@ -538,11 +583,13 @@ struct Gathered<'s> {
     rows: Vec<Row>,
     flat: Vec<(u32, f32)>,
     all_places: Vec<Box<[u32]>>,
+    prints: Vec<u128>,
     ids: Vec<String>,
     by_id: std::collections::HashSet<&'s str, foldhash::fast::RandomState>,
-    /// The tables of where a seeker would move, shared by wish (priors
-    /// and requirement tables come shared from the matcher).
-    moves: Interner<(bool, Vec<crate::region::RegionPrefix>), Arc<[bool]>>,
+    /// The tables of the regions a seeker would move to, shared by wish
+    /// (moving nowhere or anywhere, priors and requirement tables come
+    /// shared from the matcher).
+    moves: Interner<Vec<crate::region::RegionPrefix>, Arc<[bool]>>,
 }
 
 impl<'s> Gathered<'s> {
@@ -557,7 +604,7 @@ impl<'s> Gathered<'s> {
                 .into_iter()
                 .map(|(tag, text)| self.dict.id_owned(tag, text))
                 .collect();
-            for ((mut q, places, terms), s) in prepared_part.into_iter().zip(&mut seekers) {
+            for ((mut q, places, terms, print), s) in prepared_part.into_iter().zip(&mut seekers) {
                 if !self.by_id.insert(s.id.as_str()) {
                     return Err(crate::error::Error::invalid(
                         format!("seeker `{}`", s.id),
@@ -581,10 +628,14 @@ impl<'s> Gathered<'s> {
                         .iter()
                         .map(|&(local, ub)| (global.get(local as usize).copied().unwrap_or(u32::MAX), ub)),
                 );
-                let wish = (s.mobility.relocate, s.mobility.regions.clone());
-                self.moves.share(wish, q.constraints.reach.moves_to_mut());
+                // Moving nowhere or anywhere, the table is the gazetteer's.
+                if !s.mobility.relocate && !s.mobility.regions.is_empty() {
+                    let wish = s.mobility.regions.clone();
+                    self.moves.share(wish, q.constraints.reach.moves_to_mut());
+                }
                 self.prepared.push(PreparedSeeker { q });
                 self.all_places.push(places);
+                self.prints.push(print);
             }
         }
         Ok(())
@@ -816,6 +867,91 @@ fn field_terms(snapshot: &crate::index::Snapshot, dict: &Dictionary) -> Result<F
     Ok(ForeignTerms(per_segment))
 }
 
+/// What a new state may keep of an earlier one ([`Prepared::new`]).
+struct Kept<'a> {
+    before: &'a Prepared,
+    /// The earlier seekers by id.
+    by_id: FastMap<&'a str, u32>,
+    /// The earlier dictionary's texts by id.
+    texts: Vec<&'a str>,
+    /// No region's vacancies lie farther out than they did: places hold.
+    same_places: bool,
+}
+
+impl<'a> Kept<'a> {
+    fn new(before: &'a Prepared, same_places: bool) -> Kept<'a> {
+        let mut texts = vec![""; before.dict.len()];
+        for map in &before.dict.by_tag {
+            for (text, &id) in map {
+                if let Some(t) = texts.get_mut(id as usize) {
+                    *t = text.as_str();
+                }
+            }
+        }
+        let by_id = before
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i as u32))
+            .collect();
+        Kept {
+            before,
+            by_id,
+            texts,
+            same_places,
+        }
+    }
+
+    /// What was read of `seeker` before (labels left empty), and its places
+    /// when they hold; `None` when it is new or changed (by its digest
+    /// `print`).
+    fn of(
+        &self,
+        seeker: &Seeker,
+        print: u128,
+        fields: &crate::index::schema::Fields,
+    ) -> Option<(Read, Option<Box<[u32]>>)> {
+        let &i = self.by_id.get(seeker.id.as_str())?;
+        let b = self.before;
+        if b.prints.get(i as usize) != Some(&print) {
+            return None;
+        }
+        let q = &b.seekers.get(i as usize)?.q;
+        let ids = b.seeker_terms(i);
+        // A clause's first option is its own term.
+        let text = |c: &crate::rank::query::Clause| -> Option<&str> {
+            let &(j, _) = c.options.first()?;
+            let &(id, _) = ids.get(j)?;
+            self.texts.get(id as usize).copied()
+        };
+        let items = |signal: Signal, field: tantivy::schema::Field| -> Option<Vec<SeekerTerm>> {
+            q.clauses
+                .iter()
+                .filter(|c| c.signal == signal)
+                .map(|c| {
+                    let t = text(c)?;
+                    Some((
+                        String::new(),
+                        tantivy::Term::from_field_text(field, t),
+                        t.to_owned(),
+                    ))
+                })
+                .collect()
+        };
+        let read = Read {
+            skills: items(Signal::Skills, fields.skills)?,
+            own_skills: q.own_skills,
+            titles: items(Signal::Title, fields.title)?,
+            reach: q.constraints.reach.clone(),
+        };
+        let places = self
+            .same_places
+            .then(|| b.places.get(i as usize).cloned())
+            .flatten();
+        Some((read, places))
+    }
+}
+
 /// Where the next seeker's terms start in the flat array.
 fn term_start(flat: &[(u32, f32)]) -> Result<u32> {
     u32::try_from(flat.len())
@@ -873,7 +1009,64 @@ fn places(
 
 #[cfg(test)]
 mod tests {
-    use super::{best_first_key, bound_of_key};
+    use super::{Kept, Prepared, best_first_key, bound_of_key};
+    use crate::index::VacancyIndex;
+    use crate::market::{Market, MarketConfig};
+    use crate::matcher::Matcher;
+    use crate::rank::RankingConfig;
+    use crate::rank::query::Read;
+
+    /// What a renewed state keeps of a seeker is what reading it again
+    /// gives (labels aside), and a seeker that changed is read again.
+    #[test]
+    fn what_is_kept_of_a_seeker_is_what_reading_it_gives() {
+        let market = Market::new(MarketConfig {
+            vacancies: 120,
+            seekers: 60,
+            seed: 5,
+            ..Default::default()
+        });
+        let index = VacancyIndex::create_in_ram().unwrap().with_threads(1);
+        for i in 0..120 {
+            index.upsert(&market.vacancy(i)).unwrap();
+        }
+        index.commit().unwrap();
+        let today = crate::Date::new(2021, 3, 31).unwrap();
+        let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today).unwrap();
+        let mut seekers: Vec<_> = (0..60).map(|j| market.seeker(j)).collect();
+        seekers[1]
+            .skills
+            .extend(["焊工证".to_owned(), "吃苦耐劳".to_owned()]);
+        let before = Prepared::new(&m, &seekers, &|_| {}, None).unwrap();
+        let kept = Kept::new(&before, true);
+        let fields = m.snapshot().fields();
+        let texts = |items: &[crate::index::terms::SeekerTerm]| -> Vec<String> {
+            items.iter().map(|(_, _, t)| t.clone()).collect()
+        };
+        for s in &seekers {
+            let (read, places) = kept.of(s, s.fingerprint(), fields).unwrap();
+            let fresh = m
+                .in_context(None, |cx| Read::new(cx, s, s.commute_km, &[]))
+                .unwrap();
+            assert_eq!(texts(&read.skills), texts(&fresh.skills), "{}", s.id);
+            assert_eq!(texts(&read.titles), texts(&fresh.titles), "{}", s.id);
+            assert_eq!(read.own_skills, fresh.own_skills, "{}", s.id);
+            assert!(places.is_some());
+        }
+        // 焊工证 implies 焊接: one own skill more than it reads as.
+        let licensed = kept.of(&seekers[1], seekers[1].fingerprint(), fields).unwrap().0;
+        assert!(licensed.skills.len() > licensed.own_skills);
+        let mut changed = seekers[2].clone();
+        changed.commute_km += 1.0;
+        assert!(kept.of(&changed, changed.fingerprint(), fields).is_none());
+        assert!(
+            Kept::new(&before, false)
+                .of(&seekers[2], seekers[2].fingerprint(), fields)
+                .unwrap()
+                .1
+                .is_none()
+        );
+    }
 
     #[test]
     fn bound_keys_sort_best_first_and_give_the_bound_back() {

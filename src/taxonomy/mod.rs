@@ -18,5 +18,5 @@ pub use classify::{
 };
 pub(crate) use classify::{classifier_is_ready, install_shipped, shipped_fingerprint};
 pub use occupation::{Occupation, OccupationCode, OccupationLevel, Taxonomy, taxonomy};
-pub(crate) use occupation::{path_credits, path_terms, relatedness_packed};
+pub(crate) use occupation::{PathTerm, path_credits, path_terms, relatedness_packed};
 pub use skill::{SkillId, SkillKind, SkillVocabulary, skills};
