@@ -545,10 +545,15 @@ impl Query {
         let occupation_by_terms =
             weights[Signal::Occupation] > 0.0 && terms.len() + credits.len() <= MAX_TERMS;
         if occupation_by_terms {
-            terms.extend(credits.into_iter().map(|(t, ub)| QTerm {
-                term: occupation_term(f, &t.text()),
-                ub,
-                role: TermRole::Occupation,
+            let mut text = String::with_capacity(12);
+            terms.extend(credits.into_iter().map(|(t, ub)| {
+                text.clear();
+                t.write_text(&mut text);
+                QTerm {
+                    term: occupation_term(f, &text),
+                    ub,
+                    role: TermRole::Occupation,
+                }
             }));
         }
 

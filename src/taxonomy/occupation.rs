@@ -380,10 +380,20 @@ impl PathTerm {
     /// The term's text in the index (`p2.6180000`: first two parts 6-18;
     /// `e6180000`: coded 6-18 exactly).
     pub fn text(self) -> String {
-        match self.level {
-            0 => format!("e{}", self.code),
-            l => format!("p{l}.{}", self.code),
-        }
+        let mut out = String::with_capacity(12);
+        self.write_text(&mut out);
+        out
+    }
+
+    /// Appends the term's text to `out` (a query writes its terms' texts
+    /// into one buffer).
+    pub fn write_text(self, out: &mut String) {
+        use std::fmt::Write;
+        // Writing to a `String` cannot fail.
+        let _ = match self.level {
+            0 => write!(out, "e{}", self.code),
+            l => write!(out, "p{l}.{}", self.code),
+        };
     }
 }
 
