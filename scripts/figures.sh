@@ -49,6 +49,8 @@ scripts/figures.sh INDEX_DIR {sys.argv[3]}
 | the most the vacancies in each seeker's reach allow: precision@10 at occupation / minor group | {c['occupation']:.3f} / {c['minor_group']:.3f} |
 | recall@10 / MRR of the vacancy each seeker was planted from | {d['recall_at_10']:.2f} / {d['mrr']:.2f} |
 | share of recommendations crossing the Sichuan–Chongqing border | {d['cross_border_share']:.1%} |
+| share of top-{d['top_k']} slots taken by the most recommended 1% of vacancies | {d['top1pct_share']:.1%} |
+| share of vacancies never recommended ({d['seekers']:,} × {d['top_k']} slots) | {d['orphan_share']:.1%} |
 """)
 PY
 rm -f "$out"
