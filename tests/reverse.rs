@@ -495,7 +495,10 @@ fn a_renewed_state_is_the_state_made_anew() {
         |config: &RankingConfig| Matcher::new(index.snapshot().unwrap(), config.clone(), today()).unwrap();
     let config = RankingConfig::default();
     let mut served = SeekerMatcher::new(snapshot_matcher(&config), &seekers).unwrap();
-    let same = |a: &SeekerMatcher, b: &SeekerMatcher, seekers: &[Seeker], vacancies: u64| {
+    // The state renewed at a commit, checked against the state made anew.
+    let renew = |served: SeekerMatcher, config: &RankingConfig, seekers: &[Seeker], vacancies: u64| {
+        let a = served.renew(snapshot_matcher(config), seekers).unwrap();
+        let b = SeekerMatcher::new(snapshot_matcher(config), seekers).unwrap();
         for i in (0..vacancies).step_by(3) {
             let v = format!("v{i}");
             assert_eq!(
@@ -515,6 +518,7 @@ fn a_renewed_state_is_the_state_made_anew() {
             a.alerts(&thresholds, &feed).unwrap(),
             b.alerts(&thresholds, &feed).unwrap()
         );
+        a
     };
 
     // A commit of vacancies alone.
@@ -522,13 +526,7 @@ fn a_renewed_state_is_the_state_made_anew() {
         index.upsert(&market.vacancy(i)).unwrap();
     }
     index.commit().unwrap();
-    served = served.renew(snapshot_matcher(&config), &seekers).unwrap();
-    same(
-        &served,
-        &SeekerMatcher::new(snapshot_matcher(&config), &seekers).unwrap(),
-        &seekers,
-        300,
-    );
+    served = renew(served, &config, &seekers, 300);
 
     // Seekers changed, gone and new; a vacancy 20 km out of 渝中区, the
     // smallest district, so that seekers are listed in other places.
@@ -546,13 +544,7 @@ fn a_renewed_state_is_the_state_made_anew() {
     far.coordinates = Some(jobmatch::region::Coordinates::new(29.557 + 0.18, 106.577).unwrap());
     index.upsert(&far).unwrap();
     index.commit().unwrap();
-    served = served.renew(snapshot_matcher(&config), &seekers).unwrap();
-    same(
-        &served,
-        &SeekerMatcher::new(snapshot_matcher(&config), &seekers).unwrap(),
-        &seekers,
-        301,
-    );
+    served = renew(served, &config, &seekers, 301);
 
     // Another config: nothing is kept, and the state is still the new one.
     let other = RankingConfig {
@@ -560,11 +552,5 @@ fn a_renewed_state_is_the_state_made_anew() {
         ..RankingConfig::default()
     };
     let capped: Vec<Seeker> = seekers.iter().filter(|s| s.skills.len() <= 3).cloned().collect();
-    served = served.renew(snapshot_matcher(&other), &capped).unwrap();
-    same(
-        &served,
-        &SeekerMatcher::new(snapshot_matcher(&other), &capped).unwrap(),
-        &capped,
-        301,
-    );
+    served = renew(served, &other, &capped, 301);
 }
