@@ -552,5 +552,5 @@ fn a_renewed_state_is_the_state_made_anew() {
         ..RankingConfig::default()
     };
     let capped: Vec<Seeker> = seekers.iter().filter(|s| s.skills.len() <= 3).cloned().collect();
-    served = renew(served, &other, &capped, 301);
+    renew(served, &other, &capped, 301);
 }
