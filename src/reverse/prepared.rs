@@ -280,19 +280,14 @@ impl Prepared {
                         .map(|s| {
                             let print = s.fingerprint();
                             let before = kept.and_then(|k| k.of(s, print, fields));
-                            let (mut q, places) = match before {
-                                Some((read, Some(places))) => (matcher.prepare_read(s, read, &memo)?, places),
-                                Some((read, None)) => {
-                                    let q = matcher.prepare_read(s, read, &memo)?;
-                                    let places = places(s, &q, &centroids, &radius, gazetteer).into();
-                                    (q, places)
+                            let (mut q, kept_places) = match before {
+                                Some((read, kept_places)) => {
+                                    (matcher.prepare_read(s, read, &memo)?, kept_places)
                                 }
-                                None => {
-                                    let q = matcher.prepare_in(s, &memo)?;
-                                    let places = places(s, &q, &centroids, &radius, gazetteer).into();
-                                    (q, places)
-                                }
+                                None => (matcher.prepare_in(s, &memo)?, None),
                             };
+                            let places: Box<[u32]> = kept_places
+                                .unwrap_or_else(|| places(s, &q, &centroids, &radius, gazetteer).into());
                             let terms: Vec<(u32, f32)> = std::mem::take(&mut q.terms)
                                 .into_iter()
                                 .map(|t| {
