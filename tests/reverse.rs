@@ -554,3 +554,58 @@ fn a_renewed_state_is_the_state_made_anew() {
     let capped: Vec<Seeker> = seekers.iter().filter(|s| s.skills.len() <= 3).cloned().collect();
     renew(served, &other, &capped, 301);
 }
+
+/// One edit a seeker may make between two commits.
+fn edit(s: &mut Seeker, kind: u8) {
+    match kind % 8 {
+        0 => s.skills.push("电焊".into()),
+        1 => s.skills.clear(),
+        2 => s.commute_km = (s.commute_km + 15.0).min(200.0),
+        3 => s.mobility.relocate = !s.mobility.relocate,
+        4 => s.titles = vec!["厨师".into()],
+        5 => s.occupations.clear(),
+        6 => s.skills.push("Ｃ１".into()),
+        _ => s.mobility.regions = vec!["50".parse().unwrap()],
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// Whatever the seekers edit, leave or join between two commits, the
+    /// renewed state ranks every vacancy's candidates as the state made
+    /// anew, bit for bit.
+    #[test]
+    fn renewing_after_any_edits_is_making_anew(
+        seed in any::<u64>(),
+        n_vacancies in 60u64..200,
+        edits in proptest::collection::vec((0usize..80, any::<u8>()), 0..12),
+        leave in proptest::collection::vec(0usize..80, 0..4),
+        join in 0u64..4,
+    ) {
+        let (index, market) = market_index(n_vacancies, seed, 2);
+        let mut seekers = seekers_as_typed(&market, 80);
+        let matcher = || Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+        let served = SeekerMatcher::new(matcher(), &seekers).unwrap();
+        for i in n_vacancies..n_vacancies + 20 {
+            index.upsert(&market.vacancy(i)).unwrap();
+        }
+        index.commit().unwrap();
+        for &(i, kind) in &edits {
+            edit(&mut seekers[i], kind);
+        }
+        let gone: BTreeSet<String> = leave.iter().map(|&i| seekers[i].id.clone()).collect();
+        seekers.retain(|s| !gone.contains(&s.id));
+        seekers.extend((0..join).map(|j| market.seeker(500 + j)));
+        let renewed = served.renew(matcher(), &seekers).unwrap();
+        let anew = SeekerMatcher::new(matcher(), &seekers).unwrap();
+        for i in (0..n_vacancies + 20).step_by(5) {
+            let v = format!("v{i}");
+            prop_assert_eq!(
+                ranked(&renewed.candidates(&v, 10).unwrap()),
+                ranked(&anew.candidates(&v, 10).unwrap()),
+                "{}", v
+            );
+        }
+    }
+}
