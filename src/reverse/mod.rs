@@ -7,7 +7,10 @@
 //!   exactly (equal to [`SeekerMatcher::candidates_exhaustive`], ties by
 //!   seeker id), with hard constraints seen from the vacancy's side: the
 //!   vacancy must be in the seeker's reach. A pair's score is the number
-//!   `match` gives it, and [`SeekerMatcher::explain`] is `explain`'s.
+//!   `match` gives it, and [`SeekerMatcher::explain`] is `explain`'s. At
+//!   each commit of a service, [`SeekerMatcher::renew`] makes the next
+//!   state from the one served, reading again only the seekers that
+//!   changed.
 //! - [`Thresholds`] and [`alerts`]: the saved seekers whose top k a new
 //!   vacancy would enter (percolation), exactly: from the seekers' side
 //!   (each searched over the feed), or, with the seekers kept prepared,
