@@ -508,3 +508,56 @@ fn a_title_that_does_not_code_still_steers_the_inferred_occupation() {
         want.first().map(|i| i.code)
     );
 }
+
+/// The skill → occupation model counts each segment once and keeps the
+/// counts while the segment keeps its deletes: after a commit that adds a
+/// segment, deletes from one and replaces vacancies in another, the model
+/// an index learns is the one a freshly opened copy of it learns.
+#[test]
+fn the_model_kept_per_segment_is_the_model_counted_afresh() {
+    use jobmatch::index::{OccupationModel, VacancyIndex};
+    let market = jobmatch::market::Market::new(jobmatch::market::MarketConfig {
+        vacancies: 400,
+        seekers: 10,
+        seed: 37,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let index = VacancyIndex::create(dir.path()).unwrap().with_threads(1);
+    for i in 0..300 {
+        index.upsert(&market.vacancy(i)).unwrap();
+        if i % 100 == 99 {
+            index.commit().unwrap();
+        }
+    }
+    // Learned once: every segment's counts are kept.
+    OccupationModel::learn(&index.snapshot().unwrap()).unwrap();
+    for i in (0..300).step_by(13) {
+        index.delete(&format!("v{i}")).unwrap();
+    }
+    for i in (5..300).step_by(29) {
+        let mut v = market.vacancy(i);
+        v.skills.push("焊接".into());
+        index.upsert(&v).unwrap();
+    }
+    for i in 300..400 {
+        index.upsert(&market.vacancy(i)).unwrap();
+    }
+    index.commit().unwrap();
+    let kept = OccupationModel::learn(&index.snapshot().unwrap()).unwrap();
+    drop(index);
+    let fresh = OccupationModel::learn(&VacancyIndex::open(dir.path()).unwrap().snapshot().unwrap()).unwrap();
+    assert_eq!(kept.len(), fresh.len());
+    let mut compared = 0;
+    for i in 0..400 {
+        let asked = skills().canonical_distinct(&market.vacancy(i).skills);
+        for level in 1..=4 {
+            let (a, b) = (kept.coverage(&asked, level), fresh.coverage(&asked, level));
+            let bits =
+                |v: &[(OccupationCode, f64)]| v.iter().map(|(c, x)| (*c, x.to_bits())).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "v{i} level {level}");
+            compared += usize::from(!a.is_empty());
+        }
+    }
+    assert!(compared > 100, "{compared}");
+}

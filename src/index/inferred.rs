@@ -43,6 +43,7 @@
 #![allow(clippy::indexing_slicing)]
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tantivy::schema::IndexRecordOption;
@@ -583,20 +584,23 @@ impl Tally {
         use rayon::prelude::*;
         let per_segment = (0..snapshot.segments().len())
             .into_par_iter()
-            .map(|si| count_segment(snapshot, si))
+            .map(|si| counts_of(snapshot, si))
             .collect::<Result<Vec<_>>>()?;
         let mut tally = Tally {
             total: snapshot.segments().iter().map(|s| u64::from(s.max_doc)).sum(),
             ..Tally::default()
         };
         for seg in per_segment {
-            for (occ, n) in seg.vacancies {
+            for &(occ, n) in &seg.vacancies {
                 *tally.vacancies.entry(occ).or_default() += n;
             }
-            for (term, (df, by_occ)) in seg.terms {
-                let entry = tally.terms.entry(term).or_default();
+            for (term, (df, by_occ)) in &seg.terms {
+                let entry = match tally.terms.get_mut(term.as_slice()) {
+                    Some(e) => e,
+                    None => tally.terms.entry(term.clone()).or_default(),
+                };
                 entry.0 += df;
-                entry.1.extend(by_occ);
+                entry.1.extend_from_slice(by_occ);
             }
         }
         Ok(tally)
@@ -688,9 +692,31 @@ impl Tally {
 
 /// What one segment says: per skill term, its document frequency and its
 /// live coded vacancies per occupation; live coded vacancies per occupation.
-struct SegmentCounts {
+pub(crate) struct SegmentCounts {
     terms: Vec<(Vec<u8>, TermCounts)>,
     vacancies: Vec<(u32, u32)>,
+}
+
+/// The counts of segment `si`, kept with its columns while no doc of it is
+/// deleted since: a commit counts only what it wrote or deleted from.
+fn counts_of(snapshot: &Snapshot, si: usize) -> Result<Arc<SegmentCounts>> {
+    let deleted = snapshot.segment_reader(si)?.num_deleted_docs();
+    let cols = snapshot.segments().get(si);
+    let kept = |c: &Arc<crate::index::columns::SegmentColumns>| {
+        c.counts
+            .lock()
+            .ok()
+            .and_then(|k| k.as_ref().filter(|(d, _)| *d == deleted).map(|(_, c)| c.clone()))
+    };
+    if let Some(counts) = cols.and_then(kept) {
+        return Ok(counts);
+    }
+    // Counted outside the lock: two first counts may both run; one is kept.
+    let counts = Arc::new(count_segment(snapshot, si)?);
+    if let Some(mut k) = cols.and_then(|c| c.counts.lock().ok()) {
+        *k = Some((deleted, counts.clone()));
+    }
+    Ok(counts)
 }
 
 /// Counts one segment: each live vacancy's occupation numbered densely once,
