@@ -207,11 +207,13 @@ pub struct SegmentColumns {
     /// Per text field, the terms of each doc, read on first use and kept
     /// as long as the segment ([`super::Snapshot::segment_terms`]).
     pub(crate) terms: std::sync::Mutex<Vec<(tantivy::schema::Field, std::sync::Arc<SegmentTerms>)>>,
-    /// What the skill → occupation model counts of the segment, with the
-    /// number of its docs deleted when counted (deletes only grow, so the
-    /// number names the set): kept, so that a commit counts only the
-    /// segments it wrote or deleted from ([`super::inferred`]).
-    pub(crate) counts: std::sync::Mutex<Option<(u32, std::sync::Arc<super::inferred::SegmentCounts>)>>,
+    /// What a later stage works out of this segment alone (the skill →
+    /// occupation model's counts), with the number of its docs deleted when
+    /// it was worked out (deletes only grow, so the number names the set):
+    /// kept, so that a commit counts only the segments it wrote or deleted
+    /// from. Typed by the stage that reads it: the columns come first in
+    /// the flow and know nothing of it.
+    pub(crate) derived: std::sync::Mutex<Option<(u32, std::sync::Arc<dyn std::any::Any + Send + Sync>)>>,
 }
 
 impl SegmentColumns {
@@ -386,7 +388,7 @@ impl SegmentColumns {
             id_bytes,
             id_offsets,
             terms: std::sync::Mutex::default(),
-            counts: std::sync::Mutex::default(),
+            derived: std::sync::Mutex::default(),
         })
     }
 

@@ -692,7 +692,7 @@ impl Tally {
 
 /// What one segment says: per skill term, its document frequency and its
 /// live coded vacancies per occupation; live coded vacancies per occupation.
-pub(crate) struct SegmentCounts {
+struct SegmentCounts {
     terms: Vec<(Vec<u8>, TermCounts)>,
     vacancies: Vec<(u32, u32)>,
 }
@@ -703,17 +703,16 @@ fn counts_of(snapshot: &Snapshot, si: usize) -> Result<Arc<SegmentCounts>> {
     let deleted = snapshot.segment_reader(si)?.num_deleted_docs();
     let cols = snapshot.segments().get(si);
     let kept = |c: &Arc<crate::index::columns::SegmentColumns>| {
-        c.counts
-            .lock()
-            .ok()
-            .and_then(|k| k.as_ref().filter(|(d, _)| *d == deleted).map(|(_, c)| c.clone()))
+        let k = c.derived.lock().ok()?;
+        let (d, derived) = k.as_ref()?;
+        (*d == deleted).then(|| derived.clone().downcast::<SegmentCounts>().ok())?
     };
     if let Some(counts) = cols.and_then(kept) {
         return Ok(counts);
     }
     // Counted outside the lock: two first counts may both run; one is kept.
     let counts = Arc::new(count_segment(snapshot, si)?);
-    if let Some(mut k) = cols.and_then(|c| c.counts.lock().ok()) {
+    if let Some(mut k) = cols.and_then(|c| c.derived.lock().ok()) {
         *k = Some((deleted, counts.clone()));
     }
     Ok(counts)
