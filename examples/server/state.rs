@@ -177,14 +177,14 @@ impl AppState {
             s.commit()?;
         }
         // The saved seekers that did not change are not read again.
-        let before = self.served()?;
+        let serving = self.served()?;
         let served = build_served(
             &self.index,
             self.seekers.as_ref().map(|s| &s.0),
             &self.config,
-            Some(&before),
+            Some(&serving),
         )?;
-        drop(before);
+        drop(serving);
         let counts = (
             served.matcher().snapshot().num_vacancies(),
             served.seekers().len(),

@@ -38,13 +38,8 @@ impl QTerm {
     /// The term's text (canonical skill, title word or occupation path),
     /// read from the term itself: a query holds each text once.
     pub fn text(&self) -> &str {
-        QTerm::text_of(&self.term)
-    }
-
-    /// The text of a skill, title or path term.
-    pub fn text_of(term: &Term) -> &str {
         // Text terms are made from `&str` only (skill, title and path terms).
-        std::str::from_utf8(term.serialized_value_bytes()).unwrap_or_default()
+        std::str::from_utf8(self.term.serialized_value_bytes()).unwrap_or_default()
     }
 }
 
@@ -392,8 +387,11 @@ impl Query {
             titles: title_items,
             reach,
         } = read;
-        let mut terms: Vec<QTerm> =
-            Vec::with_capacity((skill_items.len() * 4 + title_items.len() + 8).min(MAX_TERMS));
+        // Each skill, its related skills, each title word, and a few
+        // occupation path terms.
+        let mut terms: Vec<QTerm> = Vec::with_capacity(
+            (skill_items.len() * (1 + config.related_per_skill) + title_items.len() + 8).min(MAX_TERMS),
+        );
         for (label, term, text) in skill_items {
             let kind = vocab.kind_of_term(&text);
             let evidence = signal::skill_evidence(idf(n, doc_freq(&term)?), kind);

@@ -28,7 +28,7 @@ use crate::error::Result;
 use crate::index::columns::SegmentTerms;
 use crate::index::columns::{NONE_U8, NONE_U32};
 use crate::index::memo::TextMemo;
-use crate::index::terms::SeekerTerm;
+use crate::index::terms::{SeekerTerm, skill_term};
 use crate::matcher::Matcher;
 use crate::model::Seeker;
 use crate::rank::query::{Query, Read, TermRole};
@@ -551,6 +551,19 @@ impl Dictionary {
         terms.into_iter().map(|(_, tag, text)| (tag, text)).collect()
     }
 
+    /// The texts, by id.
+    fn texts(&self) -> Vec<&str> {
+        let mut texts = vec![""; self.len()];
+        for map in &self.by_tag {
+            for (text, &id) in map {
+                if let Some(t) = texts.get_mut(id as usize) {
+                    *t = text.as_str();
+                }
+            }
+        }
+        texts
+    }
+
     /// Terms numbered.
     fn len(&self) -> usize {
         self.len as usize
@@ -875,14 +888,6 @@ struct Kept<'a> {
 
 impl<'a> Kept<'a> {
     fn new(before: &'a Prepared, same_places: bool) -> Kept<'a> {
-        let mut texts = vec![""; before.dict.len()];
-        for map in &before.dict.by_tag {
-            for (text, &id) in map {
-                if let Some(t) = texts.get_mut(id as usize) {
-                    *t = text.as_str();
-                }
-            }
-        }
         let by_id = before
             .ids
             .iter()
@@ -892,7 +897,7 @@ impl<'a> Kept<'a> {
         Kept {
             before,
             by_id,
-            texts,
+            texts: before.dict.texts(),
             same_places,
         }
     }
@@ -919,24 +924,22 @@ impl<'a> Kept<'a> {
             let &(id, _) = ids.get(j)?;
             self.texts.get(id as usize).copied()
         };
-        let items = |signal: Signal, field: tantivy::schema::Field| -> Option<Vec<SeekerTerm>> {
+        let items = |signal: Signal, term: &dyn Fn(&str) -> tantivy::Term| -> Option<Vec<SeekerTerm>> {
             q.clauses
                 .iter()
                 .filter(|c| c.signal == signal)
                 .map(|c| {
                     let t = text(c)?;
-                    Some((
-                        String::new(),
-                        tantivy::Term::from_field_text(field, t),
-                        t.to_owned(),
-                    ))
+                    Some((String::new(), term(t), t.to_owned()))
                 })
                 .collect()
         };
         let read = Read {
-            skills: items(Signal::Skills, fields.skills)?,
+            skills: items(Signal::Skills, &|t| skill_term(fields, t))?,
             own_skills: q.own_skills,
-            titles: items(Signal::Title, fields.title)?,
+            titles: items(Signal::Title, &|t| {
+                tantivy::Term::from_field_text(fields.title, t)
+            })?,
             reach: q.constraints.reach.clone(),
         };
         let places = self

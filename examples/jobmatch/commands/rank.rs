@@ -49,18 +49,21 @@ impl InlineSeeker {
         // A code as given; a name or an address as `ingest` reads a place
         // (a city named alone is its seat county, not its centroid, which
         // may lie 40 km out: 绵阳 is 涪城区; 成都高新区 is 武侯区).
+        let named = |e: Error| match e {
+            Error::Invalid { reason, .. } => Error::Invalid {
+                field: "--region".into(),
+                reason,
+            },
+            Error::UnknownRegion { code } => Error::Invalid {
+                field: "--region".into(),
+                reason: format!("unknown region code `{code}`"),
+            },
+            other => other,
+        };
         let (region, coordinates) = if !region.is_empty() && region.bytes().all(|b| b.is_ascii_digit()) {
-            (region.parse::<RegionCode>()?, None)
+            (region.parse::<RegionCode>().map_err(named)?, None)
         } else {
-            let place = jobmatch::ingest::parse_place(region)
-                .map_err(|e| match e {
-                    Error::Invalid { reason, .. } => Error::Invalid {
-                        field: "--region".into(),
-                        reason,
-                    },
-                    other => other,
-                })?
-                .value;
+            let place = jobmatch::ingest::parse_place(region).map_err(named)?.value;
             (place.region, place.coordinates)
         };
         let mut s = Seeker::new("cli", self.skills.clone().unwrap_or_default(), region)?;
