@@ -77,6 +77,23 @@ fn bench_reports_every_field_and_no_mismatch_on_a_tiny_market() {
         "10",
     ]);
     assert_user_error(&out, "another market");
+    // So is the same size and seed written by another version of the
+    // generator: the same seed gave another market then.
+    let kept = idx.join("market.json");
+    let mut provenance: serde_json::Value = serde_json::from_slice(&std::fs::read(&kept).unwrap()).unwrap();
+    assert_eq!(provenance["generator"], jobmatch::market::GENERATOR_VERSION);
+    provenance["generator"] = serde_json::json!(1);
+    std::fs::write(&kept, serde_json::to_vec(&provenance).unwrap()).unwrap();
+    let out = run(&[
+        "bench",
+        "--index",
+        idx.to_str().unwrap(),
+        "--vacancies",
+        "3000",
+        "--seekers",
+        "10",
+    ]);
+    assert_user_error(&out, "generator version 1 wrote it");
 }
 
 #[test]

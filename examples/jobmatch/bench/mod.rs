@@ -102,6 +102,71 @@ pub(super) struct Provenance {
     /// Built from the market's raw postings (`bench --raw`).
     #[serde(default)]
     raw: bool,
+    /// The generator's version (`jobmatch::market::GENERATOR_VERSION`; 0
+    /// in indexes built before it was kept): another version wrote another
+    /// market for the same seed.
+    #[serde(default)]
+    generator: u32,
+}
+
+impl Provenance {
+    /// The market of `vacancies` of `seed`, as this build generates it.
+    pub(super) fn new(vacancies: u64, seed: u64, raw: bool) -> Provenance {
+        Provenance {
+            vacancies,
+            seed,
+            raw,
+            generator: jobmatch::market::GENERATOR_VERSION,
+        }
+    }
+
+    /// Whether `index` already holds an index of this market (`false`:
+    /// none yet); an index of another market is an error, never rebuilt
+    /// over: the directory is the user's.
+    pub(super) fn built_in(&self, index: &std::path::Path) -> Result<bool> {
+        if !index.join("meta.json").exists() {
+            return Ok(false);
+        }
+        let found: Option<Provenance> = std::fs::read(index.join("market.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        if found.as_ref() == Some(self) {
+            return Ok(true);
+        }
+        let what = if self.raw { "the raw postings of " } else { "" };
+        let why = match found {
+            Some(f) if (f.vacancies, f.seed, f.raw) == (self.vacancies, self.seed, self.raw) => {
+                let wrote = match f.generator {
+                    0 => "a generator from before versions were kept".to_owned(),
+                    v => format!("generator version {v}"),
+                };
+                format!(
+                    ", as {wrote} wrote it; this build's generator is version {}",
+                    self.generator
+                )
+            }
+            _ => String::new(),
+        };
+        Err(Error::Invalid {
+            field: "--index".into(),
+            reason: format!(
+                "{} holds an index of another market (not {what}--vacancies {} --seed {}{why}): remove it or give another directory",
+                index.display(),
+                self.vacancies,
+                self.seed
+            ),
+        })
+    }
+
+    /// Keeps it beside the index just built.
+    pub(super) fn write(&self, index: &std::path::Path) -> Result<()> {
+        let path = index.join("market.json");
+        let json = serde_json::to_vec(self).map_err(|e| Error::Panic(e.to_string()))?;
+        std::fs::write(&path, json).map_err(|e| Error::Io {
+            path: Some(path.clone()),
+            source: e,
+        })
+    }
 }
 
 /// What `bench` measures.
@@ -231,28 +296,9 @@ pub fn ensure_market_index(
     seed: u64,
     quiet: bool,
 ) -> Result<Option<f64>> {
-    let wanted = Provenance {
-        vacancies,
-        seed,
-        raw: false,
-    };
-    let prov_path = index.join("market.json");
-    if index.join("meta.json").exists() {
-        let found: Option<Provenance> = std::fs::read(&prov_path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
-        if found.as_ref() == Some(&wanted) {
-            return Ok(None);
-        }
-        return Err(Error::Invalid {
-            field: "--index".into(),
-            reason: format!(
-                "{} holds an index of another market (not --vacancies {} --seed {}): give another directory",
-                index.display(),
-                vacancies,
-                seed
-            ),
-        });
+    let wanted = Provenance::new(vacancies, seed, false);
+    if wanted.built_in(index)? {
+        return Ok(None);
     }
     let data = index.with_extension("market");
     let config = MarketConfig {
@@ -275,11 +321,7 @@ pub fn ensure_market_index(
     if !quiet {
         eprintln!("indexed {} vacancies in {build:.1} s", summary.indexed);
     }
-    let json = serde_json::to_vec(&wanted).map_err(|e| Error::Panic(e.to_string()))?;
-    std::fs::write(&prov_path, json).map_err(|e| Error::Io {
-        path: Some(prov_path.clone()),
-        source: e,
-    })?;
+    wanted.write(index)?;
     let _ = std::fs::remove_file(&vpath);
     let _ = std::fs::remove_dir_all(&data);
     Ok(Some(build))

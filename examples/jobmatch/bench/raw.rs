@@ -33,28 +33,9 @@ pub(super) fn ensure_raw_market_index(
     quiet: bool,
 ) -> Result<(Option<f64>, Option<IngestTiming>)> {
     let index = &args.index;
-    let wanted = Provenance {
-        vacancies: args.vacancies,
-        seed: args.seed,
-        raw: true,
-    };
-    let prov_path = index.join("market.json");
+    let wanted = Provenance::new(args.vacancies, args.seed, true);
     let timing_path = index.join("ingest.json");
-    if index.join("meta.json").exists() {
-        let found: Option<Provenance> = std::fs::read(&prov_path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok());
-        if found.as_ref() != Some(&wanted) {
-            return Err(Error::Invalid {
-                field: "--index".into(),
-                reason: format!(
-                    "{} holds an index of another market (not the raw postings of --vacancies {} --seed {}): give another directory",
-                    index.display(),
-                    args.vacancies,
-                    args.seed
-                ),
-            });
-        }
+    if wanted.built_in(index)? {
         let timing = std::fs::read(&timing_path)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok());
@@ -108,16 +89,12 @@ pub(super) fn ensure_raw_market_index(
         index_clean_s,
         index_raw_s,
     };
-    for (path, value) in [
-        (&prov_path, serde_json::to_vec(&wanted)),
-        (&timing_path, serde_json::to_vec(&timing)),
-    ] {
-        let bytes = value.map_err(|e| Error::Panic(e.to_string()))?;
-        std::fs::write(path, bytes).map_err(|e| Error::Io {
-            path: Some(path.clone()),
-            source: e,
-        })?;
-    }
+    let bytes = serde_json::to_vec(&timing).map_err(|e| Error::Panic(e.to_string()))?;
+    std::fs::write(&timing_path, bytes).map_err(|e| Error::Io {
+        path: Some(timing_path.clone()),
+        source: e,
+    })?;
+    wanted.write(index)?;
     let _ = std::fs::remove_dir_all(&data);
     Ok((Some(index_raw_s), Some(timing)))
 }

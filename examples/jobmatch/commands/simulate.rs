@@ -232,7 +232,13 @@ pub fn simulate(args: SimulateArgs, quiet: bool) -> Result<()> {
         let dir = match &args.index {
             Some(d) if seed == args.seed => d.clone(),
             Some(d) => d.with_extension(format!("seed{seed}")),
-            None => std::env::temp_dir().join(format!("jobmatch-sim-{}-{seed}", args.vacancies)),
+            // Named by the generator's version too: a later version's
+            // market of the same seed is another market.
+            None => std::env::temp_dir().join(format!(
+                "jobmatch-sim-{}-{seed}-g{}",
+                args.vacancies,
+                jobmatch::market::GENERATOR_VERSION
+            )),
         };
         let build_s = crate::bench::ensure_market_index(&dir, args.vacancies, seed, quiet)?;
         Ok((open_matcher(&dir, &rank)?, build_s))
