@@ -56,27 +56,22 @@ fn bench_reports_every_field_and_no_mismatch_on_a_tiny_market() {
         assert!(std::fs::metadata(&plot).unwrap().len() > 1000);
     }
     // A second run reuses the index; another market in the same place is refused.
-    let out = run(&[
-        "bench",
-        "--index",
-        idx.to_str().unwrap(),
-        "--vacancies",
-        "3000",
-        "--seekers",
-        "10",
-        "--json",
-    ]);
+    let again = |vacancies: &str| {
+        let index = idx.to_str().unwrap();
+        run(&[
+            "bench",
+            "--index",
+            index,
+            "--vacancies",
+            vacancies,
+            "--seekers",
+            "10",
+            "--json",
+        ])
+    };
+    let out = again("3000");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(&[
-        "bench",
-        "--index",
-        idx.to_str().unwrap(),
-        "--vacancies",
-        "4000",
-        "--seekers",
-        "10",
-    ]);
-    assert_user_error(&out, "another market");
+    assert_user_error(&again("4000"), "another market");
     // So is the same size and seed written by another version of the
     // generator: the same seed gave another market then.
     let kept = idx.join("market.json");
@@ -84,16 +79,7 @@ fn bench_reports_every_field_and_no_mismatch_on_a_tiny_market() {
     assert_eq!(provenance["generator"], jobmatch::market::GENERATOR_VERSION);
     provenance["generator"] = serde_json::json!(1);
     std::fs::write(&kept, serde_json::to_vec(&provenance).unwrap()).unwrap();
-    let out = run(&[
-        "bench",
-        "--index",
-        idx.to_str().unwrap(),
-        "--vacancies",
-        "3000",
-        "--seekers",
-        "10",
-    ]);
-    assert_user_error(&out, "generator version 1 wrote it");
+    assert_user_error(&again("3000"), "generator version 1 wrote it");
 }
 
 #[test]
