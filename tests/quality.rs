@@ -509,6 +509,58 @@ fn a_title_that_does_not_code_still_steers_the_inferred_occupation() {
     );
 }
 
+/// A skill that is an occupation's very name or job-board alias names the
+/// seeker's trade: `会计` is an accountant (its alias), even where a
+/// bank's clearing clerks ask for 会计 more consistently than the
+/// accountants' postings do; a task word names no trade and the skills
+/// alone decide.
+#[test]
+fn a_skill_that_names_an_occupation_steers_the_inference_to_it() {
+    use jobmatch::index::{LoadOptions, VacancyIndex};
+    let (accountant, clearing) = (code("2-06-03-00"), code("2-06-09-03"));
+    assert!(
+        jobmatch::taxonomy::taxonomy()
+            .find("会计")
+            .iter()
+            .any(|o| o.code == accountant),
+        "会计 is no longer an alias of 会计专业人员: pick another"
+    );
+    let vacancy = |id: String, occupation: OccupationCode, skills: &[&str]| {
+        let mut v = jobmatch::Vacancy::new(&id, "岗位", "500107".parse().unwrap()).unwrap();
+        v.occupation = Some(occupation);
+        v.skills = skills.iter().map(|&s| s.to_owned()).collect();
+        v
+    };
+    // Every clearing clerk's posting asks 会计 and 清算; three in five of
+    // the accountants' ask 会计, the rest 会计核算.
+    let records = (0..30)
+        .map(|i| vacancy(format!("b{i}"), clearing, &["会计", "清算"]))
+        .chain((0..30).map(|i| {
+            let skills: &[&str] = if i < 18 { &["会计"] } else { &["会计核算"] };
+            vacancy(format!("a{i}"), accountant, skills)
+        }))
+        .map(Ok);
+    let index = VacancyIndex::create_in_ram().unwrap().with_threads(1);
+    index.bulk_load(records, LoadOptions::default()).unwrap();
+    let m = Matcher::new(index.snapshot().unwrap(), RankingConfig::default(), today()).unwrap();
+    let inferred = |skills: &[&str]| {
+        let e = m.explain(&skills_only("s", skills), "a0").unwrap();
+        e.inferred_occupation.map(|i| i.code)
+    };
+    assert_eq!(inferred(&["会计"]), Some(accountant));
+    // 用友 is an alias of the skill 会计: the same skill, the same trade.
+    assert_eq!(inferred(&["用友"]), Some(accountant));
+    // 清算 names no occupation: the skills decide, and the clerks ask
+    // for both.
+    assert_eq!(inferred(&["会计", "清算"]), Some(clearing));
+    // 会计核算 names none either; two in five of the accountants ask it
+    // (12 of 30 + κ: above the bar of 0.3). An occupation coded at three
+    // levels at once (2-06-03-00 is its own minor group) counts its
+    // vacancies once, not once per level (12 of 60 + κ, below the bar).
+    assert!(jobmatch::taxonomy::taxonomy().find("会计核算").is_empty());
+    assert_eq!(inferred(&["会计核算"]), Some(accountant));
+}
+
 /// The skill → occupation model counts each segment once and keeps the
 /// counts while the segment keeps its deletes: after a commit that adds a
 /// segment, deletes from one and replaces vacancies in another, the model

@@ -655,8 +655,16 @@ impl Tally {
         let total = self.total;
         let mut vacancies: FastMap<u32, u32> = FastMap::default();
         for (occ, n) in self.vacancies {
+            // Once per distinct code of its lineage: an occupation coded
+            // at three levels (会计专业人员 is 2-06-03-00, its own minor
+            // group) is not its group's vacancies twice.
+            let mut last = None;
             for level in 1..=4 {
-                *vacancies.entry(truncated(occ, level)).or_default() += n;
+                let code = truncated(occ, level);
+                if last != Some(code) {
+                    *vacancies.entry(code).or_default() += n;
+                }
+                last = Some(code);
             }
         }
         let size = |c: u32| f64::from(vacancies.get(&c).copied().unwrap_or(0));

@@ -23,6 +23,12 @@ use crate::taxonomy::{OccupationCode, PathTerm, SkillKind, path_credits};
 /// Most distinct terms one query may hold (a bit each in a `u128`).
 pub(crate) const MAX_TERMS: usize = 128;
 
+/// How sure a skill that is an occupation's name or alias makes the
+/// inference of that occupation, as a hint ([`crate::index::OccupationModel::infer_trades_hinted`]):
+/// as sure as the surest coded title, since the name was typed, not
+/// guessed; the skills' coverage still has to reach the bar.
+const SKILL_NAMES_TRADE: f32 = 1.0;
+
 /// One distinct term of the query.
 #[derive(Debug, Clone)]
 pub(crate) struct QTerm {
@@ -509,10 +515,6 @@ impl Query {
         if codes.is_empty()
             && let Some(model) = (cx.occupations)()?
         {
-            // Titles the coder could not code with confidence still say
-            // which codes are likely: they steer the inference.
-            let hints: Vec<(OccupationCode, f32)> =
-                title_codes.iter().flat_map(|c| c.iter().copied()).collect();
             // The occupation is inferred from the seeker's own skills (the
             // first clauses): a skill a licence implies is no further
             // evidence of what the seeker does.
@@ -522,6 +524,24 @@ impl Query {
                 .filter_map(|c| c.options.first().and_then(|&(i, _)| terms.get(i)))
                 .map(QTerm::text)
                 .collect();
+            // Titles the coder could not code with confidence still say
+            // which codes are likely: they steer the inference. A seeker
+            // who gives no title may name the trade among the skills: a
+            // skill that is an occupation's very name or job-board alias
+            // (会计, 电工, 保安) steers it likewise, toward whichever
+            // occupation of that name covers the skills best. A title,
+            // what the seeker wants, outranks it: 幼儿园老师 who plays 钢琴
+            // is no piano tuner.
+            let hints: Vec<(OccupationCode, f32)> = if seeker.titles.is_empty() {
+                let taxonomy = snapshot.reference().taxonomy();
+                seeker_skills
+                    .iter()
+                    .flat_map(|s| taxonomy.find(s))
+                    .map(|o| (o.code, SKILL_NAMES_TRADE))
+                    .collect()
+            } else {
+                title_codes.iter().flat_map(|c| c.iter().copied()).collect()
+            };
             inferred = model.infer_trades_hinted(&seeker_skills, vocab, config.infer_min_confidence, &hints);
             codes.extend(inferred.iter().map(|i| i.code));
         }
