@@ -160,12 +160,7 @@ impl Provenance {
 
     /// Keeps it beside the index just built.
     pub(super) fn write(&self, index: &std::path::Path) -> Result<()> {
-        let path = index.join("market.json");
-        let json = serde_json::to_vec(self).map_err(|e| Error::Panic(e.to_string()))?;
-        std::fs::write(&path, json).map_err(|e| Error::Io {
-            path: Some(path.clone()),
-            source: e,
-        })
+        ui::write_json(&index.join("market.json"), self)
     }
 }
 

@@ -89,11 +89,7 @@ pub(super) fn ensure_raw_market_index(
         index_clean_s,
         index_raw_s,
     };
-    let bytes = serde_json::to_vec(&timing).map_err(|e| Error::Panic(e.to_string()))?;
-    std::fs::write(&timing_path, bytes).map_err(|e| Error::Io {
-        path: Some(timing_path.clone()),
-        source: e,
-    })?;
+    ui::write_json(&timing_path, &timing)?;
     wanted.write(index)?;
     let _ = std::fs::remove_dir_all(&data);
     Ok((Some(index_raw_s), Some(timing)))
